@@ -1,0 +1,80 @@
+/**
+ * The one answer type that crosses every boundary: the engine produces it; the Discord bot,
+ * the terminal chat and the CLI render it. Its JSON form is a public interface
+ * (`npm run ask -- --json`): add fields, never rename or remove them.
+ */
+
+/** A character range `[start, end)` inside an excerpt's `text`. */
+export interface Highlight {
+  start: number;
+  end: number;
+}
+
+/** A passage quoted verbatim from a briefing. */
+export interface Excerpt {
+  /** Verbatim text: the matching sentence, sometimes with one neighbouring sentence (≈400 chars at most). */
+  text: string;
+  /** Id of the briefing (its file name without `.md`). */
+  briefing: string;
+  /** The briefing's title. */
+  title: string;
+  /** The attribution the briefing gives. */
+  source: string;
+  /** Publication date, when the briefing's front matter gives one (ISO `YYYY-MM-DD`). */
+  date?: string;
+  /** Link to the original, when the front matter gives one. */
+  url?: string;
+  /** Relevance score (higher is better); comparable only within one answer. */
+  score: number;
+  /** Index of the matching sentence within its briefing (0-based): a stable passage reference. */
+  passage: number;
+  /** Words in `text` that matched the question, for bolding. Sorted, non-overlapping. */
+  highlights: Highlight[];
+}
+
+/** Why the engine declined to answer. */
+export type DeclineReason =
+  /** The question had no searchable words ("", "?", "hello there"). */
+  | 'empty'
+  /** Important words of the question never occur in the briefings (see `notCovered`). */
+  | 'not_covered'
+  /** The words occur, but no passage matches enough of the question. */
+  | 'weak_match';
+
+export interface Answer {
+  /** The question as asked (trimmed). */
+  question: string;
+  /** True when `excerpts` answer the question; false when the briefings don't. */
+  answered: boolean;
+  /** Best first. Empty when `answered` is false. */
+  excerpts: Excerpt[];
+  /** Important question words that the briefings never mention (lowercased). */
+  notCovered: string[];
+  /** When declined: the closest passages, to be shown only as "related", never as the answer. */
+  related: Excerpt[];
+  /** When declined: why. */
+  reason?: DeclineReason;
+}
+
+/** A briefing as listed by `/sources` and `/briefing`. */
+export interface BriefingSummary {
+  id: string;
+  title: string;
+  source: string;
+  date?: string;
+  url?: string;
+  /** Number of passages (sentences) indexed. */
+  passages: number;
+  /** The briefing's first passage. */
+  opening: string;
+}
+
+/** Options for a question. */
+export interface AskOptions {
+  /** How many excerpts at most (default 3). */
+  top?: number;
+  /** Skip this many excerpts first (paging; default 0). */
+  offset?: number;
+  /** Earlier question(s) of the same conversation: their key terms count as weaker context. */
+  context?: string;
+}
