@@ -1,0 +1,542 @@
+import type { Knowledge } from '../knowledge/types.js';
+import { analyse, fold } from './nlp.js';
+import { buildPassageIndex, type BuildOptions, type PassageIndex } from './passage-index.js';
+import { analyseQuestion, TYPE_FEATURES, type AnalysedQuestion } from './question.js';
+import { extractTerms, Feature } from './terms.js';
+import type { Answer, AskOptions, BriefingSummary, Excerpt, Highlight } from './types.js';
+import { WordNet } from './wordnet.js';
+
+/** Tuning of the scoring; the defaults were measured on the dev questions (`npm run eval`). */
+export interface EngineOptions extends BuildOptions {
+  /** BM25 term-frequency saturation. */
+  k1: number;
+  /** BM25 length normalisation; sentences want less than documents' 0.75. */
+  b: number;
+  /** Weight of a term found only in a neighbouring sentence. */
+  neighbourWeight: number;
+  /** Weight of a WordNet synonym, and of a one-step broader/narrower/derived word. */
+  synonymWeight: number;
+  relatedWeight: number;
+  /** Weight of a synonym from the knowledge folder's own `synonyms:` list. */
+  thesaurusWeight: number;
+  /** Most of the question's important weight (nouns, names) the best passage may miss. */
+  maxMissing: number;
+  /** Weight of a near spelling of a word the briefings don't contain ("Kritenbrinck"). */
+  spellingWeight: number;
+  /** Bonus when a sentence holds what the question type asks for (a person for "who"…). */
+  typeBonus: number;
+  /** Bonus when a sentence writes a multi-word name exactly as the question does. */
+  fullNameBonus: number;
+  /** Bonus per pair of question terms standing next to each other in a sentence. */
+  proximityBonus: number;
+  /** Least share of the question's weight the best passage must match to be an answer. */
+  minShare: number;
+  /** Candidates re-ranked with the finer signals. */
+  rerankDepth: number;
+  /** Use WordNet expansion. */
+  expansion: boolean;
+}
+
+export const DEFAULT_OPTIONS: EngineOptions = {
+  k1: 1.2,
+  b: 0.5,
+  neighbourWeight: 0.35,
+  synonymWeight: 0.5,
+  relatedWeight: 0.3,
+  spellingWeight: 0.8,
+  thesaurusWeight: 0.8,
+  maxMissing: 0.3,
+  typeBonus: 0.15,
+  proximityBonus: 0.1,
+  fullNameBonus: 0.2,
+  minShare: 0.5,
+  rerankDepth: 40,
+  expansion: true,
+};
+
+/** Excerpts are about this long at most; a sentence that refers back gets its predecessor within it. */
+const EXCERPT_CHARS = 400;
+/** A sentence opening like this leans on the one before it ("He is…", "The ministry's stance…"). */
+const REFERS_BACK = /^(he|she|it|they|this|that|these|those|his|her|its|their|such|the same|the (?:ministry|official|department|agency|government|statement|remarks?)\b)\b/i;
+
+interface Alternative {
+  id: number;
+  weight: number;
+}
+
+interface QueryTerm {
+  surface: string;
+  weight: number;
+  name: boolean;
+  important: boolean;
+  /** Index terms that stand for it, the exact one (if known) first. */
+  alternatives: Alternative[];
+  /** Importance: idf of the term, or the largest idf when the briefings lack it. */
+  idf: number;
+  covered: boolean;
+}
+
+interface Candidate {
+  passage: number;
+  score: number;
+  share: number;
+  /** Share of the question's weight in important words (nouns, names) that the passage lacks. */
+  missing: number;
+  namesMatched: number;
+}
+
+/**
+ * The answer engine: BM25 over sentence passages with aliases, neighbouring-sentence context,
+ * WordNet expansion, question-type and proximity re-ranking, and abstention when the
+ * briefings don't cover the question. Pure and synchronous; build once, ask many times.
+ *
+ * @example
+ * const engine = Engine.build(await loadKnowledge('knowledge'));
+ * const answer = engine.ask('Where were Putin and Kim supposed to meet?');
+ * answer.answered; // true
+ * answer.excerpts[0].text; // "…a planned meeting with Kim Jong-un at the Vostochny Cosmodrome…"
+ */
+export class Engine {
+  readonly options: EngineOptions;
+  private readonly wordnet: WordNet | undefined;
+  private readonly maxIdf: number;
+  // Scratch space reused by every query (the engine is synchronous, so one query at a time).
+  private readonly score: Float32Array;
+  private readonly cover: Float32Array;
+  private readonly termBest: Float32Array;
+  private readonly termCover: Float32Array;
+  private readonly termStamp: Uint32Array;
+  private readonly queryStamp: Uint32Array;
+  private readonly directMask: Uint32Array;
+  private readonly contextMask: Uint32Array;
+  private readonly touched: Uint32Array;
+  private readonly termTouched: Uint32Array;
+  private stamp = 0;
+  private queryGeneration = 0;
+
+  private constructor(
+    readonly index: PassageIndex,
+    options: Partial<EngineOptions>,
+  ) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+    this.wordnet = this.options.expansion ? new WordNet() : undefined;
+    const n = index.texts.length;
+    this.maxIdf = Math.log(1 + (n + 0.5) / 0.5);
+    this.score = new Float32Array(n);
+    this.cover = new Float32Array(n);
+    this.termBest = new Float32Array(n);
+    this.termCover = new Float32Array(n);
+    this.termStamp = new Uint32Array(n);
+    this.queryStamp = new Uint32Array(n);
+    this.directMask = new Uint32Array(n);
+    this.contextMask = new Uint32Array(n);
+    this.touched = new Uint32Array(n);
+    this.termTouched = new Uint32Array(n);
+  }
+
+  /** Builds the engine from loaded knowledge (analysis and indexing happen here). */
+  static build(knowledge: Knowledge, options: Partial<EngineOptions> = {}): Engine {
+    return new Engine(buildPassageIndex(knowledge, options), options);
+  }
+
+  /** Builds the engine around an index made elsewhere (a cached one, say). */
+  static fromIndex(index: PassageIndex, options: Partial<EngineOptions> = {}): Engine {
+    return new Engine(index, options);
+  }
+
+  /** Number of passages (sentences) indexed. */
+  get passageCount(): number {
+    return this.index.texts.length;
+  }
+
+  /** Every indexed sentence, verbatim, with a stable id (`briefing#ordinal`). */
+  passages(): Array<{ id: string; briefing: string; index: number; text: string }> {
+    const { texts, passageBriefing, passageOrdinal, briefings } = this.index;
+    return texts.map((text, p) => {
+      const briefing = briefings[passageBriefing[p]!]!.id;
+      return { id: `${briefing}#${passageOrdinal[p]}`, briefing, index: passageOrdinal[p]!, text };
+    });
+  }
+
+  /**
+   * Answers a question with the passages that answer it, or declines (`answered: false`) with
+   * the question's words the briefings never mention in `notCovered`.
+   */
+  ask(question: string, options: AskOptions = {}): Answer {
+    const top = clampInt(options.top ?? 3, 1, 25);
+    const offset = clampInt(options.offset ?? 0, 0, 1000);
+    const q = analyseQuestion(question, this.index.aliases, options.context);
+    const base = { question: q.text, excerpts: [] as Excerpt[], related: [] as Excerpt[] };
+    const own = q.terms.filter((t) => t.weight === 1);
+    if (own.length === 0 && !q.terms.length) return { ...base, answered: false, notCovered: [], reason: 'empty' };
+    const terms = this.queryTerms(q);
+    const notCovered = terms.filter((t) => t.weight === 1 && !t.covered && t.important).map((t) => t.surface);
+    const ranked = this.rank(q, terms);
+    const names = terms.filter((t) => t.name && t.covered && t.weight === 1).length;
+    // Only passages that match enough of the question answer it; the rest may be "related".
+    const answering = ranked.filter(
+      (c) => c.share >= this.options.minShare && c.missing <= this.options.maxMissing && c.namesMatched >= names,
+    );
+    let reason: Answer['reason'];
+    if (notCovered.length) reason = 'not_covered';
+    else if (answering.length === 0) reason = 'weak_match';
+    if (reason) {
+      return {
+        ...base,
+        answered: false,
+        notCovered: [...new Set(notCovered)],
+        related: this.excerpts(ranked, terms, 0, 1),
+        reason,
+      };
+    }
+    return { ...base, answered: true, notCovered: [], excerpts: this.excerpts(answering, terms, offset, top) };
+  }
+
+  /** Ranked passages for a query, without abstention: for browsing (`/search`). */
+  search(query: string, options: { top?: number; offset?: number } = {}): { total: number; excerpts: Excerpt[] } {
+    const top = clampInt(options.top ?? 10, 1, 50);
+    const offset = clampInt(options.offset ?? 0, 0, 10_000);
+    const q = analyseQuestion(query, this.index.aliases);
+    if (!q.terms.length) return { total: 0, excerpts: [] };
+    const terms = this.queryTerms(q);
+    const ranked = this.rank(q, terms, offset + top);
+    return { total: ranked.total, excerpts: this.excerpts(ranked, terms, offset, top) };
+  }
+
+  /** Every briefing, in title order. */
+  briefings(): BriefingSummary[] {
+    return this.index.briefings
+      .map((_, b) => this.summary(b))
+      .sort((x, y) => x.title.localeCompare(y.title));
+  }
+
+  /** One briefing by id. */
+  briefing(id: string): BriefingSummary | undefined {
+    const b = this.index.briefings.findIndex((x) => x.id === id);
+    return b < 0 ? undefined : this.summary(b);
+  }
+
+  private summary(b: number): BriefingSummary {
+    const briefing = this.index.briefings[b]!;
+    const first = this.index.briefingFirst[b]!;
+    return {
+      id: briefing.id,
+      title: briefing.title,
+      source: briefing.source,
+      ...(briefing.date ? { date: briefing.date } : {}),
+      ...(briefing.url ? { url: briefing.url } : {}),
+      passages: this.index.briefingFirst[b + 1]! - first,
+      opening: this.index.texts[first] ?? '',
+    };
+  }
+
+  private idf(id: number): number {
+    const n = this.index.texts.length;
+    const df = this.index.df[id]!;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /** Resolves question terms to index terms: exact, surface form, WordNet, near spellings. */
+  private queryTerms(q: AnalysedQuestion): QueryTerm[] {
+    const { termIds, nameTerm } = this.index;
+    return q.terms.map((t) => {
+      const alternatives: Alternative[] = [];
+      const push = (term: string, weight: number) => {
+        const id = termIds.get(term);
+        if (id !== undefined && !alternatives.some((a) => a.id === id)) alternatives.push({ id, weight });
+      };
+      push(t.term, 1);
+      if (!t.term.startsWith('#')) push(t.surfaceKey, 1);
+      for (const w of this.index.thesaurus.get(t.term) ?? []) push(w, this.options.thesaurusWeight);
+      if (!t.name && this.wordnet && !t.term.startsWith('#') && !/\d/.test(t.term)) {
+        for (const word of new Set([t.term, t.surfaceKey])) {
+          const related = this.wordnet.related(word);
+          for (const w of related.synonyms) if (!isName(w)) push(w, this.options.synonymWeight);
+          for (const w of related.neighbours) if (!isName(w)) push(w, this.options.relatedWeight);
+        }
+      }
+      if (alternatives.length === 0 && !t.term.startsWith('#') && t.term.length >= 6) {
+        for (const term of this.nearSpellings(t.term)) push(term, this.options.spellingWeight);
+      }
+      // A term known only through an alternative weighs what its closest alternative weighs.
+      const idf = alternatives[0] ? this.idf(alternatives[0].id) : this.maxIdf;
+      return {
+        surface: t.surface,
+        weight: t.weight,
+        name: t.name,
+        important: t.important,
+        alternatives,
+        idf,
+        covered: alternatives.length > 0,
+      };
+    });
+
+    function isName(w: string): boolean {
+      const id = termIds.get(w);
+      return id !== undefined && nameTerm[id] === 1;
+    }
+  }
+
+  /** Index terms within one edit (two for long words) of a word the briefings lack. */
+  private nearSpellings(word: string): string[] {
+    const max = word.length >= 9 ? 2 : 1;
+    const out: string[] = [];
+    const consider = (spelling: string, term: string) => {
+      if (out.length >= 3 || Math.abs(spelling.length - word.length) > max) return;
+      if (spelling[0] !== word[0] && spelling[1] !== word[1]) return;
+      if (editDistance(word, spelling, max) <= max && !out.includes(term)) out.push(term);
+    };
+    for (const term of this.index.termIds.keys()) if (!term.startsWith('#')) consider(term, term);
+    // Names are indexed as entities: compare with their one-word aliases ("Kritenbrink").
+    for (const [spelling, term] of this.index.aliases.singleWordNames()) consider(spelling, term);
+    return out;
+  }
+
+  /** Scores every passage that shares a term with the query and re-ranks the best. */
+  private rank(q: AnalysedQuestion, terms: QueryTerm[], want = this.options.rerankDepth): Candidate[] & { total: number } {
+    const ix = this.index;
+    const { k1, b, neighbourWeight } = this.options;
+    const { score, cover, termBest, termCover, termStamp, queryStamp, directMask, contextMask, touched, termTouched } = this;
+    const generation = ++this.queryGeneration;
+    let touchedCount = 0;
+    let totalWeight = 0;
+    terms.forEach((term, bit) => {
+      // A modifier the briefings never use ("ultimate", "supposed") can't be matched by any passage;
+      // an unknown noun or name already declines the question through `notCovered`.
+      if (term.covered || term.important) totalWeight += term.weight * term.idf;
+      if (!term.covered) return;
+      const stamp = ++this.stamp;
+      let termCount = 0;
+      const offer = (p: number, s: number, c: number) => {
+        if (termStamp[p] !== stamp) {
+          termStamp[p] = stamp;
+          termBest[p] = s;
+          termCover[p] = c;
+          termTouched[termCount++] = p;
+        } else if (s > termBest[p]!) {
+          termBest[p] = s;
+          termCover[p] = c;
+        }
+      };
+      for (const alt of term.alternatives) {
+        const idf = this.idf(alt.id) * alt.weight * term.weight;
+        for (let k = ix.postingStart[alt.id]!, end = ix.postingStart[alt.id + 1]!; k < end; k++) {
+          const p = ix.postingPassage[k]!;
+          const tf = ix.postingTf[k]!;
+          const norm = tf + k1 * (1 - b + (b * ix.passageLength[p]!) / ix.averageLength);
+          const s = (idf * tf * (k1 + 1)) / norm;
+          offer(p, s, alt.weight);
+          const briefing = ix.passageBriefing[p]!;
+          if (p > 0 && ix.passageBriefing[p - 1] === briefing) offer(p - 1, s * neighbourWeight, -alt.weight * neighbourWeight);
+          if (p + 1 < ix.texts.length && ix.passageBriefing[p + 1] === briefing)
+            offer(p + 1, s * neighbourWeight, -alt.weight * neighbourWeight);
+        }
+      }
+      for (let i = 0; i < termCount; i++) {
+        const p = termTouched[i]!;
+        if (queryStamp[p] !== generation) {
+          queryStamp[p] = generation;
+          score[p] = 0;
+          cover[p] = 0;
+          directMask[p] = 0;
+          contextMask[p] = 0;
+          touched[touchedCount++] = p;
+        }
+        score[p]! += termBest[p]!;
+        const c = termCover[p]!;
+        cover[p]! += Math.abs(c) * term.weight * term.idf;
+        if (c > 0) directMask[p]! |= 1 << bit;
+        else contextMask[p]! |= 1 << bit;
+      }
+    });
+
+    // Keep the best `depth` by BM25 (a bounded selection, not a full sort of every touched passage).
+    const depth = Math.max(want, this.options.rerankDepth);
+    const pool = selectTop(touched, touchedCount, score, depth);
+    const wantedFeatures = TYPE_FEATURES[q.type];
+    let nameMask = 0;
+    terms.forEach((t, bit) => {
+      if (t.name && t.covered && t.weight === 1) nameMask |= 1 << bit;
+    });
+    const fullNames = terms.filter((t) => t.name && t.weight === 1 && t.surface.includes(' ')).map((t) => t.surface);
+    const candidates: Candidate[] = pool.map((p) => {
+      const matched = directMask[p]! | contextMask[p]!;
+      let s = score[p]!;
+      const features = ix.passageFeatures[p]!;
+      if (wantedFeatures && features & wantedFeatures) s *= 1 + this.options.typeBonus;
+      if (q.type === 'who' && features & Feature.Defines) s *= 1 + this.options.typeBonus;
+      s *= 1 + this.options.proximityBonus * Math.min(3, this.adjacentPairs(p, terms, directMask[p]!));
+      // News writing introduces a person or body by full name; later mentions shorten it.
+      if (fullNames.length && fullNames.some((n) => foldedText(ix.texts[p]!).includes(n))) s *= 1 + this.options.fullNameBonus;
+      const namesMatched = popcount(matched & nameMask);
+      const names = popcount(nameMask);
+      if (names) s *= 0.4 + (0.6 * namesMatched) / names;
+      let missingWeight = 0;
+      terms.forEach((t, bit) => {
+        if (t.important && !(matched & (1 << bit))) missingWeight += t.weight * t.idf;
+      });
+      return {
+        passage: p,
+        score: s,
+        share: totalWeight ? cover[p]! / totalWeight : 0,
+        missing: totalWeight ? missingWeight / totalWeight : 1,
+        namesMatched,
+      };
+    });
+    candidates.sort((x, y) => y.score - x.score || x.passage - y.passage);
+    return Object.assign(candidates, { total: touchedCount });
+  }
+
+  /** How many pairs of matched query terms stand within two words of each other in the passage. */
+  private adjacentPairs(p: number, terms: QueryTerm[], mask: number): number {
+    if (popcount(mask) < 2) return 0;
+    const ix = this.index;
+    const ids = new Map<number, number>();
+    terms.forEach((t, bit) => {
+      if (mask & (1 << bit)) for (const a of t.alternatives) ids.set(a.id, bit);
+    });
+    let pairs = 0;
+    let lastBit = -1;
+    let lastPos = -10;
+    for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++) {
+      const bit = ids.get(ix.sequence[i]!);
+      if (bit === undefined) continue;
+      if (bit !== lastBit && i - lastPos <= 2) pairs++;
+      lastBit = bit;
+      lastPos = i;
+    }
+    return pairs;
+  }
+
+  /** Turns ranked passages into verbatim excerpts, skipping passages already shown inside another. */
+  private excerpts(ranked: Candidate[], terms: QueryTerm[], offset: number, top: number): Excerpt[] {
+    const ix = this.index;
+    const shown = new Set<number>();
+    const out: Excerpt[] = [];
+    const matchIds = new Set<number>();
+    for (const t of terms) for (const a of t.alternatives) matchIds.add(a.id);
+    let skipped = 0;
+    for (const c of ranked) {
+      if (out.length >= top) break;
+      if (shown.has(c.passage)) continue;
+      const p = c.passage;
+      const b = ix.passageBriefing[p]!;
+      let from = p;
+      const text = ix.texts[p]!;
+      const prev = p > 0 && ix.passageBriefing[p - 1] === b ? ix.texts[p - 1]! : undefined;
+      if (prev && (REFERS_BACK.test(text) || text.length < 60) && prev.length + text.length + 1 <= EXCERPT_CHARS) from = p - 1;
+      if (shown.has(from)) continue;
+      shown.add(p).add(from);
+      if (skipped++ < offset) continue;
+      const full = from === p ? text : `${prev} ${text}`;
+      const quoted = limitLength(full, EXCERPT_CHARS + 50);
+      const briefing = ix.briefings[b]!;
+      out.push({
+        text: quoted,
+        briefing: briefing.id,
+        title: briefing.title,
+        source: briefing.source,
+        ...(briefing.date ? { date: briefing.date } : {}),
+        ...(briefing.url ? { url: briefing.url } : {}),
+        score: Math.round(c.score * 1000) / 1000,
+        passage: ix.passageOrdinal[p]!,
+        highlights: this.highlights(quoted, matchIds),
+      });
+    }
+    return out;
+  }
+
+  /** Character ranges of the words in `text` that match the query. */
+  private highlights(text: string, matchIds: Set<number>): Highlight[] {
+    const analysis = analyse(text);
+    const { occurrences } = extractTerms(analysis, 0, analysis.tokens.length, this.index.aliases);
+    const out: Highlight[] = [];
+    for (const o of occurrences) {
+      const id = this.index.termIds.get(o.term);
+      if (id === undefined || !matchIds.has(id)) continue;
+      const start = analysis.tokens[o.from]!.start;
+      const end = analysis.tokens[o.to - 1]!.end;
+      const last = out[out.length - 1];
+      if (last && start <= last.end) last.end = Math.max(last.end, end);
+      else out.push({ start, end });
+    }
+    return out;
+  }
+}
+
+function foldedText(text: string): string {
+  return fold(text).replace(/[^\p{L}\p{N}']+/gu, ' ');
+}
+
+function clampInt(n: number, min: number, max: number): number {
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, Math.trunc(n))) : min;
+}
+
+function popcount(x: number): number {
+  let n = 0;
+  for (let v = x >>> 0; v; v &= v - 1) n++;
+  return n;
+}
+
+/** Cuts an over-long quote at a word boundary, marking the cut. */
+function limitLength(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.lastIndexOf(' ', max - 1);
+  return `${text.slice(0, cut > max / 2 ? cut : max - 1).replace(/[\s,;:]+$/, '')}…`;
+}
+
+/** The `k` passages with the highest scores, best first. */
+function selectTop(items: Uint32Array, count: number, score: Float32Array, k: number): number[] {
+  if (count <= k * 4) {
+    return Array.from(items.subarray(0, count))
+      .sort((x, y) => score[y]! - score[x]! || x - y)
+      .slice(0, k);
+  }
+  // Threshold from a sample-free pass: keep a small min-heap of size k.
+  const heap: number[] = [];
+  const less = (a: number, b: number) => score[a]! < score[b]! || (score[a] === score[b] && a > b);
+  for (let i = 0; i < count; i++) {
+    const p = items[i]!;
+    if (heap.length < k) {
+      heap.push(p);
+      for (let j = heap.length - 1; j > 0; ) {
+        const parent = (j - 1) >> 1;
+        if (!less(heap[j]!, heap[parent]!)) break;
+        [heap[j], heap[parent]] = [heap[parent]!, heap[j]!];
+        j = parent;
+      }
+    } else if (less(heap[0]!, p)) {
+      heap[0] = p;
+      for (let j = 0; ; ) {
+        const l = 2 * j + 1;
+        const r = l + 1;
+        let m = j;
+        if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
+        if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
+        if (m === j) break;
+        [heap[j], heap[m]] = [heap[m]!, heap[j]!];
+        j = m;
+      }
+    }
+  }
+  return heap.sort((x, y) => score[y]! - score[x]! || x - y);
+}
+
+/** Levenshtein distance, giving up (returning max + 1) once it must exceed `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+      rowMin = Math.min(rowMin, prev[j]!);
+    }
+    if (rowMin > max) return max + 1;
+  }
+  return prev[b.length]!;
+}

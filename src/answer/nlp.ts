@@ -1,0 +1,95 @@
+import winkNLP, { type ItsFunction } from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
+
+/** The one wink-nlp instance (loading the model takes ~100 ms; share it). */
+export const nlp = winkNLP(model);
+export const its = nlp.its;
+
+/** Folds case, accents and typographic quotes so "Matériel" and "materiel" meet. */
+export function fold(s: string): string {
+  return s
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/[\u2010-\u2015]/g, '-');
+}
+
+/** One token of analysed text. */
+export interface Token {
+  /** The text as written. */
+  value: string;
+  /** Folded lemma: the search term, before aliasing. */
+  lemma: string;
+  /** Folded surface form with dots removed ("U.S." → "us"): what aliases match. */
+  key: string;
+  /** Character offset in the analysed text. */
+  start: number;
+  end: number;
+  stop: boolean;
+  /** wink token type: word, number, punctuation, … */
+  type: string;
+  pos: string;
+}
+
+export interface AnalysedSentence {
+  /** Token range [from, to) in the analysis' tokens. */
+  from: number;
+  to: number;
+  /** Character range in the text. */
+  start: number;
+  end: number;
+}
+
+export interface Analysis {
+  text: string;
+  tokens: Token[];
+  sentences: AnalysedSentence[];
+  /** wink's entities (DATE, DURATION, CARDINAL, …) as token ranges. */
+  entities: Array<{ type: string; from: number; to: number }>;
+}
+
+const KEY_STRIP = /[.\u00b7]/g;
+/** wink's `its.span` is typed for tokens only; collections of sentences and entities return spans too. */
+const span = its.span as unknown as (spanItem: number[]) => [number, number];
+
+/** Runs wink-nlp over a text once and returns plain arrays (cheaper than walking its collections). */
+export function analyse(text: string): Analysis {
+  const doc = nlp.readDoc(text);
+  const tokens = doc.tokens();
+  const values = tokens.out() as string[];
+  const lemmas = tokens.out(its.lemma as unknown as ItsFunction<string>) as string[];
+  const stops = tokens.out(its.stopWordFlag) as boolean[];
+  const types = tokens.out(its.type) as string[];
+  const pos = tokens.out(its.pos) as string[];
+  const out: Token[] = new Array(values.length);
+  let cursor = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    let start = text.indexOf(value, cursor);
+    if (start < 0) start = cursor; // wink normalises a few characters; keep offsets monotonic
+    const end = start + value.length;
+    cursor = end;
+    out[i] = {
+      value,
+      lemma: fold(lemmas[i] ?? value),
+      key: fold(value).replace(KEY_STRIP, ''),
+      start,
+      end,
+      stop: Boolean(stops[i]),
+      type: types[i] ?? 'word',
+      pos: pos[i] ?? 'X',
+    };
+  }
+  const sentences = (doc.sentences().out(span) as unknown as Array<[number, number]>).map(([from, last]) => ({
+    from,
+    to: last + 1,
+    start: out[from]?.start ?? 0,
+    end: out[last]?.end ?? 0,
+  }));
+  const entitySpans = doc.entities().out(span) as unknown as Array<[number, number]>;
+  const entityTypes = doc.entities().out(its.type) as string[];
+  const entities = entitySpans.map(([from, last], i) => ({ type: entityTypes[i] ?? '', from, to: last + 1 }));
+  return { text, tokens: out, sentences, entities };
+}

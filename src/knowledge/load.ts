@@ -1,0 +1,213 @@
+import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { markdownParagraphs, splitFrontMatter } from './markdown.js';
+import type { AliasEntity, Briefing, Knowledge } from './types.js';
+
+/** The alias file's name inside the knowledge folder. */
+export const ALIAS_FILE = 'aliases.yaml';
+
+/** One problem in the knowledge folder, naming the file and the field. */
+export interface KnowledgeProblem {
+  file: string;
+  field?: string;
+  message: string;
+}
+
+/** Thrown when the knowledge folder is broken; lists every problem found, not just the first. */
+export class KnowledgeError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly problems: KnowledgeProblem[],
+  ) {
+    super(
+      `Knowledge folder ${dir} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((p) => `  ${p.file}${p.field ? `: ${p.field}` : ''}: ${p.message}`).join('\n'),
+    );
+    this.name = 'KnowledgeError';
+  }
+}
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+const isoDate = z
+  .union([z.string(), z.date()])
+  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v.trim()))
+  .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)), 'must be a date as YYYY-MM-DD');
+
+const frontMatterSchema = z.object({
+  id: z.string().regex(ID_PATTERN, 'must be letters, digits, ".", "_" or "-"').optional(),
+  title: nonEmpty.max(256, 'must be at most 256 characters'),
+  source: nonEmpty.max(512, 'must be at most 512 characters'),
+  date: isoDate.optional(),
+  url: z
+    .string()
+    .trim()
+    .refine((u) => /^https?:\/\/\S+$/.test(u), 'must be an http(s) URL')
+    .optional(),
+  aliases: z.array(nonEmpty).optional(),
+});
+
+const aliasFileSchema = z.object({
+  synonyms: z
+    .array(z.array(z.string().trim().regex(/^[\p{L}\p{N}' -]+$/u, 'must be a word or phrase')).min(2, 'must list at least two words'))
+    .default([]),
+  entities: z.array(
+    z.object({
+      name: nonEmpty,
+      kind: z.enum(['person', 'place', 'organization', 'other']).default('other'),
+      aliases: z.array(nonEmpty).default([]),
+    }),
+  ),
+});
+
+function zodProblems(file: string, error: z.ZodError): KnowledgeProblem[] {
+  return error.issues.map((issue) => ({
+    file,
+    field: issue.path.length ? issue.path.join('.') : undefined,
+    message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
+  }));
+}
+
+/** Parses one briefing file's text. Pure: exported for tests and for live reload. */
+export function parseBriefing(file: string, text: string): { briefing?: Briefing; problems: KnowledgeProblem[] } {
+  const { yaml, body } = splitFrontMatter(text);
+  if (yaml === null) {
+    return { problems: [{ file, field: 'front matter', message: 'is missing (start the file with --- title: … ---)' }] };
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(yaml) ?? {};
+  } catch (err) {
+    return { problems: [{ file, field: 'front matter', message: `is not valid YAML: ${(err as Error).message.split('\n')[0]}` }] };
+  }
+  const parsed = frontMatterSchema.safeParse(data);
+  if (!parsed.success) return { problems: zodProblems(file, parsed.error) };
+  const paragraphs = markdownParagraphs(body);
+  if (paragraphs.length === 0) return { problems: [{ file, field: 'body', message: 'is empty' }] };
+  const fm = parsed.data;
+  const id = fm.id ?? path.basename(file, '.md');
+  if (!ID_PATTERN.test(id)) {
+    return { problems: [{ file, field: 'id', message: 'file name must be letters, digits, ".", "_" or "-"' }] };
+  }
+  return {
+    problems: [],
+    briefing: {
+      id,
+      file,
+      title: fm.title,
+      source: fm.source,
+      ...(fm.date ? { date: fm.date } : {}),
+      ...(fm.url ? { url: fm.url } : {}),
+      aliases: fm.aliases ?? [],
+      paragraphs,
+    },
+  };
+}
+
+/** Parses the alias file's text. Pure: exported for tests. */
+export function parseAliases(
+  file: string,
+  text: string,
+): { entities: AliasEntity[]; synonyms: string[][]; problems: KnowledgeProblem[] } {
+  let data: unknown;
+  try {
+    data = parseYaml(text) ?? { entities: [] };
+  } catch (err) {
+    return { entities: [], synonyms: [], problems: [{ file, message: `is not valid YAML: ${(err as Error).message.split('\n')[0]}` }] };
+  }
+  const parsed = aliasFileSchema.safeParse(data);
+  if (!parsed.success) return { entities: [], synonyms: [], problems: zodProblems(file, parsed.error) };
+  const problems: KnowledgeProblem[] = [];
+  const owner = new Map<string, string>();
+  parsed.data.entities.forEach((entity, i) => {
+    for (const name of [entity.name, ...entity.aliases]) {
+      const key = name.toLowerCase().replace(/[.\s]+/g, ' ').trim();
+      const first = owner.get(key);
+      if (first !== undefined && first !== entity.name) {
+        problems.push({
+          file,
+          field: `entities.${i}.aliases`,
+          message: `"${name}" already names "${first}"; a name can belong to one entity only`,
+        });
+      }
+      owner.set(key, entity.name);
+    }
+  });
+  return { entities: parsed.data.entities, synonyms: parsed.data.synonyms, problems };
+}
+
+/**
+ * Reads and validates the knowledge folder: every `*.md` file directly inside it is a briefing,
+ * and `aliases.yaml` (optional) maps names to entities. Never follows a path out of the folder:
+ * symlinks must resolve inside it. Throws {@link KnowledgeError} listing every problem.
+ *
+ * @example
+ * const knowledge = await loadKnowledge('knowledge');
+ * knowledge.briefings.length; // 2
+ */
+export async function loadKnowledge(dir: string): Promise<Knowledge> {
+  const problems: KnowledgeProblem[] = [];
+  let root: string;
+  let names: string[];
+  try {
+    root = await realpath(dir);
+    names = (await readdir(root)).sort();
+  } catch (err) {
+    throw new KnowledgeError(dir, [{ file: dir, message: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
+  }
+
+  /** Reads a file of the folder, refusing anything that resolves outside it. */
+  const readInside = async (name: string): Promise<string | undefined> => {
+    const full = path.join(root, name);
+    const info = await lstat(full);
+    if (info.isSymbolicLink()) {
+      const target = await realpath(full).catch(() => undefined);
+      if (!target || path.relative(root, target).startsWith('..') || path.isAbsolute(path.relative(root, target))) {
+        problems.push({ file: name, message: 'is a link to outside the knowledge folder; refused' });
+        return undefined;
+      }
+    } else if (!info.isFile()) {
+      return undefined;
+    }
+    return readFile(full, 'utf8');
+  };
+
+  const briefings: Briefing[] = [];
+  const seen = new Map<string, string>();
+  for (const name of names.filter((n) => n.toLowerCase().endsWith('.md') && !n.startsWith('.'))) {
+    if (/^readme\.md$/i.test(name)) continue;
+    const text = await readInside(name);
+    if (text === undefined) continue;
+    const result = parseBriefing(name, text);
+    problems.push(...result.problems);
+    if (!result.briefing) continue;
+    const key = result.briefing.id.toLowerCase();
+    const other = seen.get(key);
+    if (other) {
+      problems.push({ file: name, field: 'id', message: `"${result.briefing.id}" is also the id of ${other}` });
+      continue;
+    }
+    seen.set(key, name);
+    briefings.push(result.briefing);
+  }
+
+  let entities: AliasEntity[] = [];
+  let synonyms: string[][] = [];
+  if (names.includes(ALIAS_FILE)) {
+    const text = await readInside(ALIAS_FILE);
+    if (text !== undefined) {
+      const result = parseAliases(ALIAS_FILE, text);
+      problems.push(...result.problems);
+      entities = result.entities;
+      synonyms = result.synonyms;
+    }
+  }
+  if (briefings.length === 0 && problems.length === 0) {
+    problems.push({ file: dir, message: 'has no briefings (add Markdown files with a title and source)' });
+  }
+  if (problems.length) throw new KnowledgeError(dir, problems);
+  return { dir: root, briefings, entities, synonyms };
+}

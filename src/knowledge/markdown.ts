@@ -1,0 +1,71 @@
+/**
+ * Just enough Markdown for briefings: front matter, paragraphs, and inline markup removed so
+ * that passages are quoted as plain text. Briefings are prose; tables and HTML are not supported.
+ */
+
+export interface FrontMatterSplit {
+  /** The YAML between the `---` fences, or null when the file has none. */
+  yaml: string | null;
+  body: string;
+}
+
+/** Splits `---\n…\n---` front matter from the body. */
+export function splitFrontMatter(text: string): FrontMatterSplit {
+  const src = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const m = /^---[ \t]*\n([\s\S]*?)\n---[ \t]*(?:\n|$)/.exec(src);
+  if (!m) return { yaml: null, body: src };
+  return { yaml: m[1] ?? '', body: src.slice(m[0].length) };
+}
+
+/** Removes inline Markdown (links, emphasis, code spans, images) from one line of prose. */
+export function stripInline(line: string): string {
+  return line
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1') // images → alt text
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1') // links → text
+    .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1') // reference links
+    .replace(/`([^`]+)`/g, '$1')
+    .replace(/(\*\*|__)(?=\S)([\s\S]*?\S)\1/g, '$2')
+    .replace(/(^|[^\w*])[*_](?=\S)([^*_]*?\S)[*_](?=[^\w*]|$)/g, '$1$2')
+    .replace(/~~(?=\S)([\s\S]*?\S)~~/g, '$1')
+    .replace(/<[^>]+>/g, '');
+}
+
+/**
+ * Splits a Markdown body into plain-text paragraphs: blank lines separate paragraphs, soft-wrapped
+ * lines are joined, headings, list items and block quotes become paragraphs of their own text,
+ * and link reference definitions, fences and rules are dropped.
+ */
+export function markdownParagraphs(body: string): string[] {
+  const paragraphs: string[] = [];
+  let current: string[] = [];
+  let inFence = false;
+  const flush = () => {
+    const text = current.join(' ').replace(/\s+/g, ' ').trim();
+    if (text) paragraphs.push(text);
+    current = [];
+  };
+  for (const raw of body.split('\n')) {
+    const line = raw.trimEnd();
+    if (/^\s*(```|~~~)/.test(line)) {
+      flush();
+      inFence = !inFence;
+      continue;
+    }
+    if (inFence) continue;
+    if (!line.trim() || /^\s*([-*_])(\s*\1){2,}\s*$/.test(line) || /^\s*\[[^\]]+\]:\s*\S+/.test(line)) {
+      flush();
+      continue;
+    }
+    const heading = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    const item = /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/.exec(line);
+    if (heading || item) {
+      flush();
+      current.push(stripInline((heading ?? item)![1] ?? ''));
+      if (heading) flush();
+      continue;
+    }
+    current.push(stripInline(line.replace(/^\s*>\s?/, '')));
+  }
+  flush();
+  return paragraphs;
+}

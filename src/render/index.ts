@@ -1,0 +1,23 @@
+/**
+ * The renderer: turns answers, search results and briefing summaries into Discord message
+ * payloads and terminal text. Pure functions, no I/O; every entry point renders through here.
+ */
+export { renderAnswer, questionTitle } from './answer.js';
+export type { RenderAnswerOptions } from './answer.js';
+export { renderSearch } from './search.js';
+export { renderSources, renderBriefing, renderHelp, renderNotice } from './briefings.js';
+export { renderAnswerText } from './terminal.js';
+export type { TextRenderOptions } from './terminal.js';
+export { toDiscordJs, EPHEMERAL } from './message.js';
+export type { RenderedMessage, DiscordJsMessage, MessageOptions, ButtonRow } from './message.js';
+export { LIMITS, embedLength, payloadViolations } from './limits.js';
+export {
+  escapeMarkdown,
+  neutraliseMentions,
+  sanitiseUserText,
+  cleanText,
+  stripInvisible,
+  truncateSentences,
+  truncateWords,
+} from './text.js';
+export type { TruncateOptions } from './text.js';

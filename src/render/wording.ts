@@ -1,0 +1,64 @@
+/**
+ * The words the bot says, shared by the Discord and terminal renderers so both say the same thing.
+ */
+import type { Answer } from '../answer/types.js';
+import { oneLine, truncateWords } from './text.js';
+
+/** Heading over a passage shown when the bot declines: it is near the question, but not an answer. */
+export const RELATED_HEADING = 'Related (not an answer)';
+/** Example question offered when the question was empty. */
+export const DEFAULT_EXAMPLE = 'What did Pranay Vaddi say about military cooperation between Russia and North Korea?';
+/** Footer under an answer, saying what the bot does. */
+export const ANSWER_FOOTER = 'Quoted verbatim from the briefings';
+export const HELPFUL_PROMPT = 'Was this helpful?';
+
+export const DECLINE_HEADLINE = "The briefings don't cover this.";
+export const WEAK_MATCH_LINE = 'Some of its words appear in the briefings, but no passage answers the question.';
+
+/** "The briefings never mention: a, b and 3 more", at most about `max` characters; "" when there is no term to name. */
+export function neverMentionLine(terms: readonly string[], esc: (s: string) => string, max = 300): string {
+  const head = 'The briefings never mention: ';
+  const shown: string[] = [];
+  let len = head.length;
+  let consumed = 0;
+  for (const t of terms) {
+    // Terms are single words; cap a pathological one before formatting.
+    const e = esc(truncateWords(oneLine(t), 60, { markdown: false }));
+    if (e === '') {
+      consumed++;
+      continue;
+    }
+    // Leave room for " and 9999 more".
+    if (shown.length > 0 && len + 2 + e.length > max - 15) break;
+    shown.push(e);
+    len += e.length + 2;
+    consumed++;
+  }
+  if (shown.length === 0) return '';
+  const rest = terms.length - consumed;
+  return head + shown.join(', ') + (rest > 0 ? ` and ${rest} more` : '');
+}
+
+/** The example prompt for an empty question, with the example already formatted by the caller. */
+export function askPromptLine(example: string): string {
+  return `Ask me a question about the briefings, for example: ${example}`;
+}
+
+/**
+ * The lines of a decline, in order: why the bot has no answer. `esc` formats a term for the
+ * target (escaping for Discord, nothing for the terminal); `example` is the formatted example question.
+ */
+export function declineLines(answer: Pick<Answer, 'reason' | 'notCovered'>, esc: (s: string) => string, example: string): string[] {
+  if (answer.reason === 'empty') return [askPromptLine(example)];
+  const lines = [DECLINE_HEADLINE];
+  const terms = answer.notCovered ?? [];
+  const never = neverMentionLine(terms, esc);
+  if (never) lines.push(never);
+  else if (answer.reason === 'weak_match') lines.push(WEAK_MATCH_LINE);
+  return lines;
+}
+
+/** "1 passage", "12 passages". */
+export function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
