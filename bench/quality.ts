@@ -6,7 +6,9 @@ export interface DevQuestions {
   unanswerable: string[];
 }
 
-export function readDevQuestions(file = new URL('../tests/dev-questions.json', import.meta.url)): DevQuestions {
+export function readDevQuestions(
+  file = new URL('../tests/dev-questions.json', import.meta.url),
+): DevQuestions {
   return JSON.parse(readFileSync(file, 'utf8')) as DevQuestions;
 }
 

@@ -3,7 +3,7 @@ import { analyse, fold } from './nlp.js';
 import { buildPassageIndex, type BuildOptions, type PassageIndex } from './passage-index.js';
 import { analyseQuestion, TYPE_FEATURES, type AnalysedQuestion } from './question.js';
 import { extractTerms, Feature } from './terms.js';
-import type { Answer, AskOptions, BriefingSummary, Excerpt, Highlight } from './types.js';
+import type { Answer, AskOptions, BriefingSummary, DeclineReason, Excerpt, Highlight } from './types.js';
 import { WordNet } from './wordnet.js';
 
 /** Tuning of the scoring; the defaults were measured on the dev questions (`npm run eval`). */
@@ -57,7 +57,8 @@ export const DEFAULT_OPTIONS: EngineOptions = {
 /** Excerpts are about this long at most; a sentence that refers back gets its predecessor within it. */
 const EXCERPT_CHARS = 400;
 /** A sentence opening like this leans on the one before it ("He is…", "The ministry's stance…"). */
-const REFERS_BACK = /^(he|she|it|they|this|that|these|those|his|her|its|their|such|the same|the (?:ministry|official|department|agency|government|statement|remarks?)\b)\b/i;
+const REFERS_BACK =
+  /^(he|she|it|they|this|that|these|those|his|her|its|their|such|the same|the (?:ministry|official|department|agency|government|statement|remarks?)\b)\b/i;
 
 interface Alternative {
   id: number;
@@ -166,34 +167,42 @@ export class Engine {
     const top = clampInt(options.top ?? 3, 1, 25);
     const offset = clampInt(options.offset ?? 0, 0, 1000);
     const q = analyseQuestion(question, this.index.aliases, options.context);
-    const base = { question: q.text, excerpts: [] as Excerpt[], related: [] as Excerpt[] };
-    const own = q.terms.filter((t) => t.weight === 1);
-    if (own.length === 0 && !q.terms.length) return { ...base, answered: false, notCovered: [], reason: 'empty' };
+    const decline = (reason: DeclineReason, notCovered: string[] = [], related: Excerpt[] = []): Answer => ({
+      question: q.text,
+      answered: false,
+      excerpts: [],
+      notCovered,
+      related,
+      reason,
+    });
+    if (!q.terms.length) return decline('empty');
     const terms = this.queryTerms(q);
     const notCovered = terms.filter((t) => t.weight === 1 && !t.covered && t.important).map((t) => t.surface);
     const ranked = this.rank(q, terms);
     const names = terms.filter((t) => t.name && t.covered && t.weight === 1).length;
     // Only passages that match enough of the question answer it; the rest may be "related".
     const answering = ranked.filter(
-      (c) => c.share >= this.options.minShare && c.missing <= this.options.maxMissing && c.namesMatched >= names,
+      (c) =>
+        c.share >= this.options.minShare && c.missing <= this.options.maxMissing && c.namesMatched >= names,
     );
     let reason: Answer['reason'];
     if (notCovered.length) reason = 'not_covered';
     else if (answering.length === 0) reason = 'weak_match';
-    if (reason) {
-      return {
-        ...base,
-        answered: false,
-        notCovered: [...new Set(notCovered)],
-        related: this.excerpts(ranked, terms, 0, 1),
-        reason,
-      };
-    }
-    return { ...base, answered: true, notCovered: [], excerpts: this.excerpts(answering, terms, offset, top) };
+    if (reason) return decline(reason, [...new Set(notCovered)], this.excerpts(ranked, terms, 0, 1));
+    return {
+      question: q.text,
+      answered: true,
+      excerpts: this.excerpts(answering, terms, offset, top),
+      notCovered: [],
+      related: [],
+    };
   }
 
   /** Ranked passages for a query, without abstention: for browsing (`/search`). */
-  search(query: string, options: { top?: number; offset?: number } = {}): { total: number; excerpts: Excerpt[] } {
+  search(
+    query: string,
+    options: { top?: number; offset?: number } = {},
+  ): { total: number; excerpts: Excerpt[] } {
     const top = clampInt(options.top ?? 10, 1, 50);
     const offset = clampInt(options.offset ?? 0, 0, 10_000);
     const q = analyseQuestion(query, this.index.aliases);
@@ -205,9 +214,7 @@ export class Engine {
 
   /** Every briefing, in title order. */
   briefings(): BriefingSummary[] {
-    return this.index.briefings
-      .map((_, b) => this.summary(b))
-      .sort((x, y) => x.title.localeCompare(y.title));
+    return this.index.briefings.map((_, b) => this.summary(b)).sort((x, y) => x.title.localeCompare(y.title));
   }
 
   /** One briefing by id. */
@@ -293,10 +300,25 @@ export class Engine {
   }
 
   /** Scores every passage that shares a term with the query and re-ranks the best. */
-  private rank(q: AnalysedQuestion, terms: QueryTerm[], want = this.options.rerankDepth): Candidate[] & { total: number } {
+  private rank(
+    q: AnalysedQuestion,
+    terms: QueryTerm[],
+    want = this.options.rerankDepth,
+  ): Candidate[] & { total: number } {
     const ix = this.index;
     const { k1, b, neighbourWeight } = this.options;
-    const { score, cover, termBest, termCover, termStamp, queryStamp, directMask, contextMask, touched, termTouched } = this;
+    const {
+      score,
+      cover,
+      termBest,
+      termCover,
+      termStamp,
+      queryStamp,
+      directMask,
+      contextMask,
+      touched,
+      termTouched,
+    } = this;
     const generation = ++this.queryGeneration;
     let touchedCount = 0;
     let totalWeight = 0;
@@ -327,7 +349,8 @@ export class Engine {
           const s = (idf * tf * (k1 + 1)) / norm;
           offer(p, s, alt.weight);
           const briefing = ix.passageBriefing[p]!;
-          if (p > 0 && ix.passageBriefing[p - 1] === briefing) offer(p - 1, s * neighbourWeight, -alt.weight * neighbourWeight);
+          if (p > 0 && ix.passageBriefing[p - 1] === briefing)
+            offer(p - 1, s * neighbourWeight, -alt.weight * neighbourWeight);
           if (p + 1 < ix.texts.length && ix.passageBriefing[p + 1] === briefing)
             offer(p + 1, s * neighbourWeight, -alt.weight * neighbourWeight);
         }
@@ -358,7 +381,9 @@ export class Engine {
     terms.forEach((t, bit) => {
       if (t.name && t.covered && t.weight === 1) nameMask |= 1 << bit;
     });
-    const fullNames = terms.filter((t) => t.name && t.weight === 1 && t.surface.includes(' ')).map((t) => t.surface);
+    const fullNames = terms
+      .filter((t) => t.name && t.weight === 1 && t.surface.includes(' '))
+      .map((t) => t.surface);
     const candidates: Candidate[] = pool.map((p) => {
       const matched = directMask[p]! | contextMask[p]!;
       let s = score[p]!;
@@ -367,7 +392,8 @@ export class Engine {
       if (q.type === 'who' && features & Feature.Defines) s *= 1 + this.options.typeBonus;
       s *= 1 + this.options.proximityBonus * Math.min(3, this.adjacentPairs(p, terms, directMask[p]!));
       // News writing introduces a person or body by full name; later mentions shorten it.
-      if (fullNames.length && fullNames.some((n) => foldedText(ix.texts[p]!).includes(n))) s *= 1 + this.options.fullNameBonus;
+      if (fullNames.length && fullNames.some((n) => foldedText(ix.texts[p]!).includes(n)))
+        s *= 1 + this.options.fullNameBonus;
       const namesMatched = popcount(matched & nameMask);
       const names = popcount(nameMask);
       if (names) s *= 0.4 + (0.6 * namesMatched) / names;
@@ -424,7 +450,12 @@ export class Engine {
       let from = p;
       const text = ix.texts[p]!;
       const prev = p > 0 && ix.passageBriefing[p - 1] === b ? ix.texts[p - 1]! : undefined;
-      if (prev && (REFERS_BACK.test(text) || text.length < 60) && prev.length + text.length + 1 <= EXCERPT_CHARS) from = p - 1;
+      if (
+        prev &&
+        (REFERS_BACK.test(text) || text.length < 60) &&
+        prev.length + text.length + 1 <= EXCERPT_CHARS
+      )
+        from = p - 1;
       if (shown.has(from)) continue;
       shown.add(p).add(from);
       if (skipped++ < offset) continue;
@@ -499,7 +530,7 @@ function selectTop(items: Uint32Array, count: number, score: Float32Array, k: nu
     const p = items[i]!;
     if (heap.length < k) {
       heap.push(p);
-      for (let j = heap.length - 1; j > 0; ) {
+      for (let j = heap.length - 1; j > 0;) {
         const parent = (j - 1) >> 1;
         if (!less(heap[j]!, heap[parent]!)) break;
         [heap[j], heap[parent]] = [heap[parent]!, heap[j]!];
@@ -507,7 +538,7 @@ function selectTop(items: Uint32Array, count: number, score: Float32Array, k: nu
       }
     } else if (less(heap[0]!, p)) {
       heap[0] = p;
-      for (let j = 0; ; ) {
+      for (let j = 0; ;) {
         const l = 2 * j + 1;
         const r = l + 1;
         let m = j;

@@ -166,7 +166,11 @@ export function buildPassageIndex(knowledge: Knowledge, options: BuildOptions = 
 export function buildThesaurus(groups: string[][]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const group of groups) {
-    const lemmas = group.map((w) => analyse(w).tokens.map((t) => t.lemma).join(' '));
+    const lemmas = group.map((w) =>
+      analyse(w)
+        .tokens.map((t) => t.lemma)
+        .join(' '),
+    );
     for (const lemma of lemmas) {
       const others = lemmas.filter((l) => l !== lemma);
       out.set(lemma, [...new Set([...(out.get(lemma) ?? []), ...others])]);

@@ -17,9 +17,35 @@ export const TYPE_FEATURES: Record<QuestionType, number> = {
  * me about"): dropped from the query so that they neither match nor count as missing.
  */
 const FRAMING = new Set([
-  'say', 'tell', 'mention', 'explain', 'describe', 'know', 'please', 'happen', 'mean', 'talk', 'ask',
-  'question', 'answer', 'anything', 'something', 'thing', 'give', 'show', 'find', 'look', 'detail', 'info',
-  'information', 'summary', 'summarize', 'summarise', 'kind', 'sort', 'like',
+  'say',
+  'tell',
+  'mention',
+  'explain',
+  'describe',
+  'know',
+  'please',
+  'happen',
+  'mean',
+  'talk',
+  'ask',
+  'question',
+  'answer',
+  'anything',
+  'something',
+  'thing',
+  'give',
+  'show',
+  'find',
+  'look',
+  'detail',
+  'info',
+  'information',
+  'summary',
+  'summarize',
+  'summarise',
+  'kind',
+  'sort',
+  'like',
 ]);
 
 /** One term of a question. */
@@ -48,15 +74,17 @@ export const MAX_QUESTION_TERMS = 32;
 /** Longest question text analysed; beyond it, text is ignored (Discord allows 6,000 characters). */
 export const MAX_QUESTION_CHARS = 2_000;
 
-/** Control characters, zero-width and direction marks: invisible, and they split words. */
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+/** Control characters (→ space), and zero-width, direction and other format marks (→ nothing). */
+const CONTROL = /\p{Cc}/gu;
+const FORMAT = /\p{Cf}/gu;
 /** Runs of combining marks beyond two (zalgo text). */
-const ZALGO = /([\u0300-\u036f\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{2})[\u0300-\u036f\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+/g;
+const ZALGO = /(\p{M}{2})\p{M}+/gu;
 
 /** Cleans a question for analysis: invisible characters out, Discord mentions out, length bounded. */
 export function cleanQuestion(raw: string): string {
   return raw
-    .replace(INVISIBLE, '')
+    .replace(CONTROL, ' ')
+    .replace(FORMAT, '')
     .replace(ZALGO, '$1')
     .replace(/<(?:@[!&]?|#)\d+>/g, ' ')
     .replace(/@(everyone|here)\b/g, ' ')
@@ -75,7 +103,10 @@ function questionType(words: string[]): QuestionType {
     if (w === 'how' && (next === 'many' || next === 'much')) return 'number';
     if (w === 'how' && next === 'long') return 'when';
     if ((w === 'what' || w === 'which') && /^(year|date|month|day|time)s?$/.test(next)) return 'when';
-    if ((w === 'what' || w === 'which') && /^(country|countries|city|cities|place|places|site|location)$/.test(next))
+    if (
+      (w === 'what' || w === 'which') &&
+      /^(country|countries|city|cities|place|places|site|location)$/.test(next)
+    )
       return 'where';
     if ((w === 'what' || w === 'which') && /^(person|people|official|officials)$/.test(next)) return 'who';
   }
@@ -102,7 +133,9 @@ export function analyseQuestion(question: string, aliases: AliasMatcher, context
       const name = o.name || (/^\p{Lu}/u.test(first.value) && o.from > 0 && first.pos !== 'VERB');
       terms.push({
         term: o.term,
-        surface: fold(surface).replace(/[^\p{L}\p{N}']+/gu, ' ').trim(),
+        surface: fold(surface)
+          .replace(/[^\p{L}\p{N}']+/gu, ' ')
+          .trim(),
         name,
         important: name || first.pos === 'NOUN' || first.pos === 'PROPN' || first.pos === 'X',
         surfaceKey: first.key,

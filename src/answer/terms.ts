@@ -33,7 +33,17 @@ export interface TermOccurrence {
   name: boolean;
 }
 
-const SKIP_TYPES = new Set(['punctuation', 'symbol', 'emoji', 'emoticon', 'tabCRLF', 'url', 'email', 'mention', 'hashtag']);
+const SKIP_TYPES = new Set([
+  'punctuation',
+  'symbol',
+  'emoji',
+  'emoticon',
+  'tabCRLF',
+  'url',
+  'email',
+  'mention',
+  'hashtag',
+]);
 const CONTENT = /[\p{L}\p{N}]/u;
 
 /** True for tokens that can carry meaning (not punctuation, not a possessive "'s"). */
@@ -44,14 +54,19 @@ function isContent(t: Token): boolean {
 /** The term a plain token contributes, or null (stop word, punctuation, too short). */
 export function tokenTerm(t: Token): string | null {
   if (t.stop || !isContent(t)) return null;
-  const term = t.lemma.replace(/^['\-]+|['\-]+$/g, '');
+  const term = t.lemma.replace(/^['-]+|['-]+$/g, '');
   if (term.length < 2 && !/\d/.test(term)) return null;
   return term;
 }
 
 /** The term an entity's occurrences become: "#" + folded canonical name. */
 export function entityTerm(name: string): string {
-  return '#' + fold(name).replace(/[^\p{L}\p{N}]+/gu, '_').replace(/^_|_$/g, '');
+  return (
+    '#' +
+    fold(name)
+      .replace(/[^\p{L}\p{N}]+/gu, '_')
+      .replace(/^_|_$/g, '')
+  );
 }
 
 interface AliasNode {
@@ -102,7 +117,8 @@ export class AliasMatcher {
   singleWordNames(): Array<[string, string]> {
     const out: Array<[string, string]> = [];
     for (const [key, node] of this.root.next) {
-      if (node.entity !== undefined && !node.exact && key.length >= 4) out.push([key, this.terms[node.entity]!]);
+      if (node.entity !== undefined && !node.exact && key.length >= 4)
+        out.push([key, this.terms[node.entity]!]);
     }
     return out;
   }
@@ -118,7 +134,8 @@ export class AliasMatcher {
       node = node.next.get(content[j]!.key);
       if (node?.entity !== undefined) {
         const written = content[j]!.value.replace(/[.\u00b7]/g, '');
-        if (!node.exact || j > i || node.exact.includes(written)) best = { entity: node.entity, length: j - i + 1 };
+        if (!node.exact || j > i || node.exact.includes(written))
+          best = { entity: node.entity, length: j - i + 1 };
       }
     }
     return best;
@@ -132,7 +149,12 @@ export interface RangeTerms {
 }
 
 /** Extracts the search terms of tokens [from, to) of an analysis, with alias entities applied. */
-export function extractTerms(analysis: Analysis, from: number, to: number, aliases: AliasMatcher): RangeTerms {
+export function extractTerms(
+  analysis: Analysis,
+  from: number,
+  to: number,
+  aliases: AliasMatcher,
+): RangeTerms {
   const { tokens } = analysis;
   const contentIdx: number[] = [];
   for (let i = from; i < to; i++) if (isContent(tokens[i]!)) contentIdx.push(i);
@@ -155,7 +177,8 @@ export function extractTerms(analysis: Analysis, from: number, to: number, alias
       const next = tokens[after];
       if (
         next &&
-        ((next.value === ',' && /^(the|a|an)$/.test(tokens[after + 1]?.key ?? '')) || DEFINING_VERBS.has(next.key))
+        ((next.value === ',' && /^(the|a|an)$/.test(tokens[after + 1]?.key ?? '')) ||
+          DEFINING_VERBS.has(next.key))
       )
         features |= Feature.Defines;
       c += m.length - 1;
@@ -165,10 +188,17 @@ export function extractTerms(analysis: Analysis, from: number, to: number, alias
     const t = content[c]!;
     propnRun = t.pos === 'PROPN' ? propnRun + 1 : 0;
     if (propnRun >= 2) features |= Feature.Person;
-    if (t.type === 'number' || t.pos === 'NUM') features |= /^(1[89]|20)\d\d$/.test(t.key) ? Feature.Time : Feature.Number;
+    if (t.type === 'number' || t.pos === 'NUM')
+      features |= /^(1[89]|20)\d\d$/.test(t.key) ? Feature.Time : Feature.Number;
     const term = tokenTerm(t);
     if (term === null) continue;
-    occurrences.push({ term, from: contentIdx[c]!, to: contentIdx[c]! + 1, entity: false, name: t.pos === 'PROPN' });
+    occurrences.push({
+      term,
+      from: contentIdx[c]!,
+      to: contentIdx[c]! + 1,
+      entity: false,
+      name: t.pos === 'PROPN',
+    });
   }
   for (const e of analysis.entities) {
     if (e.from < from || e.to > to) continue;

@@ -95,7 +95,10 @@ export class WordNet {
       const cmp = buf.compare(target, 0, target.length, start, Math.min(start + target.length, buf.length));
       if (cmp === 0) {
         const end = buf.indexOf(10, start);
-        const fields = buf.toString('latin1', start, end < 0 ? buf.length : end).trim().split(' ');
+        const fields = buf
+          .toString('latin1', start, end < 0 ? buf.length : end)
+          .trim()
+          .split(' ');
         const synsetCount = Number(fields[2]);
         return fields.slice(fields.length - synsetCount).map(Number);
       }
@@ -132,7 +135,11 @@ export class WordNet {
     for (let i = 0; i < pointerCount; i++, k += 4) {
       const symbol = f[k] ?? '';
       const p = f[k + 2];
-      pointers.push({ symbol, offset: Number(f[k + 1]), pos: p === 'n' ? 'noun' : p === 'v' ? 'verb' : p === 'r' ? 'adv' : 'adj' });
+      pointers.push({
+        symbol,
+        offset: Number(f[k + 1]),
+        pos: p === 'n' ? 'noun' : p === 'v' ? 'verb' : p === 'r' ? 'adv' : 'adj',
+      });
     }
     return { words, pointers };
   }

@@ -1,0 +1,85 @@
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { loadEngine } from '../answer/load.js';
+import type { Engine } from '../answer/engine.js';
+import { KnowledgeError } from '../knowledge/load.js';
+import { renderAnswerText } from '../render/terminal.js';
+
+const HELP = `Ask the briefings a question, from the command line.
+
+Usage:
+  npm run ask -- [options] "question"
+  npm run --silent ask -- --json "question"      one JSON answer object on stdout
+  npm run --silent ask -- --json < questions.txt   one question per line in, JSON Lines out
+
+Options:
+  --json              print the answer object as JSON (see README, "JSON answers")
+  --knowledge <dir>   answer from another knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)
+  --top <n>           how many excerpts at most (1–25, default 3)
+  --no-color          plain text without ANSI bold
+  -h, --help          show this help`;
+
+/** Entry point of `npm run ask`. Exit codes: 0 answered or declined, 1 broken knowledge, 2 bad usage. */
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        knowledge: { type: 'string' },
+        top: { type: 'string' },
+        'no-color': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`ask: ${(err as Error).message}\nRun with --help for usage.\n`);
+    return 2;
+  }
+  const { values, positionals } = args;
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const top = values.top === undefined ? 3 : Number(values.top);
+  if (!Number.isInteger(top) || top < 1 || top > 25) {
+    process.stderr.write('ask: --top must be a whole number from 1 to 25\n');
+    return 2;
+  }
+  const dir = values.knowledge ?? process.env.KNOWLEDGE_DIR ?? 'knowledge';
+  let engine: Engine;
+  try {
+    engine = await loadEngine(dir);
+  } catch (err) {
+    process.stderr.write(
+      `${err instanceof KnowledgeError ? err.message : `ask: ${(err as Error).message}`}\n`,
+    );
+    return 1;
+  }
+  const question = positionals.join(' ').trim();
+  const color = !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR;
+
+  if (values.json) {
+    if (question) {
+      process.stdout.write(`${JSON.stringify(engine.ask(question, { top }))}\n`);
+      return 0;
+    }
+    // JSON Lines: one answer per input line, in order; blank lines get an 'empty' answer too,
+    // so that output line N always answers input line N.
+    const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+    for await (const line of lines) process.stdout.write(`${JSON.stringify(engine.ask(line, { top }))}\n`);
+    return 0;
+  }
+  if (!question) {
+    process.stderr.write(
+      'ask: give a question, e.g. npm run ask -- "Who is Pranay Vaddi?" (--help for more)\n',
+    );
+    return 2;
+  }
+  process.stdout.write(`${renderAnswerText(engine.ask(question, { top }), { color })}\n`);
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,75 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../src/answer/engine.js';
+import { loadKnowledge } from '../../src/knowledge/load.js';
+import type { Knowledge } from '../../src/knowledge/types.js';
+
+let engine: Engine;
+let knowledge: Knowledge;
+beforeAll(async () => {
+  knowledge = await loadKnowledge('knowledge');
+  engine = Engine.build(knowledge);
+});
+
+const body = (id: string) => knowledge.briefings.find((b) => b.id === id)!.paragraphs.join(' ');
+
+describe('Engine', () => {
+  it('quotes excerpts verbatim from the briefing they name, with title and source', () => {
+    const a = engine.ask('What did Russia’s Ministry of Foreign Affairs say?', { top: 3 });
+    expect(a.answered).toBe(true);
+    for (const e of a.excerpts) {
+      expect(body(e.briefing)).toContain(e.text.replace(/…$/, ''));
+      const briefing = knowledge.briefings.find((b) => b.id === e.briefing)!;
+      expect(e.title).toBe(briefing.title);
+      expect(e.source).toBe(briefing.source);
+      expect(e.text.length).toBeLessThanOrEqual(450);
+    }
+  });
+
+  it('meets names through aliases: DPRK, Pyongyang and North Korea are one entity', () => {
+    const a = engine.ask('What did the DPRK and Moscow expand?');
+    const b = engine.ask('What did North Korea and Russia expand?');
+    expect(a.answered).toBe(true);
+    expect(a.excerpts[0]?.text).toBe(b.excerpts[0]?.text);
+  });
+
+  it('highlights the matched words inside the excerpt', () => {
+    const a = engine.ask('Where is Vostochny?');
+    const e = a.excerpts[0]!;
+    const marked = e.highlights.map((h) => e.text.slice(h.start, h.end));
+    expect(marked.some((m) => /Vostochny/.test(m))).toBe(true);
+    for (let i = 1; i < e.highlights.length; i++)
+      expect(e.highlights[i]!.start).toBeGreaterThan(e.highlights[i - 1]!.end - 1);
+  });
+
+  it('declines empty and punctuation-only questions as empty', () => {
+    for (const q of ['', '   ', '?', '!!!', '\u200b\u200f']) {
+      const a = engine.ask(q);
+      expect(a).toMatchObject({ answered: false, reason: 'empty', excerpts: [], notCovered: [] });
+    }
+  });
+
+  it('gives later excerpts with an offset, without repeating', () => {
+    const first = engine.search('North Korea cooperation', { top: 3 });
+    const second = engine.search('North Korea cooperation', { top: 3, offset: 3 });
+    expect(first.total).toBeGreaterThan(6);
+    const texts = new Set(first.excerpts.map((e) => e.text));
+    for (const e of second.excerpts) expect(texts.has(e.text)).toBe(false);
+  });
+
+  it('uses an earlier question as weaker context for a short follow-up', () => {
+    const alone = engine.ask('when?');
+    expect(alone.reason).toBe('empty');
+    const followUp = engine.ask('and who reported it?', {
+      context: 'What did the senior US official warn about?',
+    });
+    expect(followUp.answered).toBe(true);
+    expect(followUp.excerpts.map((e) => e.text).join(' ')).toContain('TASS');
+  });
+
+  it('lists every briefing with its passage count and opening', () => {
+    const list = engine.briefings();
+    expect(list).toHaveLength(2);
+    expect(list.reduce((n, b) => n + b.passages, 0)).toBe(engine.passageCount);
+    for (const b of list) expect(body(b.id).startsWith(b.opening)).toBe(true);
+  });
+});

@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** Runs `src/cli/ask.ts` as `npm run ask` does, and collects its output. */
+function ask(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/ask.ts', ...args], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+describe('npm run ask', () => {
+  it('prints quoted excerpts with their source', async () => {
+    const r = await ask(['Who is Pranay Vaddi?']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^> .*Pranay Vaddi/m);
+    expect(r.stdout).toContain('TASS and official briefings by US government channels');
+  });
+
+  it('--json prints exactly one answer object', async () => {
+    const r = await ask(['--json', '--top', '2', 'Where were Putin and Kim supposed to meet?']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const answer = JSON.parse(lines[0]!);
+    expect(answer).toMatchObject({
+      question: 'Where were Putin and Kim supposed to meet?',
+      answered: true,
+      notCovered: [],
+    });
+    expect(answer.excerpts.length).toBeLessThanOrEqual(2);
+    expect(answer.excerpts[0]).toEqual(
+      expect.objectContaining({
+        text: expect.stringContaining('Vostochny'),
+        briefing: expect.any(String),
+        title: expect.any(String),
+        source: expect.any(String),
+        score: expect.any(Number),
+      }),
+    );
+  });
+
+  it('--json with no question answers 1,000 questions from stdin as JSON Lines, in order', async () => {
+    const base = [
+      'Who is Daniel Kritenbrink?',
+      'What is the capital of France?',
+      '',
+      'dprk russia?',
+      'Where is Vostochny?',
+    ];
+    const questions = Array.from(
+      { length: 1000 },
+      (_, i) => `${base[i % base.length]}${i % 7 === 0 ? ' ' : ''}`,
+    );
+    const r = await ask(['--json'], questions.join('\n') + '\n');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1000);
+    lines.forEach((line, i) => {
+      const a = JSON.parse(line);
+      expect(a.question).toBe(questions[i]!.trim());
+      expect(typeof a.answered).toBe('boolean');
+    });
+  }, 60_000);
+
+  it('refuses a broken knowledge folder, naming the file and field', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'broken-'));
+    await writeFile(path.join(dir, 'bad.md'), '---\ntitle: Only a title\n---\n\nText.');
+    const r = await ask(['--knowledge', dir, 'anything']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('bad.md: source: is required');
+    expect(r.stdout).toBe('');
+  });
+
+  it('explains bad usage and has --help', async () => {
+    expect((await ask(['--top', 'lots', 'q'])).code).toBe(2);
+    const help = await ask(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--knowledge <dir>');
+  });
+});

@@ -1,0 +1,105 @@
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KnowledgeError, loadKnowledge } from '../../src/knowledge/load.js';
+
+const GOOD = `---\ntitle: A briefing\nsource: A wire service\n---\n\nOne sentence. Another sentence.\n`;
+const dirs: string[] = [];
+async function folder(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'knowledge-'));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
+  return dir;
+}
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function problems(files: Record<string, string>) {
+  const err = await loadKnowledge(await folder(files)).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(KnowledgeError);
+  return (err as KnowledgeError).problems;
+}
+
+describe('loadKnowledge', () => {
+  it('loads the project knowledge folder: every briefing valid, aliases and synonyms parsed', async () => {
+    const k = await loadKnowledge('knowledge');
+    expect(k.briefings.length).toBeGreaterThanOrEqual(2);
+    for (const b of k.briefings) {
+      expect(b.title.trim()).not.toBe('');
+      expect(b.source.trim()).not.toBe('');
+      expect(b.paragraphs.length).toBeGreaterThan(0);
+    }
+    expect(k.entities.find((e) => e.name === 'North Korea')?.aliases).toContain('DPRK');
+    expect(k.synonyms.length).toBeGreaterThan(0);
+  });
+
+  it('reads front matter, paragraphs and optional fields', async () => {
+    const dir = await folder({
+      'one.md': `---\ntitle: "Title: with colon"\nsource: Wire\ndate: 2024-03-05\nurl: https://example.org/a\n---\n\n# Heading\n\nFirst line\nwrapped on. *Emphasis* and [a link](https://x.y).\n\n- item\n`,
+    });
+    const k = await loadKnowledge(dir);
+    expect(k.briefings[0]).toMatchObject({
+      id: 'one',
+      title: 'Title: with colon',
+      date: '2024-03-05',
+      url: 'https://example.org/a',
+      paragraphs: ['Heading', 'First line wrapped on. Emphasis and a link.', 'item'],
+    });
+  });
+
+  it.each([
+    ['a missing title', { 'a.md': `---\nsource: S\n---\n\nText.` }, 'a.md', 'title', 'is required'],
+    ['a missing source', { 'a.md': `---\ntitle: T\n---\n\nText.` }, 'a.md', 'source', 'is required'],
+    ['an empty title', { 'a.md': `---\ntitle: "  "\nsource: S\n---\n\nText.` }, 'a.md', 'title', 'must not be empty'],
+    ['an empty body', { 'a.md': `---\ntitle: T\nsource: S\n---\n\n   \n` }, 'a.md', 'body', 'is empty'],
+    ['no front matter', { 'a.md': `Just text.` }, 'a.md', 'front matter', 'is missing'],
+    ['malformed front matter', { 'a.md': `---\ntitle: [unclosed\nsource: S\n---\n\nText.` }, 'a.md', 'front matter', 'not valid YAML'],
+    ['a bad date', { 'a.md': `---\ntitle: T\nsource: S\ndate: yesterday\n---\n\nText.` }, 'a.md', 'date', 'YYYY-MM-DD'],
+    ['a non-http url', { 'a.md': `---\ntitle: T\nsource: S\nurl: javascript:alert(1)\n---\n\nText.` }, 'a.md', 'url', 'http'],
+    ['a malformed alias file', { 'a.md': GOOD, 'aliases.yaml': 'entities: [ {name: ' }, 'aliases.yaml', undefined, 'not valid YAML'],
+    ['an alias entry without a name', { 'a.md': GOOD, 'aliases.yaml': 'entities:\n  - aliases: [X]\n' }, 'aliases.yaml', 'entities.0.name', 'is required'],
+    ['an alias claimed twice', { 'a.md': GOOD, 'aliases.yaml': 'entities:\n  - name: A\n    aliases: [Z]\n  - name: B\n    aliases: [z]\n' }, 'aliases.yaml', 'entities.1.aliases', 'already names'],
+    ['a duplicate id', { 'a.md': GOOD, 'b.md': `---\nid: a\ntitle: T\nsource: S\n---\n\nText.` }, 'b.md', 'id', 'also the id of a.md'],
+  ])('refuses %s, naming the file and field', async (_label, files, file, field, message) => {
+    const found = await problems(files as Record<string, string>);
+    const p = found.find((x) => x.file === file && x.field === field);
+    expect(p, JSON.stringify(found)).toBeDefined();
+    expect(p!.message).toContain(message);
+  });
+
+  it('reports every problem at once, each with its file, in the error message', async () => {
+    const dir = await folder({ 'a.md': `---\nsource: S\n---\n\nText.`, 'b.md': `---\ntitle: T\n---\n\n` });
+    const err = await loadKnowledge(dir).catch((e: unknown) => e as KnowledgeError);
+    expect(err.message).toContain('a.md: title: is required');
+    expect(err.message).toContain('b.md: source: is required');
+  });
+
+  it('never follows a link out of the knowledge folder', async () => {
+    const outside = await folder({ 'secret.md': GOOD });
+    const dir = await folder({ 'a.md': GOOD });
+    await symlink(path.join(outside, 'secret.md'), path.join(dir, 'leak.md'));
+    const found = await problems({}).catch(() => []); // an empty folder is an error too
+    expect(found[0]?.message).toContain('no briefings');
+    const err = await loadKnowledge(dir).catch((e: unknown) => e as KnowledgeError);
+    expect(err).toBeInstanceOf(KnowledgeError);
+    expect(err.problems).toEqual([{ file: 'leak.md', message: expect.stringContaining('outside the knowledge folder') }]);
+  });
+
+  it('follows a link that stays inside the folder, and skips sub-folders and README.md', async () => {
+    const dir = await folder({ 'a.md': GOOD, 'README.md': 'No front matter here.' });
+    await mkdir(path.join(dir, 'drafts'));
+    await writeFile(path.join(dir, 'drafts', 'x.md'), 'broken');
+    await symlink(path.join(dir, 'a.md'), path.join(dir, 'b.md'));
+    const k = await loadKnowledge(dir);
+    expect(k.briefings.map((b) => b.id)).toEqual(['a', 'b']);
+  });
+
+  it('refuses a missing folder with a clear message', async () => {
+    await expect(loadKnowledge('/nonexistent/knowledge')).rejects.toThrow(/cannot be read: ENOENT/);
+  });
+});
