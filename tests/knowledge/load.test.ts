@@ -74,7 +74,7 @@ describe('loadKnowledge', () => {
 
   it('reports every problem at once, each with its file, in the error message', async () => {
     const dir = await folder({ 'a.md': `---\nsource: S\n---\n\nText.`, 'b.md': `---\ntitle: T\n---\n\n` });
-    const err = await loadKnowledge(dir).catch((e: unknown) => e as KnowledgeError);
+    const err = (await loadKnowledge(dir).catch((e: unknown) => e)) as KnowledgeError;
     expect(err.message).toContain('a.md: title: is required');
     expect(err.message).toContain('b.md: source: is required');
   });
@@ -83,9 +83,7 @@ describe('loadKnowledge', () => {
     const outside = await folder({ 'secret.md': GOOD });
     const dir = await folder({ 'a.md': GOOD });
     await symlink(path.join(outside, 'secret.md'), path.join(dir, 'leak.md'));
-    const found = await problems({}).catch(() => []); // an empty folder is an error too
-    expect(found[0]?.message).toContain('no briefings');
-    const err = await loadKnowledge(dir).catch((e: unknown) => e as KnowledgeError);
+    const err = (await loadKnowledge(dir).catch((e: unknown) => e)) as KnowledgeError;
     expect(err).toBeInstanceOf(KnowledgeError);
     expect(err.problems).toEqual([{ file: 'leak.md', message: expect.stringContaining('outside the knowledge folder') }]);
   });
@@ -97,6 +95,11 @@ describe('loadKnowledge', () => {
     await symlink(path.join(dir, 'a.md'), path.join(dir, 'b.md'));
     const k = await loadKnowledge(dir);
     expect(k.briefings.map((b) => b.id)).toEqual(['a', 'b']);
+  });
+
+  it('refuses an empty folder', async () => {
+    const found = await problems({});
+    expect(found[0]?.message).toContain('has no briefings');
   });
 
   it('refuses a missing folder with a clear message', async () => {
