@@ -75,7 +75,10 @@ export function miniSearchPeer(passages: readonly Passage[], options: { stopWord
 
 /** The parts of wink-bm25-text-search's API used here (the package ships no types). */
 interface WinkBm25 {
-  defineConfig(config: { fldWeights: Record<string, number>; bm25Params?: { k1?: number; b?: number; k?: number } }): boolean;
+  defineConfig(config: {
+    fldWeights: Record<string, number>;
+    bm25Params?: { k1?: number; b?: number; k?: number };
+  }): boolean;
   definePrepTasks(tasks: Array<(input: string) => string[]>, field?: string): number;
   addDoc(doc: Record<string, string>, id: string): number;
   consolidate(fp?: number): boolean;
@@ -119,7 +122,8 @@ export function winkBm25Peer(passages: readonly Passage[]): Peer {
       .tokens()
       .each((t: ItemToken) => {
         const type = t.out(its.type);
-        if ((type === 'word' || type === 'number') && !t.out(its.stopWordFlag)) out.push(t.out(lemma).toLowerCase());
+        if ((type === 'word' || type === 'number') && !t.out(its.stopWordFlag))
+          out.push(t.out(lemma).toLowerCase());
       });
     return out;
   };

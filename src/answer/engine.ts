@@ -1,8 +1,7 @@
 import type { Knowledge } from '../knowledge/types.js';
-import { analyse, fold } from './nlp.js';
 import { buildPassageIndex, type BuildOptions, type PassageIndex } from './passage-index.js';
 import { analyseQuestion, TYPE_FEATURES, type AnalysedQuestion } from './question.js';
-import { extractTerms, Feature } from './terms.js';
+import { Feature } from './terms.js';
 import type { Answer, AskOptions, BriefingSummary, DeclineReason, Excerpt, Highlight } from './types.js';
 import { WordNet } from './wordnet.js';
 
@@ -31,6 +30,8 @@ export interface EngineOptions extends BuildOptions {
   proximityBonus: number;
   /** Least share of the question's weight the best passage must match to be an answer. */
   minShare: number;
+  /** Expansion words found in more than this share of passages are not followed. */
+  commonShare: number;
   /** Candidates re-ranked with the finer signals. */
   rerankDepth: number;
   /** Use WordNet expansion. */
@@ -51,6 +52,7 @@ export const DEFAULT_OPTIONS: EngineOptions = {
   fullNameBonus: 0.2,
   minShare: 0.5,
   rerankDepth: 40,
+  commonShare: 0.01,
   expansion: true,
 };
 
@@ -83,6 +85,8 @@ interface Candidate {
   share: number;
   /** Share of the question's weight in important words (nouns, names) that the passage lacks. */
   missing: number;
+  /** How many of the question's own important words the passage (and its neighbours) lack. */
+  missingCount: number;
   namesMatched: number;
 }
 
@@ -101,17 +105,16 @@ export class Engine {
   readonly options: EngineOptions;
   private readonly wordnet: WordNet | undefined;
   private readonly maxIdf: number;
+  /** Passages above which an expansion word is too common to be worth following. */
+  private readonly commonDf: number;
   // Scratch space reused by every query (the engine is synchronous, so one query at a time).
   private readonly score: Float32Array;
-  private readonly cover: Float32Array;
   private readonly termBest: Float32Array;
-  private readonly termCover: Float32Array;
   private readonly termStamp: Uint32Array;
   private readonly queryStamp: Uint32Array;
-  private readonly directMask: Uint32Array;
-  private readonly contextMask: Uint32Array;
   private readonly touched: Uint32Array;
-  private readonly termTouched: Uint32Array;
+  private readonly spellings = new Map<string, string[]>();
+  private lengthBuckets?: Array<Array<[string, string]>>;
   private stamp = 0;
   private queryGeneration = 0;
 
@@ -120,19 +123,15 @@ export class Engine {
     options: Partial<EngineOptions>,
   ) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
-    this.wordnet = this.options.expansion ? new WordNet() : undefined;
+    this.wordnet = this.options.expansion ? new WordNet().preload() : undefined;
     const n = index.texts.length;
     this.maxIdf = Math.log(1 + (n + 0.5) / 0.5);
+    this.commonDf = Math.max(20, n * this.options.commonShare);
     this.score = new Float32Array(n);
-    this.cover = new Float32Array(n);
     this.termBest = new Float32Array(n);
-    this.termCover = new Float32Array(n);
     this.termStamp = new Uint32Array(n);
     this.queryStamp = new Uint32Array(n);
-    this.directMask = new Uint32Array(n);
-    this.contextMask = new Uint32Array(n);
     this.touched = new Uint32Array(n);
-    this.termTouched = new Uint32Array(n);
   }
 
   /** Builds the engine from loaded knowledge (analysis and indexing happen here). */
@@ -180,10 +179,15 @@ export class Engine {
     const notCovered = terms.filter((t) => t.weight === 1 && !t.covered && t.important).map((t) => t.surface);
     const ranked = this.rank(q, terms);
     const names = terms.filter((t) => t.name && t.covered && t.weight === 1).length;
+    // A short question must be matched in all its important words; a long one may miss one in four.
+    const allowedMissing = Math.floor(terms.filter((t) => t.important && t.weight === 1).length / 4);
     // Only passages that match enough of the question answer it; the rest may be "related".
     const answering = ranked.filter(
       (c) =>
-        c.share >= this.options.minShare && c.missing <= this.options.maxMissing && c.namesMatched >= names,
+        c.share >= this.options.minShare &&
+        c.missing <= this.options.maxMissing &&
+        c.missingCount <= allowedMissing &&
+        c.namesMatched >= names,
     );
     let reason: Answer['reason'];
     if (notCovered.length) reason = 'not_covered';
@@ -257,7 +261,7 @@ export class Engine {
       for (const w of this.index.thesaurus.get(t.term) ?? []) push(w, this.options.thesaurusWeight);
       if (!t.name && this.wordnet && !t.term.startsWith('#') && !/\d/.test(t.term)) {
         for (const word of new Set([t.term, t.surfaceKey])) {
-          const related = this.wordnet.related(word);
+          const related = this.wordnet.related(word, t.partOfSpeech);
           for (const w of related.synonyms) if (!isName(w)) push(w, this.options.synonymWeight);
           for (const w of related.neighbours) if (!isName(w)) push(w, this.options.relatedWeight);
         }
@@ -265,6 +269,7 @@ export class Engine {
       if (alternatives.length === 0 && !t.term.startsWith('#') && t.term.length >= 6) {
         for (const term of this.nearSpellings(t.term)) push(term, this.options.spellingWeight);
       }
+      pruneAlternatives(alternatives, this.index.df, this.commonDf);
       // A term known only through an alternative weighs what its closest alternative weighs.
       const idf = alternatives[0] ? this.idf(alternatives[0].id) : this.maxIdf;
       return {
@@ -286,6 +291,15 @@ export class Engine {
 
   /** Index terms within one edit (two for long words) of a word the briefings lack. */
   private nearSpellings(word: string): string[] {
+    const cached = this.spellings.get(word);
+    if (cached) return cached;
+    const found = this.findNearSpellings(word);
+    if (this.spellings.size >= 10_000) this.spellings.clear();
+    this.spellings.set(word, found);
+    return found;
+  }
+
+  private findNearSpellings(word: string): string[] {
     const max = word.length >= 9 ? 2 : 1;
     const out: string[] = [];
     const consider = (spelling: string, term: string) => {
@@ -293,13 +307,34 @@ export class Engine {
       if (spelling[0] !== word[0] && spelling[1] !== word[1]) return;
       if (editDistance(word, spelling, max) <= max && !out.includes(term)) out.push(term);
     };
-    for (const term of this.index.termIds.keys()) if (!term.startsWith('#')) consider(term, term);
-    // Names are indexed as entities: compare with their one-word aliases ("Kritenbrink").
-    for (const [spelling, term] of this.index.aliases.singleWordNames()) consider(spelling, term);
+    for (let length = word.length - max; length <= word.length + max; length++) {
+      for (const [spelling, term] of this.spellingsByLength()[length] ?? []) consider(spelling, term);
+    }
     return out;
   }
 
-  /** Scores every passage that shares a term with the query and re-ranks the best. */
+  /**
+   * Every plain term and one-word alias name ("kritenbrink" → its entity), bucketed by length:
+   * built on the first misspelt question, so that start-up doesn't pay for it.
+   */
+  private spellingsByLength(): Array<Array<[string, string]>> {
+    if (!this.lengthBuckets) {
+      const buckets: Array<Array<[string, string]>> = [];
+      const add = (spelling: string, term: string) =>
+        (buckets[spelling.length] ??= []).push([spelling, term]);
+      for (const term of this.index.termIds.keys()) if (!term.startsWith('#')) add(term, term);
+      for (const [spelling, term] of this.index.aliases.singleWordNames()) add(spelling, term);
+      this.lengthBuckets = buckets;
+    }
+    return this.lengthBuckets;
+  }
+
+  /**
+   * Scores every passage that shares a term with the query (BM25 over direct postings, each
+   * query term counted once, by its best alternative), then takes the best few and their
+   * neighbouring sentences and scores those exactly: direct, expanded and neighbour-context
+   * matches, coverage and the finer re-ranking signals.
+   */
   private rank(
     q: AnalysedQuestion,
     terms: QueryTerm[],
@@ -307,75 +342,121 @@ export class Engine {
   ): Candidate[] & { total: number } {
     const ix = this.index;
     const { k1, b, neighbourWeight } = this.options;
-    const {
-      score,
-      cover,
-      termBest,
-      termCover,
-      termStamp,
-      queryStamp,
-      directMask,
-      contextMask,
-      touched,
-      termTouched,
-    } = this;
+    const { score, termBest, termStamp, queryStamp, touched } = this;
     const generation = ++this.queryGeneration;
     let touchedCount = 0;
     let totalWeight = 0;
+    /** Index term id → the query terms (bit, alternative weight) it stands for. */
+    const altOf = new Map<number, Array<{ bit: number; weight: number }>>();
+    const bm25 = (tf: number, length: number) =>
+      (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / ix.averageLength));
+
     terms.forEach((term, bit) => {
       // A modifier the briefings never use ("ultimate", "supposed") can't be matched by any passage;
       // an unknown noun or name already declines the question through `notCovered`.
       if (term.covered || term.important) totalWeight += term.weight * term.idf;
       if (!term.covered) return;
       const stamp = ++this.stamp;
-      let termCount = 0;
-      const offer = (p: number, s: number, c: number) => {
-        if (termStamp[p] !== stamp) {
-          termStamp[p] = stamp;
-          termBest[p] = s;
-          termCover[p] = c;
-          termTouched[termCount++] = p;
-        } else if (s > termBest[p]!) {
-          termBest[p] = s;
-          termCover[p] = c;
-        }
-      };
       for (const alt of term.alternatives) {
+        let list = altOf.get(alt.id);
+        if (!list) altOf.set(alt.id, (list = []));
+        list.push({ bit, weight: alt.weight });
         const idf = this.idf(alt.id) * alt.weight * term.weight;
         for (let k = ix.postingStart[alt.id]!, end = ix.postingStart[alt.id + 1]!; k < end; k++) {
           const p = ix.postingPassage[k]!;
-          const tf = ix.postingTf[k]!;
-          const norm = tf + k1 * (1 - b + (b * ix.passageLength[p]!) / ix.averageLength);
-          const s = (idf * tf * (k1 + 1)) / norm;
-          offer(p, s, alt.weight);
-          const briefing = ix.passageBriefing[p]!;
-          if (p > 0 && ix.passageBriefing[p - 1] === briefing)
-            offer(p - 1, s * neighbourWeight, -alt.weight * neighbourWeight);
-          if (p + 1 < ix.texts.length && ix.passageBriefing[p + 1] === briefing)
-            offer(p + 1, s * neighbourWeight, -alt.weight * neighbourWeight);
+          const s = idf * bm25(ix.postingTf[k]!, ix.passageLength[p]!);
+          if (termStamp[p] !== stamp) {
+            termStamp[p] = stamp;
+            termBest[p] = s;
+            if (queryStamp[p] !== generation) {
+              queryStamp[p] = generation;
+              score[p] = 0;
+              touched[touchedCount++] = p;
+            }
+            score[p]! += s;
+          } else if (s > termBest[p]!) {
+            score[p]! += s - termBest[p]!;
+            termBest[p] = s;
+          }
         }
-      }
-      for (let i = 0; i < termCount; i++) {
-        const p = termTouched[i]!;
-        if (queryStamp[p] !== generation) {
-          queryStamp[p] = generation;
-          score[p] = 0;
-          cover[p] = 0;
-          directMask[p] = 0;
-          contextMask[p] = 0;
-          touched[touchedCount++] = p;
-        }
-        score[p]! += termBest[p]!;
-        const c = termCover[p]!;
-        cover[p]! += Math.abs(c) * term.weight * term.idf;
-        if (c > 0) directMask[p]! |= 1 << bit;
-        else contextMask[p]! |= 1 << bit;
       }
     });
 
-    // Keep the best `depth` by BM25 (a bounded selection, not a full sort of every touched passage).
+    // The pool: the best passages by direct score, and the sentences beside them, which may
+    // answer through their neighbour ("He is the Special Assistant…").
     const depth = Math.max(want, this.options.rerankDepth);
-    const pool = selectTop(touched, touchedCount, score, depth);
+    const direct = selectTop(touched, touchedCount, score, depth * 2);
+    const poolSet = new Set<number>();
+    for (const p of direct) {
+      poolSet.add(p);
+      const briefing = ix.passageBriefing[p]!;
+      if (p > 0 && ix.passageBriefing[p - 1] === briefing) poolSet.add(p - 1);
+      if (p + 1 < ix.texts.length && ix.passageBriefing[p + 1] === briefing) poolSet.add(p + 1);
+    }
+
+    const n = terms.length;
+    const directScore = new Float64Array(n);
+    const directCover = new Float64Array(n);
+    const contextScore = new Float64Array(n);
+    const contextCover = new Float64Array(n);
+    /** Best score per query term that passage `p`'s own words give, into `out`/`outCover`. */
+    const termScores = (p: number, out: Float64Array, outCover: Float64Array) => {
+      out.fill(0);
+      outCover.fill(0);
+      const from = ix.sequenceStart[p]!;
+      const to = ix.sequenceStart[p + 1]!;
+      for (let i = from; i < to; i++) {
+        const id = ix.sequence[i]!;
+        const alts = altOf.get(id);
+        if (!alts) continue;
+        let tf = 0;
+        for (let j = from; j < to; j++) if (ix.sequence[j] === id) tf++;
+        const base = this.idf(id) * bm25(tf, ix.passageLength[p]!);
+        for (const { bit, weight } of alts) {
+          const s = base * weight * terms[bit]!.weight;
+          if (s > out[bit]!) {
+            out[bit] = s;
+            outCover[bit] = weight;
+          }
+        }
+      }
+    };
+    const neighbour = new Float64Array(n);
+    const neighbourCover = new Float64Array(n);
+    const details = [...poolSet].map((p) => {
+      termScores(p, directScore, directCover);
+      contextScore.fill(0);
+      contextCover.fill(0);
+      const briefing = ix.passageBriefing[p]!;
+      for (const nb of [p - 1, p + 1]) {
+        if (nb < 0 || nb >= ix.texts.length || ix.passageBriefing[nb] !== briefing) continue;
+        termScores(nb, neighbour, neighbourCover);
+        for (let bit = 0; bit < n; bit++) {
+          if (neighbour[bit]! * neighbourWeight > contextScore[bit]!) {
+            contextScore[bit] = neighbour[bit]! * neighbourWeight;
+            contextCover[bit] = neighbourCover[bit]! * neighbourWeight;
+          }
+        }
+      }
+      let total = 0;
+      let cover = 0;
+      let directMask = 0;
+      let contextMask = 0;
+      for (let bit = 0; bit < n; bit++) {
+        const weight = terms[bit]!.weight * terms[bit]!.idf;
+        if (directScore[bit]! > 0 && directScore[bit]! >= contextScore[bit]!) {
+          total += directScore[bit]!;
+          cover += directCover[bit]! * weight;
+          directMask |= 1 << bit;
+        } else if (contextScore[bit]! > 0) {
+          total += contextScore[bit]!;
+          cover += contextCover[bit]! * weight;
+          contextMask |= 1 << bit;
+        }
+      }
+      return { p, total, cover, directMask, contextMask };
+    });
+
     const wantedFeatures = TYPE_FEATURES[q.type];
     let nameMask = 0;
     terms.forEach((t, bit) => {
@@ -383,34 +464,44 @@ export class Engine {
     });
     const fullNames = terms
       .filter((t) => t.name && t.weight === 1 && t.surface.includes(' '))
-      .map((t) => t.surface);
-    const candidates: Candidate[] = pool.map((p) => {
-      const matched = directMask[p]! | contextMask[p]!;
-      let s = score[p]!;
+      .map(
+        (t) =>
+          new RegExp(
+            `(?<![\\p{L}\\p{N}])${t.surface.split(' ').map(escapeRegExp).join("[^\\p{L}\\p{N}']+")}(?![\\p{L}\\p{N}])`,
+            'iu',
+          ),
+      );
+    const candidates: Candidate[] = details.map(({ p, total, cover, directMask, contextMask }) => {
+      const matched = directMask | contextMask;
+      let s = total;
       const features = ix.passageFeatures[p]!;
       if (wantedFeatures && features & wantedFeatures) s *= 1 + this.options.typeBonus;
       if (q.type === 'who' && features & Feature.Defines) s *= 1 + this.options.typeBonus;
-      s *= 1 + this.options.proximityBonus * Math.min(3, this.adjacentPairs(p, terms, directMask[p]!));
+      s *= 1 + this.options.proximityBonus * Math.min(3, this.adjacentPairs(p, terms, directMask));
       // News writing introduces a person or body by full name; later mentions shorten it.
-      if (fullNames.length && fullNames.some((n) => foldedText(ix.texts[p]!).includes(n)))
+      if (fullNames.length && matched & nameMask && fullNames.some((n) => n.test(ix.texts[p]!)))
         s *= 1 + this.options.fullNameBonus;
       const namesMatched = popcount(matched & nameMask);
       const names = popcount(nameMask);
       if (names) s *= 0.4 + (0.6 * namesMatched) / names;
       let missingWeight = 0;
+      let missingCount = 0;
       terms.forEach((t, bit) => {
-        if (t.important && !(matched & (1 << bit))) missingWeight += t.weight * t.idf;
+        if (!t.important || matched & (1 << bit)) return;
+        missingWeight += t.weight * t.idf;
+        if (t.weight === 1) missingCount++;
       });
       return {
         passage: p,
         score: s,
-        share: totalWeight ? cover[p]! / totalWeight : 0,
+        share: totalWeight ? cover / totalWeight : 0,
         missing: totalWeight ? missingWeight / totalWeight : 1,
+        missingCount,
         namesMatched,
       };
     });
     candidates.sort((x, y) => y.score - x.score || x.passage - y.passage);
-    return Object.assign(candidates, { total: touchedCount });
+    return Object.assign(candidates.slice(0, depth), { total: touchedCount });
   }
 
   /** How many pairs of matched query terms stand within two words of each other in the passage. */
@@ -461,6 +552,10 @@ export class Engine {
       if (skipped++ < offset) continue;
       const full = from === p ? text : `${prev} ${text}`;
       const quoted = limitLength(full, EXCERPT_CHARS + 50);
+      const highlights: Highlight[] = [];
+      const limit = quoted.endsWith('…') ? quoted.length - 1 : quoted.length;
+      if (from !== p) this.highlights(from, 0, matchIds, highlights, limit);
+      this.highlights(p, from === p ? 0 : prev!.length + 1, matchIds, highlights, limit);
       const briefing = ix.briefings[b]!;
       out.push({
         text: quoted,
@@ -471,32 +566,43 @@ export class Engine {
         ...(briefing.url ? { url: briefing.url } : {}),
         score: Math.round(c.score * 1000) / 1000,
         passage: ix.passageOrdinal[p]!,
-        highlights: this.highlights(quoted, matchIds),
+        highlights,
       });
     }
     return out;
   }
 
-  /** Character ranges of the words in `text` that match the query. */
-  private highlights(text: string, matchIds: Set<number>): Highlight[] {
-    const analysis = analyse(text);
-    const { occurrences } = extractTerms(analysis, 0, analysis.tokens.length, this.index.aliases);
-    const out: Highlight[] = [];
-    for (const o of occurrences) {
-      const id = this.index.termIds.get(o.term);
-      if (id === undefined || !matchIds.has(id)) continue;
-      const start = analysis.tokens[o.from]!.start;
-      const end = analysis.tokens[o.to - 1]!.end;
+  /** Character ranges of passage `p`'s words that match the query, shifted by `shift` characters. */
+  private highlights(p: number, shift: number, matchIds: Set<number>, out: Highlight[], limit: number): void {
+    const ix = this.index;
+    for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++) {
+      if (!matchIds.has(ix.sequence[i]!)) continue;
+      const start = ix.sequenceFrom[i]! + shift;
+      const stop = ix.sequenceTo[i]! + shift;
+      if (stop > limit) break;
       const last = out[out.length - 1];
-      if (last && start <= last.end) last.end = Math.max(last.end, end);
-      else out.push({ start, end });
+      if (last && start <= last.end) last.end = Math.max(last.end, stop);
+      else out.push({ start, end: stop });
     }
-    return out;
   }
 }
 
-function foldedText(text: string): string {
-  return fold(text).replace(/[^\p{L}\p{N}']+/gu, ' ');
+/**
+ * Keeps expansions that are worth their cost: when the word itself occurs, looser words that
+ * most passages use add noise and long posting lists, so they go; when nothing else is left,
+ * the four closest stay, however common, so the word still counts as covered.
+ */
+function pruneAlternatives(alternatives: Alternative[], df: Uint32Array, commonDf: number): void {
+  const exact = alternatives[0]?.weight === 1;
+  // Stable: within a weight, WordNet's order (most frequent senses first) is kept.
+  const loose = alternatives.filter((a) => a.weight < 1).sort((x, y) => y.weight - x.weight);
+  const rare = loose.filter((a) => df[a.id]! <= commonDf);
+  const kept = exact || rare.length ? rare : loose.slice(0, 4);
+  alternatives.splice(0, alternatives.length, ...alternatives.filter((a) => a.weight === 1), ...kept);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function clampInt(n: number, min: number, max: number): number {

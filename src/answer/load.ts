@@ -1,13 +1,53 @@
-import { loadKnowledge } from '../knowledge/load.js';
+import { parseKnowledge, readKnowledgeFiles } from '../knowledge/load.js';
 import { Engine, type EngineOptions } from './engine.js';
+import { knowledgeHash, readCachedIndex, writeCachedIndex } from './index-cache.js';
+import { buildPassageIndex } from './passage-index.js';
+
+export interface LoadOptions extends Partial<EngineOptions> {
+  /**
+   * Folder for the saved index (e.g. `<DATA_DIR>/index-cache`). When set, a start-up with
+   * unchanged briefings loads the saved index instead of analysing them again. Default: none.
+   */
+  cacheDir?: string;
+  /** Told when the saved index could not be written (the engine still works). */
+  onCacheError?: (error: Error) => void;
+}
+
+/** How the engine was obtained, for logs and the benchmark. */
+export interface LoadReport {
+  /** True when the index came from the cache. */
+  cached: boolean;
+  hash: string;
+}
 
 /**
- * Loads and validates the knowledge folder and builds the engine.
- * Throws `KnowledgeError` (naming file and field) when the folder is broken.
+ * Loads and validates the knowledge folder and builds the engine (or loads the saved index when
+ * the files are unchanged). Throws `KnowledgeError` (naming file and field) when the folder is broken.
+ *
+ * @example
+ * const engine = await loadEngine('knowledge', { cacheDir: 'data/index-cache' });
+ * engine.ask('Who is Pranay Vaddi?').answered; // true
  */
-export async function loadEngine(
+export async function loadEngine(knowledgeDir: string, options: LoadOptions = {}): Promise<Engine> {
+  return (await loadEngineWithReport(knowledgeDir, options)).engine;
+}
+
+/** {@link loadEngine}, also telling whether the cache was used. */
+export async function loadEngineWithReport(
   knowledgeDir: string,
-  options: Partial<EngineOptions> = {},
-): Promise<Engine> {
-  return Engine.build(await loadKnowledge(knowledgeDir), options);
+  options: LoadOptions = {},
+): Promise<{ engine: Engine; report: LoadReport }> {
+  const { cacheDir, onCacheError, ...engineOptions } = options;
+  const files = await readKnowledgeFiles(knowledgeDir);
+  const hash = knowledgeHash(files.files);
+  if (cacheDir && files.problems.length === 0) {
+    const cached = await readCachedIndex(cacheDir, hash);
+    if (cached) return { engine: Engine.fromIndex(cached, engineOptions), report: { cached: true, hash } };
+  }
+  const index = buildPassageIndex(parseKnowledge(knowledgeDir, files), engineOptions);
+  if (cacheDir) {
+    const error = await writeCachedIndex(cacheDir, hash, index);
+    if (error) onCacheError?.(error);
+  }
+  return { engine: Engine.fromIndex(index, engineOptions), report: { cached: false, hash } };
 }

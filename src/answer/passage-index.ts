@@ -7,8 +7,14 @@ import { AliasMatcher, extractTerms } from './terms.js';
  * passage (for proximity), and posting lists in compressed-sparse-row form (term → passages,
  * term frequencies) over typed arrays, so that scoring touches no per-sentence objects.
  */
+/** What the index keeps of a briefing: everything but the body, which lives on as passages. */
+export type BriefingInfo = Omit<Briefing, 'paragraphs'>;
+
 export interface PassageIndex {
-  briefings: Briefing[];
+  briefings: BriefingInfo[];
+  /** The alias entities and synonym groups the index was built with. */
+  entities: Knowledge['entities'];
+  synonyms: Knowledge['synonyms'];
   /** Term string → id. Entity terms start with "#". */
   termIds: Map<string, number>;
   /** Per term: the number of passages that contain it. */
@@ -23,6 +29,9 @@ export interface PassageIndex {
   /** Passage p's term ids are `sequence[sequenceStart[p] .. sequenceStart[p + 1])`. */
   sequenceStart: Uint32Array;
   sequence: Uint32Array;
+  /** Per entry of `sequence`: where the term's words start and end in the passage text (for bold). */
+  sequenceFrom: Uint16Array;
+  sequenceTo: Uint16Array;
   texts: string[];
   /** Per briefing: its first passage; passages of briefing b are [first[b], first[b + 1]). */
   briefingFirst: Uint32Array;
@@ -59,6 +68,8 @@ export function buildPassageIndex(knowledge: Knowledge, options: BuildOptions = 
   const passageFeatures: number[] = [];
   const sequenceStart: number[] = [];
   const sequence: number[] = [];
+  const sequenceFrom: number[] = [];
+  const sequenceTo: number[] = [];
   const texts: string[] = [];
   const briefingFirst: number[] = [];
 
@@ -83,6 +94,8 @@ export function buildPassageIndex(knowledge: Knowledge, options: BuildOptions = 
           if (o.name) nameCount[id]!++;
           else plainCount[id]!++;
           sequence.push(id);
+          sequenceFrom.push(Math.min(65535, analysis.tokens[o.from]!.start - sentence.start));
+          sequenceTo.push(Math.min(65535, analysis.tokens[o.to - 1]!.end - sentence.start));
         }
         passageBriefing.push(b);
         passageOrdinal.push(ordinal++);
@@ -141,7 +154,9 @@ export function buildPassageIndex(knowledge: Knowledge, options: BuildOptions = 
   for (let t = 0; t < terms; t++) nameTerm[t] = nameCount[t]! > 0 && plainCount[t] === 0 ? 1 : 0;
 
   return {
-    briefings: knowledge.briefings,
+    briefings: knowledge.briefings.map(({ paragraphs: _body, ...info }) => info),
+    entities: knowledge.entities,
+    synonyms: knowledge.synonyms,
     termIds,
     df,
     nameTerm,
@@ -151,6 +166,8 @@ export function buildPassageIndex(knowledge: Knowledge, options: BuildOptions = 
     passageFeatures: Uint8Array.from(passageFeatures),
     sequenceStart: starts,
     sequence: seq,
+    sequenceFrom: Uint16Array.from(sequenceFrom),
+    sequenceTo: Uint16Array.from(sequenceTo),
     texts,
     briefingFirst: Uint32Array.from(briefingFirst),
     postingStart,

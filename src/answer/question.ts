@@ -61,6 +61,8 @@ export interface QuestionTerm {
   surfaceKey: string;
   /** 1 for the question's own words; lower for words carried over from earlier questions. */
   weight: number;
+  /** WordNet part of speech of the word as used here, when its form makes it certain. */
+  partOfSpeech?: 'noun';
 }
 
 export interface AnalysedQuestion {
@@ -140,6 +142,11 @@ export function analyseQuestion(question: string, aliases: AliasMatcher, context
         important: name || first.pos === 'NOUN' || first.pos === 'PROPN' || first.pos === 'X',
         surfaceKey: first.key,
         weight,
+        // Question tags are unreliable ("will travel" comes out a noun); an inflected noun is not:
+        // "sanctions" are penalties, while to sanction is to approve.
+        ...(o.to - o.from === 1 && first.pos === 'NOUN' && first.key !== o.term
+          ? { partOfSpeech: 'noun' as const }
+          : {}),
       });
     }
   };

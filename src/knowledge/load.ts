@@ -139,16 +139,21 @@ export function parseAliases(
   return { entities: parsed.data.entities, synonyms: parsed.data.synonyms, problems };
 }
 
+/** The raw files of a knowledge folder, read once: what the index cache hashes. */
+export interface KnowledgeFiles {
+  /** The folder, resolved. */
+  root: string;
+  /** Briefing files (`*.md`, not README.md) and the alias file, sorted by name. */
+  files: Array<{ name: string; text: string }>;
+  /** Files refused while reading (links out of the folder). */
+  problems: KnowledgeProblem[];
+}
+
 /**
- * Reads and validates the knowledge folder: every `*.md` file directly inside it is a briefing,
- * and `aliases.yaml` (optional) maps names to entities. Never follows a path out of the folder:
- * symlinks must resolve inside it. Throws {@link KnowledgeError} listing every problem.
- *
- * @example
- * const knowledge = await loadKnowledge('knowledge');
- * knowledge.briefings.length; // 2
+ * Reads the knowledge folder's files without parsing them. Never follows a path out of the
+ * folder: symlinks must resolve inside it; sub-folders and dot-files are skipped.
  */
-export async function loadKnowledge(dir: string): Promise<Knowledge> {
+export async function readKnowledgeFiles(dir: string): Promise<KnowledgeFiles> {
   const problems: KnowledgeProblem[] = [];
   let root: string;
   let names: string[];
@@ -156,31 +161,47 @@ export async function loadKnowledge(dir: string): Promise<Knowledge> {
     root = await realpath(dir);
     names = (await readdir(root)).sort();
   } catch (err) {
-    throw new KnowledgeError(dir, [{ file: dir, message: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
+    throw new KnowledgeError(dir, [
+      { file: dir, message: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` },
+    ]);
   }
-
-  /** Reads a file of the folder, refusing anything that resolves outside it. */
-  const readInside = async (name: string): Promise<string | undefined> => {
+  const files: Array<{ name: string; text: string }> = [];
+  for (const name of names) {
+    const isBriefing = name.toLowerCase().endsWith('.md') && !/^readme\.md$/i.test(name);
+    if (name.startsWith('.') || (!isBriefing && name !== ALIAS_FILE)) continue;
     const full = path.join(root, name);
     const info = await lstat(full);
     if (info.isSymbolicLink()) {
       const target = await realpath(full).catch(() => undefined);
-      if (!target || path.relative(root, target).startsWith('..') || path.isAbsolute(path.relative(root, target))) {
+      const rel = target === undefined ? '..' : path.relative(root, target);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) {
         problems.push({ file: name, message: 'is a link to outside the knowledge folder; refused' });
-        return undefined;
+        continue;
       }
+      if (!(await lstat(target!)).isFile()) continue;
     } else if (!info.isFile()) {
-      return undefined;
+      continue;
     }
-    return readFile(full, 'utf8');
-  };
+    files.push({ name, text: await readFile(full, 'utf8') });
+  }
+  return { root, files, problems };
+}
 
+/** Parses and validates files read by {@link readKnowledgeFiles}. Throws {@link KnowledgeError}. */
+export function parseKnowledge(dir: string, read: KnowledgeFiles): Knowledge {
+  const problems: KnowledgeProblem[] = [...read.problems];
   const briefings: Briefing[] = [];
   const seen = new Map<string, string>();
-  for (const name of names.filter((n) => n.toLowerCase().endsWith('.md') && !n.startsWith('.'))) {
-    if (/^readme\.md$/i.test(name)) continue;
-    const text = await readInside(name);
-    if (text === undefined) continue;
+  let entities: AliasEntity[] = [];
+  let synonyms: string[][] = [];
+  for (const { name, text } of read.files) {
+    if (name === ALIAS_FILE) {
+      const result = parseAliases(ALIAS_FILE, text);
+      problems.push(...result.problems);
+      entities = result.entities;
+      synonyms = result.synonyms;
+      continue;
+    }
     const result = parseBriefing(name, text);
     problems.push(...result.problems);
     if (!result.briefing) continue;
@@ -193,21 +214,22 @@ export async function loadKnowledge(dir: string): Promise<Knowledge> {
     seen.set(key, name);
     briefings.push(result.briefing);
   }
-
-  let entities: AliasEntity[] = [];
-  let synonyms: string[][] = [];
-  if (names.includes(ALIAS_FILE)) {
-    const text = await readInside(ALIAS_FILE);
-    if (text !== undefined) {
-      const result = parseAliases(ALIAS_FILE, text);
-      problems.push(...result.problems);
-      entities = result.entities;
-      synonyms = result.synonyms;
-    }
-  }
   if (briefings.length === 0 && problems.length === 0) {
     problems.push({ file: dir, message: 'has no briefings (add Markdown files with a title and source)' });
   }
   if (problems.length) throw new KnowledgeError(dir, problems);
-  return { dir: root, briefings, entities, synonyms };
+  return { dir: read.root, briefings, entities, synonyms };
+}
+
+/**
+ * Reads and validates the knowledge folder: every `*.md` file directly inside it is a briefing,
+ * and `aliases.yaml` (optional) maps names to entities and lists synonyms. Never follows a path
+ * out of the folder. Throws {@link KnowledgeError} listing every problem.
+ *
+ * @example
+ * const knowledge = await loadKnowledge('knowledge');
+ * knowledge.briefings.length; // 2
+ */
+export async function loadKnowledge(dir: string): Promise<Knowledge> {
+  return parseKnowledge(dir, await readKnowledgeFiles(dir));
 }

@@ -1,0 +1,90 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  containsGold,
+  foldText,
+  formatTable,
+  percentile,
+  splitPassages,
+  type SizeResult,
+} from '../../bench/run.js';
+
+describe('bench helpers', () => {
+  it('folds case, accents and curly quotes when matching gold phrases', () => {
+    expect(foldText('Matériel “Quoted” Russia’s')).toBe('materiel "quoted" russia\'s');
+    expect(
+      containsGold('the limits on North Korea’s access to advanced matériel', [
+        "north korea's access to advanced materiel",
+      ]),
+    ).toBe(true);
+    expect(containsGold('nothing here', ['something'])).toBe(false);
+  });
+
+  it('computes nearest-rank percentiles', () => {
+    const xs = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentile(xs, 50)).toBe(50);
+    expect(percentile(xs, 99)).toBe(99);
+    expect(percentile([3], 99)).toBe(3);
+    expect(percentile([], 50)).toBeNaN();
+  });
+
+  it('splits briefings into passages, front matter excluded', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'split-test-'));
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'b.md'),
+        '---\ntitle: "T"\nsource: S\n---\n\nOne sentence. Two “quoted” sentence!\n\nThird one?\n',
+      );
+      expect(splitPassages(dir)).toEqual([
+        { id: 'b#0', briefing: 'b', index: 0, text: 'One sentence.' },
+        { id: 'b#1', briefing: 'b', index: 1, text: 'Two “quoted” sentence!' },
+        { id: 'b#2', briefing: 'b', index: 2, text: 'Third one?' },
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('prints one row per size and system, skipped ones with their reason', () => {
+    const sizes: SizeResult[] = [
+      {
+        distractors: 0,
+        briefings: 2,
+        corpusDir: '/tmp/x',
+        corpusMs: 1,
+        passagesSource: 'engine',
+        systems: [
+          {
+            system: 'minisearch',
+            name: 'minisearch',
+            status: 'ok',
+            sentences: 46,
+            buildMs: 12,
+            medianMs: 0.04,
+            p99Ms: 0.3,
+            peakRssMb: 80,
+            indexMb: 0.4,
+            hits: 25,
+            answerable: 28,
+            declined: 5,
+            unanswerable: 10,
+          },
+          {
+            system: 'wink',
+            name: 'wink-bm25-text-search',
+            status: 'skipped',
+            reason: 'did not finish within 240 s',
+          },
+        ],
+      },
+    ];
+    const table = formatTable(sizes);
+    expect(table).toMatch(
+      /briefings\s+system\s+sentences\s+build ms\s+median ms\s+p99 ms\s+peak RSS MB\s+index MB\s+hit@1\s+declined/,
+    );
+    expect(table).toMatch(/2\s+minisearch\s+46\s+12\s+0\.04\s+0\.30\s+80\s+0\.4\s+25\/28\s+5\/10/);
+    expect(table).toContain('did not finish within 240 s');
+  });
+});
