@@ -1,7 +1,8 @@
 import { parseKnowledge, readKnowledgeFiles } from '../knowledge/load.js';
 import { Engine, type EngineOptions } from './engine.js';
 import { knowledgeHash, readCachedIndex, writeCachedIndex } from './index-cache.js';
-import { buildPassageIndex } from './passage-index.js';
+import { createHash } from 'node:crypto';
+import { buildPassageIndex, buildPassageIndexInBackground } from './passage-index.js';
 
 export interface LoadOptions extends Partial<EngineOptions> {
   /**
@@ -11,6 +12,8 @@ export interface LoadOptions extends Partial<EngineOptions> {
   cacheDir?: string;
   /** Told when the saved index could not be written (the engine still works). */
   onCacheError?: (error: Error) => void;
+  /** Build in small steps, handing the event loop back between them (for a live bot). */
+  background?: boolean;
 }
 
 /** How the engine was obtained, for logs and the benchmark. */
@@ -18,6 +21,8 @@ export interface LoadReport {
   /** True when the index came from the cache. */
   cached: boolean;
   hash: string;
+  /** Each file's name and a hash of its content: what a reload compares to say what changed. */
+  files: Record<string, string>;
 }
 
 /**
@@ -37,17 +42,31 @@ export async function loadEngineWithReport(
   knowledgeDir: string,
   options: LoadOptions = {},
 ): Promise<{ engine: Engine; report: LoadReport }> {
-  const { cacheDir, onCacheError, ...engineOptions } = options;
+  const { cacheDir, onCacheError, background, ...engineOptions } = options;
   const files = await readKnowledgeFiles(knowledgeDir);
   const hash = knowledgeHash(files.files);
+  const fileHashes = Object.fromEntries(
+    files.files.map(({ name, text }) => [name, createHash('sha1').update(text).digest('hex').slice(0, 16)]),
+  );
   if (cacheDir && files.problems.length === 0) {
     const cached = await readCachedIndex(cacheDir, hash);
-    if (cached) return { engine: Engine.fromIndex(cached, engineOptions), report: { cached: true, hash } };
+    if (cached) {
+      return {
+        engine: Engine.fromIndex(cached, engineOptions),
+        report: { cached: true, hash, files: fileHashes },
+      };
+    }
   }
-  const index = buildPassageIndex(parseKnowledge(knowledgeDir, files), engineOptions);
+  const knowledge = parseKnowledge(knowledgeDir, files);
+  const index = background
+    ? await buildPassageIndexInBackground(knowledge, engineOptions)
+    : buildPassageIndex(knowledge, engineOptions);
   if (cacheDir) {
     const error = await writeCachedIndex(cacheDir, hash, index);
     if (error) onCacheError?.(error);
   }
-  return { engine: Engine.fromIndex(index, engineOptions), report: { cached: false, hash } };
+  return {
+    engine: Engine.fromIndex(index, engineOptions),
+    report: { cached: false, hash, files: fileHashes },
+  };
 }

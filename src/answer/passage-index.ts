@@ -59,22 +59,55 @@ export interface BuildOptions {
  * index.texts.length; // number of sentences
  */
 export function buildPassageIndex(knowledge: Knowledge, options: BuildOptions = {}): PassageIndex {
-  const aliases = new AliasMatcher(knowledge.entities);
-  const termIds = new Map<string, number>();
-  const nameCount: number[] = [];
-  const plainCount: number[] = [];
-  const passageBriefing: number[] = [];
-  const passageOrdinal: number[] = [];
-  const passageFeatures: number[] = [];
-  const sequenceStart: number[] = [];
-  const sequence: number[] = [];
-  const sequenceFrom: number[] = [];
-  const sequenceTo: number[] = [];
-  const texts: string[] = [];
-  const briefingFirst: number[] = [];
-
+  const builder = new IndexBuilder(knowledge);
   knowledge.briefings.forEach((briefing, b) => {
-    briefingFirst.push(texts.length);
+    builder.add(briefing);
+    if ((b + 1) % 500 === 0) options.onProgress?.(b + 1, knowledge.briefings.length);
+  });
+  return builder.finish();
+}
+
+/**
+ * {@link buildPassageIndex} that hands the event loop back every few briefings, so a bot
+ * rebuilding its index in the background keeps answering (and acknowledging within 3 s).
+ */
+export async function buildPassageIndexInBackground(
+  knowledge: Knowledge,
+  options: BuildOptions = {},
+): Promise<PassageIndex> {
+  const builder = new IndexBuilder(knowledge);
+  for (let b = 0; b < knowledge.briefings.length; b++) {
+    builder.add(knowledge.briefings[b]!);
+    if ((b + 1) % 10 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if ((b + 1) % 500 === 0) options.onProgress?.(b + 1, knowledge.briefings.length);
+  }
+  return builder.finish();
+}
+
+/** Accumulates analysed briefings, one at a time; `finish` lays out the typed arrays. */
+class IndexBuilder {
+  private readonly aliases: AliasMatcher;
+  private readonly termIds = new Map<string, number>();
+  private readonly nameCount: number[] = [];
+  private readonly plainCount: number[] = [];
+  private readonly passageBriefing: number[] = [];
+  private readonly passageOrdinal: number[] = [];
+  private readonly passageFeatures: number[] = [];
+  private readonly sequenceStart: number[] = [];
+  private readonly sequence: number[] = [];
+  private readonly sequenceFrom: number[] = [];
+  private readonly sequenceTo: number[] = [];
+  private readonly texts: string[] = [];
+  private readonly briefingFirst: number[] = [];
+
+  constructor(private readonly knowledge: Knowledge) {
+    this.aliases = new AliasMatcher(knowledge.entities);
+  }
+
+  add(briefing: Briefing): void {
+    const { aliases, termIds, nameCount, plainCount, sequence, sequenceFrom, sequenceTo, texts } = this;
+    const b = this.briefingFirst.length;
+    this.briefingFirst.push(texts.length);
     let ordinal = 0;
     for (const paragraph of briefing.paragraphs) {
       const analysis = analyse(paragraph);
@@ -82,7 +115,7 @@ export function buildPassageIndex(knowledge: Knowledge, options: BuildOptions = 
         const text = paragraph.slice(sentence.start, sentence.end).trim();
         if (!text) continue;
         const { occurrences, features } = extractTerms(analysis, sentence.from, sentence.to, aliases);
-        sequenceStart.push(sequence.length);
+        this.sequenceStart.push(sequence.length);
         for (const o of occurrences) {
           let id = termIds.get(o.term);
           if (id === undefined) {
@@ -97,86 +130,99 @@ export function buildPassageIndex(knowledge: Knowledge, options: BuildOptions = 
           sequenceFrom.push(Math.min(65535, analysis.tokens[o.from]!.start - sentence.start));
           sequenceTo.push(Math.min(65535, analysis.tokens[o.to - 1]!.end - sentence.start));
         }
-        passageBriefing.push(b);
-        passageOrdinal.push(ordinal++);
-        passageFeatures.push(features);
+        this.passageBriefing.push(b);
+        this.passageOrdinal.push(ordinal++);
+        this.passageFeatures.push(features);
         texts.push(text);
       }
     }
-    if ((b + 1) % 500 === 0) options.onProgress?.(b + 1, knowledge.briefings.length);
-  });
-  briefingFirst.push(texts.length);
-  sequenceStart.push(sequence.length);
+  }
 
-  const passages = texts.length;
-  const terms = termIds.size;
-  const seq = Uint32Array.from(sequence);
-  const starts = Uint32Array.from(sequenceStart);
-  const length = new Uint16Array(passages);
-  // Count distinct terms per passage (df) and postings per term.
-  const df = new Uint32Array(terms);
-  const lastSeen = new Int32Array(terms).fill(-1);
-  let totalLength = 0;
-  for (let p = 0; p < passages; p++) {
-    const from = starts[p]!;
-    const to = starts[p + 1]!;
-    length[p] = Math.min(to - from, 65535);
-    totalLength += to - from;
-    for (let i = from; i < to; i++) {
-      const t = seq[i]!;
-      if (lastSeen[t] !== p) {
-        lastSeen[t] = p;
-        df[t]!++;
+  finish(): PassageIndex {
+    const {
+      knowledge,
+      aliases,
+      termIds,
+      nameCount,
+      plainCount,
+      passageBriefing,
+      passageOrdinal,
+      passageFeatures,
+    } = this;
+    const { sequenceStart, sequence, sequenceFrom, sequenceTo, texts, briefingFirst } = this;
+    briefingFirst.push(texts.length);
+    sequenceStart.push(sequence.length);
+
+    const passages = texts.length;
+    const terms = termIds.size;
+    const seq = Uint32Array.from(sequence);
+    const starts = Uint32Array.from(sequenceStart);
+    const length = new Uint16Array(passages);
+    // Count distinct terms per passage (df) and postings per term.
+    const df = new Uint32Array(terms);
+    const lastSeen = new Int32Array(terms).fill(-1);
+    let totalLength = 0;
+    for (let p = 0; p < passages; p++) {
+      const from = starts[p]!;
+      const to = starts[p + 1]!;
+      length[p] = Math.min(to - from, 65535);
+      totalLength += to - from;
+      for (let i = from; i < to; i++) {
+        const t = seq[i]!;
+        if (lastSeen[t] !== p) {
+          lastSeen[t] = p;
+          df[t]!++;
+        }
       }
     }
-  }
-  const postingStart = new Uint32Array(terms + 1);
-  for (let t = 0; t < terms; t++) postingStart[t + 1] = postingStart[t]! + df[t]!;
-  const fill = postingStart.slice(0, terms);
-  const postingPassage = new Uint32Array(postingStart[terms]!);
-  const postingTf = new Uint8Array(postingStart[terms]!);
-  lastSeen.fill(-1);
-  for (let p = 0; p < passages; p++) {
-    for (let i = starts[p]!; i < starts[p + 1]!; i++) {
-      const t = seq[i]!;
-      if (lastSeen[t] !== p) {
-        lastSeen[t] = p;
-        postingPassage[fill[t]!] = p;
-        postingTf[fill[t]!] = 1;
-        fill[t]!++;
-      } else {
-        const at = fill[t]! - 1;
-        if (postingTf[at]! < 255) postingTf[at]!++;
+    const postingStart = new Uint32Array(terms + 1);
+    for (let t = 0; t < terms; t++) postingStart[t + 1] = postingStart[t]! + df[t]!;
+    const fill = postingStart.slice(0, terms);
+    const postingPassage = new Uint32Array(postingStart[terms]!);
+    const postingTf = new Uint8Array(postingStart[terms]!);
+    lastSeen.fill(-1);
+    for (let p = 0; p < passages; p++) {
+      for (let i = starts[p]!; i < starts[p + 1]!; i++) {
+        const t = seq[i]!;
+        if (lastSeen[t] !== p) {
+          lastSeen[t] = p;
+          postingPassage[fill[t]!] = p;
+          postingTf[fill[t]!] = 1;
+          fill[t]!++;
+        } else {
+          const at = fill[t]! - 1;
+          if (postingTf[at]! < 255) postingTf[at]!++;
+        }
       }
     }
-  }
-  const nameTerm = new Uint8Array(terms);
-  for (let t = 0; t < terms; t++) nameTerm[t] = nameCount[t]! > 0 && plainCount[t] === 0 ? 1 : 0;
+    const nameTerm = new Uint8Array(terms);
+    for (let t = 0; t < terms; t++) nameTerm[t] = nameCount[t]! > 0 && plainCount[t] === 0 ? 1 : 0;
 
-  return {
-    briefings: knowledge.briefings.map(({ paragraphs: _body, ...info }) => info),
-    entities: knowledge.entities,
-    synonyms: knowledge.synonyms,
-    termIds,
-    df,
-    nameTerm,
-    passageBriefing: Uint32Array.from(passageBriefing),
-    passageOrdinal: Uint32Array.from(passageOrdinal),
-    passageLength: length,
-    passageFeatures: Uint8Array.from(passageFeatures),
-    sequenceStart: starts,
-    sequence: seq,
-    sequenceFrom: Uint16Array.from(sequenceFrom),
-    sequenceTo: Uint16Array.from(sequenceTo),
-    texts,
-    briefingFirst: Uint32Array.from(briefingFirst),
-    postingStart,
-    postingPassage,
-    postingTf,
-    averageLength: passages ? totalLength / passages : 1,
-    aliases,
-    thesaurus: buildThesaurus(knowledge.synonyms),
-  };
+    return {
+      briefings: knowledge.briefings.map(({ paragraphs: _body, ...info }) => info),
+      entities: knowledge.entities,
+      synonyms: knowledge.synonyms,
+      termIds,
+      df,
+      nameTerm,
+      passageBriefing: Uint32Array.from(passageBriefing),
+      passageOrdinal: Uint32Array.from(passageOrdinal),
+      passageLength: length,
+      passageFeatures: Uint8Array.from(passageFeatures),
+      sequenceStart: starts,
+      sequence: seq,
+      sequenceFrom: Uint16Array.from(sequenceFrom),
+      sequenceTo: Uint16Array.from(sequenceTo),
+      texts,
+      briefingFirst: Uint32Array.from(briefingFirst),
+      postingStart,
+      postingPassage,
+      postingTf,
+      averageLength: passages ? totalLength / passages : 1,
+      aliases,
+      thesaurus: buildThesaurus(knowledge.synonyms),
+    };
+  }
 }
 
 /** Synonym groups as lemma → the group's other lemmas. */

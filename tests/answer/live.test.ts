@@ -1,0 +1,116 @@
+import { cp, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LiveEngine } from '../../src/answer/live.js';
+import { watchKnowledge } from '../../src/knowledge/watch.js';
+import { prepareCorpusDir } from '../../bench/corpus.js';
+
+const NEW_BRIEFING = `---
+title: Lunar Fisheries Accord Signed
+source: Test wire
+---
+
+The Veloria fisheries ministry signed the lunar fisheries accord with eleven coastal states on Tuesday.
+`;
+const QUESTION = 'Who signed the lunar fisheries accord?';
+
+let dir: string;
+beforeEach(async () => {
+  dir = path.join(await mkdtemp(path.join(tmpdir(), 'live-')), 'knowledge');
+  await cp('knowledge', dir, { recursive: true });
+});
+afterEach(async () => {
+  await rm(path.dirname(dir), { recursive: true, force: true });
+});
+
+describe('LiveEngine', () => {
+  it('answers from a briefing added after start-up once reloaded, and reports what changed', async () => {
+    const live = await LiveEngine.open(dir);
+    expect(live.ask(QUESTION).answered).toBe(false);
+    await writeFile(path.join(dir, 'lunar-fisheries.md'), NEW_BRIEFING);
+    const result = await live.reload();
+    expect(result).toMatchObject({
+      ok: true,
+      changed: true,
+      added: ['lunar-fisheries'],
+      removed: [],
+      edited: [],
+    });
+    const answer = live.ask(QUESTION);
+    expect(answer.answered).toBe(true);
+    expect(answer.excerpts[0]?.briefing).toBe('lunar-fisheries');
+
+    await unlink(path.join(dir, 'lunar-fisheries.md'));
+    expect(await live.reload()).toMatchObject({ ok: true, changed: true, removed: ['lunar-fisheries'] });
+    expect(live.ask(QUESTION).answered).toBe(false);
+  });
+
+  it('says nothing changed when nothing did', async () => {
+    const live = await LiveEngine.open(dir);
+    const engine = live.current;
+    expect(await live.reload()).toMatchObject({
+      ok: true,
+      changed: false,
+      added: [],
+      removed: [],
+      edited: [],
+    });
+    expect(live.current).toBe(engine);
+  });
+
+  it('keeps the previous index serving when a file turns invalid, and names the file and field', async () => {
+    const live = await LiveEngine.open(dir);
+    const before = live.ask('Who is Pranay Vaddi?');
+    await writeFile(path.join(dir, 'broken.md'), '---\ntitle: No source here\n---\n\nText.\n');
+    const result = await live.reload();
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toContain('broken.md: source: is required');
+    expect(live.ask('Who is Pranay Vaddi?')).toEqual(before);
+  });
+
+  it('keeps the event loop free while rebuilding a large folder', async () => {
+    const live = await LiveEngine.open(dir);
+    const seedPassages = live.passageCount;
+    await cp(prepareCorpusDir('knowledge', 200, 7), dir, { recursive: true });
+    // How late does a 10 ms timer fire while 200 briefings are analysed?
+    let worstLag = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      worstLag = Math.max(worstLag, now - last - 10);
+      last = now;
+    }, 10);
+    const result = await live.reload();
+    clearInterval(ticker);
+    expect(result).toMatchObject({ ok: true, changed: true });
+    if (result.ok) expect(result.added).toHaveLength(200);
+    expect(live.passageCount).toBeGreaterThan(seedPassages * 50);
+    // The build takes seconds; between steps the loop is handed back, so timers stay on time.
+    expect(worstLag).toBeLessThan(1000);
+  }, 60_000);
+});
+
+describe('watchKnowledge', () => {
+  it('calls back once after a burst of changes settles', async () => {
+    let calls = 0;
+    const changed = new Promise<void>((resolve) => {
+      const w = watchKnowledge(
+        dir,
+        () => {
+          calls++;
+          setTimeout(() => {
+            w.close();
+            resolve();
+          }, 300);
+        },
+        { debounceMs: 100 },
+      );
+    });
+    await writeFile(path.join(dir, 'a.md'), NEW_BRIEFING);
+    await writeFile(path.join(dir, 'b.md'), NEW_BRIEFING);
+    await writeFile(path.join(dir, 'a.md'), NEW_BRIEFING + '\nMore.\n');
+    await changed;
+    expect(calls).toBe(1);
+  });
+});
