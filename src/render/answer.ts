@@ -8,7 +8,7 @@ import { attributionMarkdown, excerptMarkdown } from './excerpt.js';
 import { LIMITS } from './limits.js';
 import type { ButtonRow, MessageOptions, RenderedMessage } from './message.js';
 import { button, BUTTON_STYLE, buttonRows, message } from './message.js';
-import { escapeMarkdown, neutraliseMentions, oneLine, sanitiseUserText, truncateSentences, truncateWords } from './text.js';
+import { oneLine, sanitiseUserText, truncateSentences, truncateWords } from './text.js';
 import { ANSWER_FOOTER, DEFAULT_EXAMPLE, declineLines, HELPFUL_PROMPT, plural, RELATED_HEADING } from './wording.js';
 
 /** Options for {@link renderAnswer}. */
@@ -98,7 +98,8 @@ function answeredEmbed(answer: Answer, title: string | undefined, askFeedback: b
 
 /** The embed for a decline: why, which words are missing, and at most one related passage, labelled as such. */
 function declinedEmbed(answer: Answer, title: string | undefined, askFeedback: boolean, example: string): APIEmbed {
-  const term = (t: string): string => neutraliseMentions(escapeMarkdown(t));
+  // Terms come from the question: treat them like any user text.
+  const term = (t: string): string => sanitiseUserText(t);
   const exampleMd = `*${truncateWords(sanitiseUserText(oneLine(example)), 300)}*`;
   const lines = declineLines({ reason: answer.reason, notCovered: answer.notCovered ?? [] }, term, exampleMd);
   const embed: APIEmbed = { color: COLOR_DECLINE, description: lines.join('\n') };

@@ -98,8 +98,10 @@ export function safeUrl(url: string | undefined, max = 512): string | undefined 
     return undefined;
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
-  // Parentheses would end a masked link early; the URL serialiser already encodes spaces and <>.
-  const href = parsed.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
+  // Parentheses would end a masked link early, and `*`, `|` or a backtick could be read as
+  // formatting: percent-encode them (the URL serialiser already encodes spaces, quotes and <>).
+  // `_` and `~` are left as they are: common in URLs, and harmless inside a link target.
+  const href = parsed.href.replace(/[()*|`[\]\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   return href.length <= max ? href : undefined;
 }
 

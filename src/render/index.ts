@@ -8,7 +8,7 @@ export { renderSearch } from './search.js';
 export { renderSources, renderBriefing, renderHelp, renderNotice } from './briefings.js';
 export { renderAnswerText } from './terminal.js';
 export type { TextRenderOptions } from './terminal.js';
-export { toDiscordJs, EPHEMERAL } from './message.js';
+export { toDiscordJs, toDiscordJsMessage, EPHEMERAL } from './message.js';
 export type { RenderedMessage, DiscordJsMessage, MessageOptions, ButtonRow } from './message.js';
 export { LIMITS, embedLength, payloadViolations } from './limits.js';
 export {

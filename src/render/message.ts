@@ -4,7 +4,6 @@
  */
 import type {
   APIActionRowComponent,
-  APIButtonComponent,
   APIButtonComponentWithCustomId,
   APIEmbed,
   ButtonStyle,
@@ -26,8 +25,8 @@ export const BUTTON_STYLE = {
   danger: 4 as ButtonStyle.Danger,
 } as const;
 
-/** A row of buttons. */
-export type ButtonRow = APIActionRowComponent<APIButtonComponent>;
+/** A row of buttons (every button the renderer makes carries a custom id). */
+export type ButtonRow = APIActionRowComponent<APIButtonComponentWithCustomId>;
 
 /**
  * A Discord message payload in the REST API's shape (snake_case), as every renderer returns it.
@@ -157,7 +156,10 @@ export interface DiscordJsMessage {
   flags?: MessageFlags.Ephemeral;
 }
 
-/** Converts a rendered message to discord.js options (discord.js reads `allowedMentions`, not `allowed_mentions`). */
+/**
+ * Converts a rendered message to discord.js interaction-reply options (`reply`, `followUp`,
+ * `editReply`, `update`): discord.js reads `allowedMentions`, not `allowed_mentions`.
+ */
 export function toDiscordJs(msg: RenderedMessage): DiscordJsMessage {
   const out: DiscordJsMessage = {
     embeds: msg.embeds,
@@ -167,4 +169,13 @@ export function toDiscordJs(msg: RenderedMessage): DiscordJsMessage {
   if (msg.content !== undefined) out.content = msg.content;
   if (msg.flags !== undefined) out.flags = msg.flags;
   return out;
+}
+
+/**
+ * Converts a rendered message to discord.js options for a channel message (`message.reply`,
+ * `channel.send`, a DM). Such messages cannot be ephemeral, so the flag is dropped.
+ */
+export function toDiscordJsMessage(msg: RenderedMessage): Omit<DiscordJsMessage, 'flags'> {
+  const { flags: _ephemeral, ...rest } = toDiscordJs(msg);
+  return rest;
 }

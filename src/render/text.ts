@@ -55,12 +55,17 @@ export function cleanText(s: string): string {
 }
 
 /**
- * Escapes Discord markdown so that `s` shows literally: `\ * _ ~ | > # - [ ] ( ) \` <` get a
- * backslash (which also neutralises masked links `[text](url)`, headings, subtext, quotes, lists,
- * spoilers and code), and `1.` at the start of a line no longer starts a numbered list.
+ * Escapes Discord markdown so that `s` shows literally. `\ * _ ~ | [ ] ( ) \` <` always get a
+ * backslash (which neutralises bold, italics, underline, strike-through, spoilers, code, masked
+ * links `[text](url)` and `<…>` mentions/timestamps); `> # -` and `1.` only at the start of a line,
+ * the one place they mean something (quote, heading, subtext, list), so that "Kim Jong-un" and
+ * "2024-03-05" stay readable in places that show raw text.
  */
 export function escapeMarkdown(s: string): string {
-  return s.replace(/[\\*_~|>#\-[\]()`<]/g, '\\$&').replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.');
+  return s
+    .replace(/[\\*_~|[\]()`<]/g, '\\$&')
+    .replace(/^(\s*)([-#>])/gm, '$1\\$2')
+    .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.');
 }
 
 /**
@@ -211,6 +216,9 @@ function backOver(text: string, tokens: Token[], k: number, punct: boolean): num
 function truncate(text: string, max: number, sentences: boolean, opts: TruncateOptions): string {
   if (text.length <= max) return text;
   if (max <= 0) return '';
+  // Every cut lies within the first `max` characters, so only they (and a little slack to see
+  // the token that follows) need tokenising: long inputs cost no more than short ones.
+  text = text.slice(0, max + 8);
   const tokens = tokenise(text, opts.markdown ?? true);
   const open = openMarkers(text, tokens);
   // Token index for each character index at which a token starts (to read `open` at a cut).
@@ -250,7 +258,8 @@ function truncate(text: string, max: number, sentences: boolean, opts: TruncateO
   // A single word longer than `max`: cut it at the last token boundary that fits.
   for (let k = tokens.length - 1; k > 0; k--) {
     const t = tokens[k - 1];
-    if (!t || t.kind === 'space') continue;
+    // Not after a marker: that could leave an empty span ("****").
+    if (!t || t.kind === 'space' || t.kind === 'marker') continue;
     const out = cutAt(t.end, ELLIPSIS);
     if (out !== undefined) return out;
   }
