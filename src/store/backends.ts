@@ -1,0 +1,219 @@
+/**
+ * The three places state can live (SQLite file, Redis, memory), each as two keyv instances (the
+ * bot's state, and feedback kept apart so it can be listed) plus what keyv's plain get/set cannot
+ * do safely: flood counting and creating the feedback salt once.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Keyv } from 'keyv';
+import { REDIS_FLOOD_SCRIPT, SlidingWindow, floodWindow, retryAfter } from './flood.js';
+import type { FloodLimits, RateDecision } from './flood.js';
+import type { StoreHealth } from './health.js';
+import { StoreConfigError } from './url.js';
+import type { StoreTarget } from './url.js';
+
+/** keyv namespaces: distinctive, since a Redis server may be shared with other programs. */
+export const STATE_NAMESPACE = 'briefings';
+export const FEEDBACK_NAMESPACE = 'briefings-feedback';
+const SALT_KEY = 'meta:feedback-salt';
+
+/** One backend, as the store uses it. Its calls may throw or hang: the store guards them. */
+export interface Backend {
+  kind: StoreTarget['kind'];
+  /** Settings, cooldowns, follow-up questions (and the salt on SQLite/memory). */
+  state: Keyv;
+  /** Feedback votes only, so that iterating it lists votes and nothing else. */
+  feedback: Keyv;
+  /** Whether flood counting is in this process (never fails) or in the store (may fail). */
+  floodInProcess: boolean;
+  hitFlood(userId: string, limits: FloodLimits): Promise<RateDecision>;
+  /** The feedback salt, created on first use; every process sharing the store gets the same one. */
+  loadSalt(): Promise<string>;
+  /** Drops expired entries that the backend does not expire by itself (SQLite). */
+  prune(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Options the backends need from {@link openStore}'s. */
+export interface BackendOptions {
+  timeoutMs: number;
+  reconnectMaxDelayMs: number;
+  connectTimeoutMs: number;
+  health: StoreHealth;
+}
+
+const newSalt = () => randomBytes(32).toString('hex');
+
+/** The memory backend: keyv's default Map, one per namespace. For tests. */
+export function memoryBackend(): Backend {
+  const state = new Keyv({ store: new Map(), namespace: STATE_NAMESPACE });
+  const feedback = new Keyv({ store: new Map(), namespace: FEEDBACK_NAMESPACE });
+  const flood = new SlidingWindow();
+  let salt: string | undefined;
+  return {
+    kind: 'memory',
+    state,
+    feedback,
+    floodInProcess: true,
+    hitFlood: async (userId, limits) => flood.hit(userId, limits),
+    loadSalt: async () => (salt ??= newSalt()),
+    prune: async () => undefined,
+    close: async () => undefined,
+  };
+}
+
+/**
+ * The SQLite backend: one file, two connections (one per keyv namespace, since a keyv adapter
+ * holds a single namespace). WAL mode so that `npm run feedback` can read while the bot writes.
+ *
+ * @throws StoreConfigError naming DATA_DIR when the folder cannot be created or the file opened
+ */
+export async function sqliteBackend(file: string, options: BackendOptions): Promise<Backend> {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (error) {
+    throw new StoreConfigError(
+      'DATA_DIR',
+      `DATA_DIR: cannot create ${dirname(file)}: ${(error as Error).message}`,
+    );
+  }
+  // Loaded here, not at the top: a process uses one backend, and each pulls in a native or large module.
+  const { default: KeyvSqlite } = await import('@keyv/sqlite');
+  const uri = `sqlite://${file}`;
+  // A busy file waits no longer than a call may take anyway.
+  const stateAdapter = new KeyvSqlite({ uri, busyTimeout: options.timeoutMs });
+  const feedbackAdapter = new KeyvSqlite({ uri, busyTimeout: options.timeoutMs });
+  const state = new Keyv({ store: stateAdapter, namespace: STATE_NAMESPACE, throwOnErrors: true });
+  const feedback = new Keyv({ store: feedbackAdapter, namespace: FEEDBACK_NAMESPACE, throwOnErrors: true });
+  try {
+    // Both queries at once: each adapter's connection promise must have a handler before it can
+    // reject, or a bad path would end the process with an unhandled rejection.
+    await Promise.all([stateAdapter.query('PRAGMA journal_mode=WAL'), feedbackAdapter.query('SELECT 1')]);
+  } catch (error) {
+    await Promise.allSettled([stateAdapter.disconnect(), feedbackAdapter.disconnect()]);
+    throw new StoreConfigError('DATA_DIR', `DATA_DIR: cannot open ${file}: ${(error as Error).message}`);
+  }
+  const flood = new SlidingWindow();
+  return {
+    kind: 'sqlite',
+    state,
+    feedback,
+    floodInProcess: true,
+    hitFlood: async (userId, limits) => flood.hit(userId, limits),
+    loadSalt: async () => {
+      const stored = await state.get<string>(SALT_KEY);
+      if (typeof stored === 'string') return stored;
+      const salt = newSalt();
+      await state.set(SALT_KEY, salt);
+      return salt;
+    },
+    // keyv stores `{"value":…,"expires":ms}` and deletes an expired row only when it is read.
+    prune: async () => {
+      await stateAdapter.query(
+        `DELETE FROM ${stateAdapter.opts.table ?? 'keyv'} WHERE key LIKE ? AND json_valid(value) AND json_extract(value, '$.expires') < ?`,
+        `${STATE_NAMESPACE}:%`,
+        Date.now(),
+      );
+    },
+    close: async () => {
+      await Promise.allSettled([stateAdapter.disconnect(), feedbackAdapter.disconnect()]);
+    },
+  };
+}
+
+/**
+ * The Redis backend. The client is made here rather than by @keyv/redis, to choose how it fails:
+ * - `disableOfflineQueue`: while disconnected a command fails at once instead of waiting in a
+ *   queue (a reply would hang, and a dropped write would be replayed minutes later);
+ * - a reconnect strategy that never gives up (capped backoff), so the store recovers by itself;
+ * - `commandOptions.timeout`: a command not yet sent within the call deadline is dropped.
+ * The connection is started, not awaited to the end: openStore waits up to `connectTimeoutMs`
+ * for the first success or failure, and a Redis that is down at start-up is an outage like any
+ * other (the bot starts, with defaults).
+ */
+export async function redisBackend(url: string, options: BackendOptions): Promise<Backend> {
+  const { health } = options;
+  const { default: KeyvRedis, createClient } = await import('@keyv/redis');
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    commandOptions: { timeout: options.timeoutMs },
+    socket: {
+      connectTimeout: options.connectTimeoutMs,
+      reconnectStrategy: (retries: number) =>
+        Math.min(50 * 2 ** Math.min(retries, 10), options.reconnectMaxDelayMs) +
+        Math.floor(Math.random() * 50),
+    },
+  });
+  // node-redis emits 'error' on every failed reconnect: the health tracker logs only the first.
+  client.on('error', (error: unknown) => health.failed('connection', error));
+  client.on('ready', () => health.succeeded());
+
+  // With throwOnErrors the adapter and keyv rethrow failures, so the store's guard sees them
+  // (by default both would swallow them and return undefined, which reads like "no value").
+  const adapter = (namespace: string) =>
+    new Keyv(new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true }), {
+      namespace,
+      // The adapter prefixes keys with its namespace itself (`briefings::settings:…`).
+      useKeyPrefix: false,
+      throwOnErrors: true,
+    });
+  const state = adapter(STATE_NAMESPACE);
+  const feedback = adapter(FEEDBACK_NAMESPACE);
+
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      client.off('error', done);
+      resolve();
+    };
+    const timer = setTimeout(done, options.connectTimeoutMs);
+    client.once('ready', done);
+    client.once('error', done);
+    // connect() resolves once connected, however many retries that takes; failures arrive as 'error'.
+    client.connect().catch((error: unknown) => health.failed('connect', error));
+  });
+  if (!client.isReady)
+    health.failed('connect', new Error(`no connection within ${options.connectTimeoutMs} ms`));
+
+  const rawKey = (key: string) => `${STATE_NAMESPACE}::${key}`;
+  return {
+    kind: 'redis',
+    state,
+    feedback,
+    floodInProcess: false,
+    hitFlood: async (userId, limits) => {
+      const { limit, windowMs } = floodWindow(limits);
+      const now = Date.now();
+      const reply = await client.eval(REDIS_FLOOD_SCRIPT, {
+        keys: [rawKey(`flood:${userId}`)],
+        arguments: [String(now), String(windowMs), String(limit), `${now}-${randomBytes(6).toString('hex')}`],
+      });
+      if (!Array.isArray(reply) || typeof reply[0] !== 'number' || typeof reply[1] !== 'number') {
+        throw new Error(`unexpected reply from the flood script: ${JSON.stringify(reply)}`);
+      }
+      return reply[0] === 1 ? { ok: true } : { ok: false, retryAfterSeconds: retryAfter(reply[1]) };
+    },
+    loadSalt: async () => {
+      // SET NX: when two processes start at once, both end up with the first one's salt.
+      await client.set(rawKey(SALT_KEY), newSalt(), { condition: 'NX' });
+      const salt = await client.get(rawKey(SALT_KEY));
+      if (typeof salt !== 'string') throw new Error('the feedback salt vanished after it was set');
+      return salt;
+    },
+    prune: async () => undefined,
+    close: async () => {
+      if (client.isReady) {
+        // Graceful: let replies to commands already sent arrive, but do not wait on a hung server.
+        await Promise.race([
+          client.close(),
+          new Promise((resolve) => setTimeout(resolve, options.timeoutMs).unref()),
+        ]);
+      } else if (client.isOpen) {
+        client.destroy();
+      }
+    },
+  };
+}

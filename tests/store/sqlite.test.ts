@@ -1,0 +1,130 @@
+/**
+ * SQLite only: the default store survives a restart, creates DATA_DIR, keeps no user id, tidies
+ * expired rows, and says clearly when DATA_DIR cannot be used.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import KeyvSqlite from '@keyv/sqlite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StoreConfigError, openStore, storeFilePath } from '../../src/store/index.js';
+import { captureLogger } from './logs.js';
+import { waitFor } from './redis-server.js';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'store-sqlite-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Every row of the store's table, read straight from the file. */
+async function rows(file: string): Promise<{ key: string; value: string }[]> {
+  const db = new KeyvSqlite({ uri: `sqlite://${file}` });
+  try {
+    return (await db.query('SELECT key, value FROM keyv')) as { key: string; value: string }[];
+  } finally {
+    await db.disconnect();
+  }
+}
+
+describe('SQLite store', () => {
+  it('creates DATA_DIR on first start and keeps settings and feedback across a restart', async () => {
+    const dataDir = join(tempDir(), 'nested', 'data');
+    const logger = captureLogger();
+    const first = await openStore({ dataDir, logger });
+    expect(first.kind).toBe('sqlite');
+    expect(first.description).toBe(`sqlite:${storeFilePath(dataDir)}`);
+    expect(existsSync(join(dataDir, 'state.sqlite'))).toBe(true);
+    await first.updateSettings('111', { visibility: 'private', cooldownSeconds: 120, mentions: false });
+    await first.recordFeedback({
+      question: 'Who?',
+      passages: ['a#1'],
+      vote: 'down',
+      guildId: '111',
+      userId: 'u1',
+    });
+    await first.close();
+
+    const second = await openStore({ dataDir, logger });
+    expect(await second.getSettings('111')).toEqual({
+      visibility: 'private',
+      cooldownSeconds: 120,
+      mentions: false,
+    });
+    // The salt survived too: the same user's revote replaces the vote cast before the restart.
+    await second.recordFeedback({
+      question: 'who',
+      passages: ['a#1'],
+      vote: 'up',
+      guildId: '111',
+      userId: 'u1',
+    });
+    expect(await second.feedbackReport()).toMatchObject({
+      questions: 1,
+      votes: 1,
+      up: 1,
+      down: 0,
+      entries: [],
+    });
+    await second.close();
+    expect(logger.at('warn')).toEqual([]);
+  });
+
+  it('stores no user id, in keys or values', async () => {
+    const dataDir = tempDir();
+    const store = await openStore({ dataDir, logger: captureLogger() });
+    const userId = '987654321098765432';
+    await store.recordFeedback({ question: 'Who?', passages: ['a#1'], vote: 'down', guildId: '111', userId });
+    await store.recordFeedback({ question: 'Where?', passages: ['b#1'], vote: 'up', guildId: null, userId });
+    await store.close();
+    const all = await rows(storeFilePath(dataDir));
+    expect(all.filter((r) => r.key.startsWith('briefings-feedback:'))).toHaveLength(2);
+    expect(JSON.stringify(all)).not.toContain(userId);
+    expect(readFileSync(storeFilePath(dataDir)).includes(userId)).toBe(false);
+  });
+
+  it('uses a given feedback salt instead of keeping one in the store', async () => {
+    const dataDir = tempDir();
+    const store = await openStore({ dataDir, logger: captureLogger(), feedbackSalt: 'from-a-secret' });
+    await store.recordFeedback({ question: 'Who?', passages: [], vote: 'down', guildId: '1', userId: 'u' });
+    await store.close();
+    expect((await rows(storeFilePath(dataDir))).map((r) => r.key).filter((k) => k.includes('salt'))).toEqual(
+      [],
+    );
+  });
+
+  it('drops expired rows at start-up', async () => {
+    const dataDir = tempDir();
+    const store = await openStore({ dataDir, logger: captureLogger(), followUpTtlSeconds: 0.05 });
+    await store.rememberQuestion('1', 'c', 'u', 'short-lived');
+    await store.hitCooldown('1', 'u', 0.05);
+    await store.updateSettings('1', { mentions: false });
+    await store.close();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const reopened = await openStore({ dataDir, logger: captureLogger() });
+    const file = storeFilePath(dataDir);
+    await waitFor(async () => (await rows(file)).length === 1, 3000, 'expired rows to be pruned');
+    expect((await rows(file)).map((r) => r.key)).toEqual(['briefings:settings:1']);
+    expect(await reopened.getSettings('1')).toMatchObject({ mentions: false });
+    await reopened.close();
+  });
+
+  it('says clearly when DATA_DIR cannot be used', async () => {
+    const notADir = join(tempDir(), 'file');
+    writeFileSync(notADir, 'not a folder');
+    const attempt = openStore({ dataDir: notADir, logger: captureLogger() });
+    await expect(attempt).rejects.toBeInstanceOf(StoreConfigError);
+    await expect(attempt).rejects.toThrow(/^DATA_DIR: cannot create/);
+
+    const blocked = tempDir();
+    // A folder where the database file should be: the folder exists, the file cannot be opened.
+    mkdirSync(join(blocked, 'state.sqlite'));
+    await expect(openStore({ dataDir: blocked, logger: captureLogger() })).rejects.toThrow(
+      /^DATA_DIR: cannot open/,
+    );
+  });
+});
