@@ -1,0 +1,214 @@
+/**
+ * The environment, read once into a typed, validated {@link Config}. Nothing else in the code
+ * reads `process.env`: it is passed this object instead.
+ */
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { DEFAULT_FLOOD_LIMITS } from './store/flood.js';
+import type { FloodLimits } from './store/flood.js';
+import { StoreConfigError, parseStoreUrl } from './store/url.js';
+
+/** pino's level names, lowest to highest, plus `silent`. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Where discord.js sends REST requests unless told otherwise. */
+export const DEFAULT_DISCORD_API_URL = 'https://discord.com/api';
+
+/** The bot's configuration. */
+export interface Config {
+  /** Bot token; without it `npm start` opens the local chat instead of connecting to Discord. */
+  discordToken?: string;
+  /** Register the commands for this guild only (instant updates while developing) instead of globally. */
+  discordGuildId?: string;
+  /** Base URL of Discord's REST API (tests point it at a fake Discord). */
+  discordApiUrl: string;
+  /** Folder of briefings (`*.md`) and `aliases.yaml`. */
+  knowledgeDir: string;
+  logLevel: LogLevel;
+  /**
+   * Where the bot keeps its state: `redis://…`/`rediss://…` (shared by several processes) or
+   * `memory://` (tests); unset means a SQLite file in {@link dataDir}. Checked at start-up.
+   */
+  storeUrl?: string;
+  /** Folder of the SQLite store when {@link storeUrl} is unset; the store's default (`data`) when unset. */
+  dataDir?: string;
+  /** Secret that voters are hashed with in the feedback; without it the store keeps a random one. */
+  feedbackSalt?: string;
+  /** FLOOD_LIMIT questions per FLOOD_WINDOW_SECONDS from one user; the store's default (5 in 10 s) when unset. */
+  flood?: FloodLimits;
+}
+
+/** Variables whose values are never echoed in an error message. */
+const SECRET_VARIABLES = new Set(['DISCORD_TOKEN', 'FEEDBACK_SALT', 'STORE_URL']);
+
+/** The least length of FEEDBACK_SALT: a short salt could be guessed, and then voters tested against it. */
+export const MIN_FEEDBACK_SALT_LENGTH = 16;
+
+/** A malformed environment variable; the message is one line naming it. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+// An empty value (`DISCORD_GUILD_ID=` in .env) means "not set", as people expect from .env files.
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const schema = z.object({
+  DISCORD_TOKEN: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^(?:Bot\s+)?\S+$/i, 'must be the bot token alone, without spaces'),
+  ),
+  DISCORD_GUILD_ID: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^\d{17,20}$/, 'must be a server id (a snowflake: 17–20 digits)'),
+  ),
+  DISCORD_API_URL: optional(
+    z
+      .string()
+      .trim()
+      .refine(
+        (v) => /^https?:$/.test(safeUrl(v)?.protocol ?? ''),
+        'must be an http(s) URL such as https://discord.com/api',
+      ),
+  ),
+  KNOWLEDGE_DIR: optional(z.string()),
+  // Checked with the store's own parser after the schema, for its masked, more precise messages.
+  STORE_URL: optional(z.string().trim()),
+  DATA_DIR: optional(z.string().trim()),
+  FEEDBACK_SALT: optional(
+    z
+      .string()
+      .trim()
+      .min(
+        MIN_FEEDBACK_SALT_LENGTH,
+        `must be at least ${MIN_FEEDBACK_SALT_LENGTH} characters (a long random string, e.g. from \`openssl rand -hex 32\`)`,
+      ),
+  ),
+  FLOOD_LIMIT: optional(wholeNumber(1, 1000, 'questions')),
+  FLOOD_WINDOW_SECONDS: optional(wholeNumber(1, 3600, 'seconds')),
+  LOG_LEVEL: optional(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`)),
+  ),
+});
+
+/** A whole number from an environment string, within `[min, max]`. */
+function wholeNumber(min: number, max: number, unit: string) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number of ${unit} from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be ${min}–${max} ${unit}`).max(max, `must be ${min}–${max} ${unit}`));
+}
+
+function safeUrl(s: string): URL | undefined {
+  try {
+    return new URL(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Validates environment variables into a {@link Config}. Pure: pass `process.env` (after
+ * {@link loadDotEnv}) or a test's own record.
+ *
+ * @throws ConfigError naming the first malformed variable, e.g.
+ *   `DISCORD_GUILD_ID must be a server id (a snowflake: 17–20 digits), got "abc"`.
+ */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    // Never echo a secret back, even a malformed one.
+    const raw = env[variable];
+    const shown =
+      SECRET_VARIABLES.has(variable) || raw === undefined ? '' : `, got ${JSON.stringify(raw.slice(0, 80))}`;
+    throw new ConfigError(variable, `${variable} ${issue.message}${shown}`);
+  }
+  const e = result.data;
+  try {
+    parseStoreUrl(e.STORE_URL, e.DATA_DIR);
+  } catch (error) {
+    // Its message is one line naming STORE_URL, the password masked.
+    if (error instanceof StoreConfigError) throw new ConfigError(error.variable, error.message);
+    throw error;
+  }
+  const config: Config = {
+    discordApiUrl: (e.DISCORD_API_URL ?? DEFAULT_DISCORD_API_URL).replace(/\/+$/, ''),
+    knowledgeDir: e.KNOWLEDGE_DIR ?? 'knowledge',
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+  if (e.DISCORD_TOKEN !== undefined) config.discordToken = e.DISCORD_TOKEN.replace(/^Bot\s+/i, '');
+  if (e.DISCORD_GUILD_ID !== undefined) config.discordGuildId = e.DISCORD_GUILD_ID;
+  if (e.STORE_URL !== undefined) config.storeUrl = e.STORE_URL;
+  if (e.DATA_DIR !== undefined) config.dataDir = e.DATA_DIR;
+  if (e.FEEDBACK_SALT !== undefined) config.feedbackSalt = e.FEEDBACK_SALT;
+  if (e.FLOOD_LIMIT !== undefined || e.FLOOD_WINDOW_SECONDS !== undefined) {
+    config.flood = {
+      limit: e.FLOOD_LIMIT ?? DEFAULT_FLOOD_LIMITS.limit,
+      windowSeconds: e.FLOOD_WINDOW_SECONDS ?? DEFAULT_FLOOD_LIMITS.windowSeconds,
+    };
+  }
+  return config;
+}
+
+/**
+ * The secret values in a configuration, for the logger to replace wherever they appear: the bot
+ * token, the feedback salt, and the STORE_URL password (as written, and percent-decoded).
+ */
+export function configSecrets(config: Config): string[] {
+  const secrets = [config.discordToken, config.feedbackSalt];
+  if (config.storeUrl !== undefined) {
+    const password = safeUrl(config.storeUrl)?.password ?? '';
+    if (password !== '') {
+      secrets.push(password);
+      try {
+        secrets.push(decodeURIComponent(password));
+      } catch {
+        // parseConfig rejects malformed escapes; nothing more to add.
+      }
+    }
+  }
+  return [...new Set(secrets.filter((s): s is string => s !== undefined && s !== ''))];
+}
+
+/**
+ * Loads `path` (default `.env` in the working directory) into `process.env` when the file exists.
+ * Variables already set in the environment win over the file. Node 20.12+ has
+ * `process.loadEnvFile`; on older versions the file is ignored (set the variables in the shell).
+ *
+ * @returns whether a file was loaded
+ */
+export function loadDotEnv(path = '.env'): boolean {
+  const load = (process as { loadEnvFile?: (path: string) => void }).loadEnvFile;
+  if (typeof load !== 'function' || !existsSync(path)) return false;
+  load.call(process, path);
+  return true;
+}
+
+/**
+ * Reads the configuration once: `.env` (when present), then the environment.
+ *
+ * @throws ConfigError when a variable is malformed
+ */
+export function loadConfig(): Config {
+  loadDotEnv();
+  return parseConfig(process.env);
+}

@@ -1,0 +1,66 @@
+/**
+ * `/search query:<text>`: every passage that matches, a page at a time, with ◀ ▶ buttons.
+ */
+import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord.js';
+import { renderSearch } from '../../render/index.js';
+import type { RenderedMessage } from '../../render/index.js';
+import { admitQuestion, answersPrivately } from '../admission.js';
+import type { AnswerEngine, ChatInputCommand } from '../context.js';
+import { pageId } from '../custom-id.js';
+import { privacy, respond, respondPrivately } from '../respond.js';
+import { AVAILABILITY, PRIVATE_OPTION } from './common.js';
+
+/** Passages per page: more than an answer shows, as search is for browsing. */
+export const SEARCH_PAGE_SIZE = 8;
+
+/** Renders the page of results for `query` that starts at `offset`, with its ◀ ▶ buttons. */
+export function searchPage(
+  engine: AnswerEngine,
+  query: string,
+  offset: number,
+  options: { private?: boolean } = {},
+): RenderedMessage {
+  const result = engine.search(query, { offset, top: SEARCH_PAGE_SIZE });
+  const prev = offset > 0 ? pageId(query, Math.max(0, offset - SEARCH_PAGE_SIZE)) : null;
+  const next = offset + SEARCH_PAGE_SIZE < result.total ? pageId(query, offset + SEARCH_PAGE_SIZE) : null;
+  return renderSearch(
+    query,
+    result,
+    { offset, pageSize: SEARCH_PAGE_SIZE },
+    { prev, next },
+    { private: options.private ?? false },
+  );
+}
+
+export const search: ChatInputCommand = {
+  definition: {
+    type: ApplicationCommandType.ChatInput,
+    name: 'search',
+    description: 'List every passage of the briefings that matches some words',
+    options: [
+      {
+        type: ApplicationCommandOptionType.String,
+        name: 'query',
+        description: 'Words to look for, e.g. "sanctions"',
+        required: true,
+      },
+      PRIVATE_OPTION,
+    ],
+    ...AVAILABILITY,
+  },
+  async execute(interaction, ctx) {
+    // Throttled like a question; its ◀ ▶ buttons are not.
+    const admission = await admitQuestion(ctx, { guildId: interaction.guildId, userId: interaction.user.id });
+    if (!admission.ok) {
+      await respondPrivately(interaction, admission.notice);
+      return;
+    }
+    const isPrivate = answersPrivately(
+      interaction.options.getBoolean('private') ?? false,
+      admission.settings,
+    );
+    await interaction.deferReply(privacy(isPrivate));
+    const query = interaction.options.getString('query', true);
+    await respond(interaction, searchPage(ctx.engine, query, 0, { private: isPrivate }));
+  },
+};
