@@ -9,7 +9,14 @@ import { LIMITS } from './limits.js';
 import type { ButtonRow, MessageOptions, RenderedMessage } from './message.js';
 import { button, BUTTON_STYLE, buttonRows, message } from './message.js';
 import { oneLine, sanitiseUserText, truncateSentences, truncateWords } from './text.js';
-import { ANSWER_FOOTER, DEFAULT_EXAMPLE, declineLines, HELPFUL_PROMPT, plural, RELATED_HEADING } from './wording.js';
+import {
+  ANSWER_FOOTER,
+  DEFAULT_EXAMPLE,
+  declineLines,
+  HELPFUL_PROMPT,
+  plural,
+  RELATED_HEADING,
+} from './wording.js';
 
 /** Options for {@link renderAnswer}. */
 export interface RenderAnswerOptions extends MessageOptions {
@@ -56,7 +63,8 @@ function quoteBlock(excerpt: Excerpt, max: number, attribution: string): string 
 /** The answer's buttons, in one row: [More excerpts] [👍 Helpful] [👎 Not helpful]. */
 function answerButtons(buttons: RenderAnswerOptions['buttons']): ButtonRow[] {
   const list = [];
-  if (buttons?.more != null) list.push(button(buttons.more, 'More excerpts', { style: BUTTON_STYLE.primary }));
+  if (buttons?.more != null)
+    list.push(button(buttons.more, 'More excerpts', { style: BUTTON_STYLE.primary }));
   if (buttons?.feedback != null) {
     list.push(button(buttons.feedback.up, 'Helpful', { emoji: '👍' }));
     list.push(button(buttons.feedback.down, 'Not helpful', { emoji: '👎' }));
@@ -65,7 +73,11 @@ function answerButtons(buttons: RenderAnswerOptions['buttons']): ButtonRow[] {
 }
 
 /** The embed for an answer: each excerpt quoted, its source under it. Undefined if no excerpt could be shown. */
-function answeredEmbed(answer: Answer, title: string | undefined, askFeedback: boolean): APIEmbed | undefined {
+function answeredEmbed(
+  answer: Answer,
+  title: string | undefined,
+  askFeedback: boolean,
+): APIEmbed | undefined {
   const helpful = askFeedback ? ` · ${HELPFUL_PROMPT}` : '';
   const budget = Math.min(
     LIMITS.embedDescription,
@@ -90,14 +102,21 @@ function answeredEmbed(answer: Answer, title: string | undefined, askFeedback: b
   const embed: APIEmbed = {
     color: COLOR_ANSWER,
     description: blocks.join('\n\n'),
-    footer: { text: `${ANSWER_FOOTER}${hidden > 0 ? ` · ${plural(hidden, 'more passage')} not shown` : ''}${helpful}` },
+    footer: {
+      text: `${ANSWER_FOOTER}${hidden > 0 ? ` · ${plural(hidden, 'more passage')} not shown` : ''}${helpful}`,
+    },
   };
   if (title) embed.title = title;
   return embed;
 }
 
 /** The embed for a decline: why, which words are missing, and at most one related passage, labelled as such. */
-function declinedEmbed(answer: Answer, title: string | undefined, askFeedback: boolean, example: string): APIEmbed {
+function declinedEmbed(
+  answer: Answer,
+  title: string | undefined,
+  askFeedback: boolean,
+  example: string,
+): APIEmbed {
   // Terms come from the question: treat them like any user text.
   const term = (t: string): string => sanitiseUserText(t);
   const exampleMd = `*${truncateWords(sanitiseUserText(oneLine(example)), 300)}*`;
@@ -115,7 +134,10 @@ function declinedEmbed(answer: Answer, title: string | undefined, askFeedback: b
       break;
     }
   }
-  const footer = [answer.reason === 'empty' ? undefined : 'See /sources for what the briefings cover', askFeedback ? HELPFUL_PROMPT : undefined]
+  const footer = [
+    answer.reason === 'empty' ? undefined : 'See /sources for what the briefings cover',
+    askFeedback ? HELPFUL_PROMPT : undefined,
+  ]
     .filter((s): s is string => s !== undefined)
     .join(' · ');
   if (footer) embed.footer = { text: footer };
@@ -139,6 +161,11 @@ export function renderAnswer(answer: Answer, opts: RenderAnswerOptions = {}): Re
   const components = answerButtons(opts.buttons);
   const embed =
     (answer.answered ? answeredEmbed(answer, title, askFeedback) : undefined) ??
-    declinedEmbed(answer.answered ? { ...answer, reason: 'weak_match' } : answer, title, askFeedback, opts.example ?? DEFAULT_EXAMPLE);
+    declinedEmbed(
+      answer.answered ? { ...answer, reason: 'weak_match' } : answer,
+      title,
+      askFeedback,
+      opts.example ?? DEFAULT_EXAMPLE,
+    );
   return message({ embeds: [embed], components }, opts);
 }

@@ -7,7 +7,16 @@ import { attributionParts, safeUrl } from './excerpt.js';
 import { LIMITS } from './limits.js';
 import type { MessageOptions, RenderedMessage } from './message.js';
 import { message } from './message.js';
-import { cleanText, neutraliseMentions, oneLine, safeMarkdown, sanitiseUserText, stripInvisible, truncateSentences, truncateWords } from './text.js';
+import {
+  cleanText,
+  neutraliseMentions,
+  oneLine,
+  safeMarkdown,
+  sanitiseUserText,
+  stripInvisible,
+  truncateSentences,
+  truncateWords,
+} from './text.js';
 import { plural } from './wording.js';
 
 const COLOR_INFO = 0x3b82f6;
@@ -21,7 +30,8 @@ const OPENING_MAX = 1500;
 const MAX_EXAMPLES = 10;
 
 /** Briefing-supplied text as one line of escaped markdown, cut at a word. */
-const inline = (s: string | undefined, max: number): string => truncateWords(safeMarkdown(oneLine(stripInvisible(s ?? ''))), max);
+const inline = (s: string | undefined, max: number): string =>
+  truncateWords(safeMarkdown(oneLine(stripInvisible(s ?? ''))), max);
 
 /** `**Title** · Source · 2024-01-02 · 12 passages`, the title a link when the briefing has an http(s) url. */
 function sourceLine(b: BriefingSummary): string {
@@ -39,11 +49,17 @@ function sourceLine(b: BriefingSummary): string {
  * Lists every briefing (title, source, date when known, passage count), one line each. When
  * there are more than one message can hold, shows as many as fit and says how many are not shown.
  */
-export function renderSources(summaries: readonly BriefingSummary[], opts: MessageOptions = {}): RenderedMessage {
+export function renderSources(
+  summaries: readonly BriefingSummary[],
+  opts: MessageOptions = {},
+): RenderedMessage {
   const n = summaries.length;
   const title = n === 0 ? 'Briefings' : `Briefings (${n.toLocaleString('en-US')})`;
   if (n === 0) {
-    return message({ embeds: [{ color: COLOR_INFO, title, description: 'No briefings are loaded yet.' }] }, opts);
+    return message(
+      { embeds: [{ color: COLOR_INFO, title, description: 'No briefings are loaded yet.' }] },
+      opts,
+    );
   }
   const budget = Math.min(LIMITS.embedDescription, LIMITS.embedTotal - title.length - 100);
   const lines: string[] = [];
@@ -55,18 +71,25 @@ export function renderSources(summaries: readonly BriefingSummary[], opts: Messa
     lines.push(l);
     used += add;
   }
-  const passages = summaries.reduce((sum, b) => sum + (Math.max(0, Math.trunc(b.passages) || 0)), 0);
+  const passages = summaries.reduce((sum, b) => sum + Math.max(0, Math.trunc(b.passages) || 0), 0);
   const hidden = n - lines.length;
-  const footer = hidden > 0
-    ? `Showing ${lines.length} of ${plural(n, 'briefing')} · ${hidden.toLocaleString('en-US')} not shown`
-    : `${plural(n, 'briefing')} · ${plural(passages, 'passage')}`;
-  return message({ embeds: [{ color: COLOR_INFO, title, description: lines.join('\n'), footer: { text: footer } }] }, opts);
+  const footer =
+    hidden > 0
+      ? `Showing ${lines.length} of ${plural(n, 'briefing')} · ${hidden.toLocaleString('en-US')} not shown`
+      : `${plural(n, 'briefing')} · ${plural(passages, 'passage')}`;
+  return message(
+    { embeds: [{ color: COLOR_INFO, title, description: lines.join('\n'), footer: { text: footer } }] },
+    opts,
+  );
 }
 
 /** One briefing: its title (linked when it has an http(s) url), source, date, passage count and opening passage. */
 export function renderBriefing(summary: BriefingSummary, opts: MessageOptions = {}): RenderedMessage {
   const { title, source, date } = attributionParts(summary);
-  const embed: APIEmbed = { color: COLOR_INFO, title: inline(title, LIMITS.embedTitle) || 'Untitled briefing' };
+  const embed: APIEmbed = {
+    color: COLOR_INFO,
+    title: inline(title, LIMITS.embedTitle) || 'Untitled briefing',
+  };
   const url = safeUrl(summary.url, 2048);
   if (url) embed.url = url;
   const opening = safeMarkdown(cleanText(summary.opening ?? '')).replace(/\n+/g, ' ');
@@ -74,7 +97,11 @@ export function renderBriefing(summary: BriefingSummary, opts: MessageOptions = 
   embed.fields = [];
   if (source) embed.fields.push({ name: 'Source', value: inline(source, LIMITS.fieldValue) });
   if (date) embed.fields.push({ name: 'Date', value: inline(date, 64), inline: true });
-  embed.fields.push({ name: 'Passages', value: plural(Math.max(0, Math.trunc(summary.passages) || 0), 'passage'), inline: true });
+  embed.fields.push({
+    name: 'Passages',
+    value: plural(Math.max(0, Math.trunc(summary.passages) || 0), 'passage'),
+    inline: true,
+  });
   const id = oneLine(stripInvisible(summary.id ?? ''));
   if (id) embed.footer = { text: truncateWords(`id: ${id}`, 200, { markdown: false }) };
   return message({ embeds: [embed] }, opts);
@@ -96,10 +123,10 @@ export function renderHelp(examples: readonly string[], opts: MessageOptions = {
     .map((e) => truncateWords(oneLine(sanitiseUserText(e)), 200))
     .filter((e) => e !== '')
     .slice(0, MAX_EXAMPLES);
-  const description = shown.length > 0 ? `${intro}\n\n**Try asking**\n${shown.map((e) => `- ${e}`).join('\n')}` : intro;
+  const description =
+    shown.length > 0 ? `${intro}\n\n**Try asking**\n${shown.map((e) => `- ${e}`).join('\n')}` : intro;
   return message({ embeds: [{ color: COLOR_INFO, title: 'Ask the briefings', description }] }, opts);
 }
-
 
 /**
  * A short notice (an error, a cooldown) as plain message content, cut at a sentence to fit.

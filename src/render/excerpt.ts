@@ -3,7 +3,14 @@
  * markdown or plain text, and its attribution line. Shared by the Discord and terminal renderers.
  */
 import type { Excerpt, Highlight } from '../answer/types.js';
-import { escapeMarkdown, neutraliseMentions, oneLine, safeMarkdown, stripInvisible, truncateWords } from './text.js';
+import {
+  escapeMarkdown,
+  neutraliseMentions,
+  oneLine,
+  safeMarkdown,
+  stripInvisible,
+  truncateWords,
+} from './text.js';
 
 /** A run of excerpt text, highlighted (a matched word) or not. */
 export interface Run {
@@ -31,7 +38,8 @@ export function mergeHighlights(text: string, highlights: readonly Highlight[]):
   const out: Highlight[] = [];
   for (const r of ranges) {
     const last = out[out.length - 1];
-    if (last && (r.start <= last.end || /^\s*$/.test(text.slice(last.end, r.start)))) last.end = Math.max(last.end, r.end);
+    if (last && (r.start <= last.end || /^\s*$/.test(text.slice(last.end, r.start))))
+      last.end = Math.max(last.end, r.end);
     else out.push({ ...r });
   }
   return out;
@@ -101,7 +109,10 @@ export function safeUrl(url: string | undefined, max = 512): string | undefined 
   // Parentheses would end a masked link early, and `*`, `|` or a backtick could be read as
   // formatting: percent-encode them (the URL serialiser already encodes spaces, quotes and <>).
   // `_` and `~` are left as they are: common in URLs, and harmless inside a link target.
-  const href = parsed.href.replace(/[()*|`[\]\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  const href = parsed.href.replace(
+    /[()*|`[\]\\]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
   return href.length <= max ? href : undefined;
 }
 
@@ -113,7 +124,11 @@ const DATE_MAX = 32;
 const URL_MAX = 300;
 
 /** The visible parts of an attribution, cleaned to one line each (not escaped). */
-export function attributionParts(excerpt: Pick<Excerpt, 'title' | 'source' | 'date'>): { title: string; source: string; date: string } {
+export function attributionParts(excerpt: Pick<Excerpt, 'title' | 'source' | 'date'>): {
+  title: string;
+  source: string;
+  date: string;
+} {
   const part = (s: string | undefined): string => oneLine(stripInvisible(s ?? ''));
   return { title: part(excerpt.title), source: part(excerpt.source), date: part(excerpt.date) };
 }
@@ -122,7 +137,10 @@ export function attributionParts(excerpt: Pick<Excerpt, 'title' | 'source' | 'da
  * The attribution line under a quote, as Discord markdown:
  * `— *Title* · Source · 2024-01-02`, the title a masked link when the excerpt has an http(s) url.
  */
-export function attributionMarkdown(excerpt: Pick<Excerpt, 'title' | 'source' | 'date' | 'url'>, opts: { link?: boolean } = {}): string {
+export function attributionMarkdown(
+  excerpt: Pick<Excerpt, 'title' | 'source' | 'date' | 'url'>,
+  opts: { link?: boolean } = {},
+): string {
   const { title, source, date } = attributionParts(excerpt);
   const esc = (s: string, max: number): string => truncateWords(neutraliseMentions(escapeMarkdown(s)), max);
   const parts: string[] = [];

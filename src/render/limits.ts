@@ -72,7 +72,8 @@ export function payloadViolations(payload: CheckablePayload): string[] {
   let total = 0;
   embeds.forEach((e, i) => {
     if (e.title !== undefined) over(`embeds[${i}].title`, e.title.length, LIMITS.embedTitle);
-    if (e.description !== undefined) over(`embeds[${i}].description`, e.description.length, LIMITS.embedDescription);
+    if (e.description !== undefined)
+      over(`embeds[${i}].description`, e.description.length, LIMITS.embedDescription);
     if (e.description === '') out.push(`embeds[${i}].description is empty`);
     const fields = e.fields ?? [];
     over(`embeds[${i}].fields`, fields.length, LIMITS.fields);

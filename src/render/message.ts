@@ -49,7 +49,10 @@ export interface MessageOptions {
 }
 
 /** The message skeleton: no mentions, ephemeral when private. */
-export function message(parts: { content?: string; embeds?: APIEmbed[]; components?: ButtonRow[] }, opts: MessageOptions = {}): RenderedMessage {
+export function message(
+  parts: { content?: string; embeds?: APIEmbed[]; components?: ButtonRow[] },
+  opts: MessageOptions = {},
+): RenderedMessage {
   const msg: RenderedMessage = {
     embeds: fitEmbeds(parts.embeds ?? []),
     components: parts.components ?? [],
@@ -65,7 +68,9 @@ export function message(parts: { content?: string; embeds?: APIEmbed[]; componen
 /** Throws unless `id` is a usable custom id: 1–100 characters. Ids are computed by callers, so a bad one is a bug. */
 export function checkCustomId(id: string): string {
   if (id.length === 0 || id.length > LIMITS.customId) {
-    throw new RangeError(`custom_id must be 1–${LIMITS.customId} characters, got ${id.length}: ${JSON.stringify(id.slice(0, 120))}`);
+    throw new RangeError(
+      `custom_id must be 1–${LIMITS.customId} characters, got ${id.length}: ${JSON.stringify(id.slice(0, 120))}`,
+    );
   }
   return id;
 }
@@ -74,7 +79,11 @@ export function checkCustomId(id: string): string {
 export function button(
   customId: string,
   label: string,
-  opts: { style?: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success | ButtonStyle.Danger; emoji?: string; disabled?: boolean } = {},
+  opts: {
+    style?: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Success | ButtonStyle.Danger;
+    emoji?: string;
+    disabled?: boolean;
+  } = {},
 ): APIButtonComponentWithCustomId {
   const b: APIButtonComponentWithCustomId = {
     type: BUTTON,
@@ -97,7 +106,8 @@ export function buttonRows(buttons: APIButtonComponentWithCustomId[]): ButtonRow
     if (seen.has(b.custom_id)) throw new RangeError(`duplicate custom_id: ${JSON.stringify(b.custom_id)}`);
     seen.add(b.custom_id);
   }
-  if (buttons.length > LIMITS.buttonsPerRow * LIMITS.rows) throw new RangeError(`too many buttons: ${buttons.length}`);
+  if (buttons.length > LIMITS.buttonsPerRow * LIMITS.rows)
+    throw new RangeError(`too many buttons: ${buttons.length}`);
   const rows: ButtonRow[] = [];
   for (let i = 0; i < buttons.length; i += LIMITS.buttonsPerRow) {
     rows.push({ type: ACTION_ROW, components: buttons.slice(i, i + LIMITS.buttonsPerRow) });
@@ -135,11 +145,17 @@ function fitEmbed(embed: APIEmbed): APIEmbed {
   const e: APIEmbed = { ...embed };
   if (e.title !== undefined) e.title = truncateWords(e.title, LIMITS.embedTitle);
   if (e.description !== undefined) e.description = truncateSentences(e.description, LIMITS.embedDescription);
-  if (e.footer) e.footer = { ...e.footer, text: truncateWords(e.footer.text, LIMITS.footerText, { markdown: false }) };
-  if (e.author) e.author = { ...e.author, name: truncateWords(e.author.name, LIMITS.authorName, { markdown: false }) };
+  if (e.footer)
+    e.footer = { ...e.footer, text: truncateWords(e.footer.text, LIMITS.footerText, { markdown: false }) };
+  if (e.author)
+    e.author = { ...e.author, name: truncateWords(e.author.name, LIMITS.authorName, { markdown: false }) };
   if (e.fields) {
     e.fields = e.fields
-      .map((f) => ({ ...f, name: truncateWords(f.name, LIMITS.fieldName), value: truncateSentences(f.value, LIMITS.fieldValue) }))
+      .map((f) => ({
+        ...f,
+        name: truncateWords(f.name, LIMITS.fieldName),
+        value: truncateSentences(f.value, LIMITS.fieldValue),
+      }))
       .filter((f) => f.name.trim() !== '' && f.value.trim() !== '')
       .slice(0, LIMITS.fields);
   }

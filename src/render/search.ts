@@ -7,7 +7,14 @@ import { excerptMarkdown, mergeHighlights } from './excerpt.js';
 import { LIMITS } from './limits.js';
 import type { ButtonRow, MessageOptions, RenderedMessage } from './message.js';
 import { button, buttonRows, message } from './message.js';
-import { escapeMarkdown, neutraliseMentions, oneLine, sanitiseUserText, stripInvisible, truncateWords } from './text.js';
+import {
+  escapeMarkdown,
+  neutraliseMentions,
+  oneLine,
+  sanitiseUserText,
+  stripInvisible,
+  truncateWords,
+} from './text.js';
 
 const COLOR_SEARCH = 0x3b82f6;
 /** How much of a passage a list line shows (markdown characters). */
@@ -35,13 +42,19 @@ function snippet(ex: Excerpt): string {
     // Move forward to the start of a word.
     while (start < first.start && !/\s/.test(text[start - 1] ?? ' ')) start++;
   }
-  const md = excerptMarkdown({ text: text.slice(start), highlights: hs.map((h) => ({ start: h.start - start, end: h.end - start })) });
+  const md = excerptMarkdown({
+    text: text.slice(start),
+    highlights: hs.map((h) => ({ start: h.start - start, end: h.end - start })),
+  });
   return (start > 0 ? '…' : '') + truncateWords(md, SNIPPET_MAX);
 }
 
 /** One numbered line: `**6.** passage… — *Briefing title*`. */
 function line(n: number, ex: Excerpt): string {
-  const title = truncateWords(neutraliseMentions(escapeMarkdown(oneLine(stripInvisible(ex.title ?? '')))), TITLE_MAX);
+  const title = truncateWords(
+    neutraliseMentions(escapeMarkdown(oneLine(stripInvisible(ex.title ?? '')))),
+    TITLE_MAX,
+  );
   return `**${n}.** ${snippet(ex) || '…'}${title ? ` — *${title}*` : ''}`;
 }
 
@@ -68,7 +81,8 @@ export function renderSearch(
   const embed: APIEmbed = { color: COLOR_SEARCH, title };
 
   if (total === 0 || result.excerpts.length === 0) {
-    embed.description = total === 0 ? 'No passage in the briefings matches that.' : 'No passages on this page.';
+    embed.description =
+      total === 0 ? 'No passage in the briefings matches that.' : 'No passages on this page.';
     if (total > 0) embed.footer = { text: `${total.toLocaleString('en-US')} in all` };
     const rows = total > 0 ? pager(ids, offset > 0, false) : [];
     return message({ embeds: [embed], components: rows }, opts);
@@ -87,14 +101,23 @@ export function renderSearch(
   const from = offset + 1;
   const to = offset + lines.length;
   embed.description = lines.join('\n');
-  embed.footer = { text: `Showing ${from.toLocaleString('en-US')}–${to.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}` };
+  embed.footer = {
+    text: `Showing ${from.toLocaleString('en-US')}–${to.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
+  };
   const hasPrev = offset > 0;
   const hasNext = to < total;
-  return message({ embeds: [embed], components: hasPrev || hasNext ? pager(ids, hasPrev, hasNext) : [] }, opts);
+  return message(
+    { embeds: [embed], components: hasPrev || hasNext ? pager(ids, hasPrev, hasNext) : [] },
+    opts,
+  );
 }
 
 /** ◀ / ▶, each disabled when there is no page that way or no id for it. */
-function pager(ids: { prev: string | null; next: string | null }, hasPrev: boolean, hasNext: boolean): ButtonRow[] {
+function pager(
+  ids: { prev: string | null; next: string | null },
+  hasPrev: boolean,
+  hasNext: boolean,
+): ButtonRow[] {
   const prevOn = hasPrev && ids.prev !== null;
   const nextOn = hasNext && ids.next !== null;
   return buttonRows([

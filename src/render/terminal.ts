@@ -97,11 +97,17 @@ function block(ex: Excerpt, opts: TextRenderOptions): string {
  * removed, so the text cannot carry terminal escapes of its own. No trailing newline.
  */
 export function renderAnswerText(answer: Answer, opts: TextRenderOptions = {}): string {
-  const shown = answer.answered ? answer.excerpts.filter((ex) => excerptRuns(ex.text ?? '', []).length > 0) : [];
+  const shown = answer.answered
+    ? answer.excerpts.filter((ex) => excerptRuns(ex.text ?? '', []).length > 0)
+    : [];
   if (shown.length > 0) return shown.map((ex) => block(ex, opts)).join('\n\n');
   const clean = (s: string): string => oneLine(stripInvisible(s));
   const reason = answer.answered ? 'weak_match' : answer.reason;
-  const lines = declineLines({ reason, notCovered: answer.notCovered ?? [] }, clean, `“${clean(opts.example ?? DEFAULT_EXAMPLE)}”`);
+  const lines = declineLines(
+    { reason, notCovered: answer.notCovered ?? [] },
+    clean,
+    `“${clean(opts.example ?? DEFAULT_EXAMPLE)}”`,
+  );
   const related = (answer.related ?? []).find((ex) => excerptRuns(ex.text ?? '', []).length > 0);
   if (related) lines.push('', `${RELATED_HEADING}:`, block(related, opts));
   return lines.join('\n');

@@ -20,7 +20,8 @@ const CONTROLS = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g;
  * word joiner and invisible operators, BOM, soft hyphen, Mongolian vowel separator, Hangul
  * fillers, Arabic letter mark, and every bidirectional embedding/override/isolate mark.
  */
-const INVISIBLES = /[\u00AD\u061C\u115F\u1160\u180E\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u3164\uFEFF\uFFA0]/g;
+const INVISIBLES =
+  /[\u00AD\u061C\u115F\u1160\u180E\u200B\u200C\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u3164\uFEFF\uFFA0]/g;
 /** A zero-width joiner is kept only inside emoji sequences (👨‍👩‍👧), where it is meaningful. */
 const STRAY_ZWJ = /(?<!\p{Extended_Pictographic}\uFE0F?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
 const ZALGO = new RegExp(`(\\p{M}{${MAX_COMBINING_MARKS}})\\p{M}+`, 'gu');
@@ -123,9 +124,47 @@ const SENTENCE_CLOSERS = /^["'”’»)\]]$/u;
 const TRAILING_PUNCT = /^[,;:—–]$/u;
 /** Abbreviations whose period does not end a sentence. */
 const ABBREVIATIONS = new Set([
-  'mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'gen', 'lt', 'col', 'maj', 'capt', 'sgt', 'adm', 'sen', 'rep', 'gov',
-  'pres', 'jr', 'sr', 'no', 'vs', 'etc', 'approx', 'dept', 'est', 'inc', 'ltd', 'co', 'corp', 'jan', 'feb', 'mar',
-  'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'st',
+  'gen',
+  'lt',
+  'col',
+  'maj',
+  'capt',
+  'sgt',
+  'adm',
+  'sen',
+  'rep',
+  'gov',
+  'pres',
+  'jr',
+  'sr',
+  'no',
+  'vs',
+  'etc',
+  'approx',
+  'dept',
+  'est',
+  'inc',
+  'ltd',
+  'co',
+  'corp',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
 ]);
 
 /** Splits text into escapes, markers, whitespace and characters (a code point with its combining marks). */
@@ -207,7 +246,8 @@ function backOver(text: string, tokens: Token[], k: number, punct: boolean): num
   for (;;) {
     const t = tokens[j];
     if (!t) return 0;
-    if (t.kind === 'space' || (punct && t.kind === 'char' && TRAILING_PUNCT.test(text.slice(t.start, t.end)))) j--;
+    if (t.kind === 'space' || (punct && t.kind === 'char' && TRAILING_PUNCT.test(text.slice(t.start, t.end))))
+      j--;
     else return t.end;
   }
 }
@@ -244,8 +284,15 @@ function truncate(text: string, max: number, sentences: boolean, opts: TruncateO
   });
   spaces.reverse();
   const passes: { wholeSentence: boolean; requireBalanced: boolean }[] = [];
-  if (sentences) passes.push({ wholeSentence: true, requireBalanced: true }, { wholeSentence: true, requireBalanced: false });
-  passes.push({ wholeSentence: false, requireBalanced: true }, { wholeSentence: false, requireBalanced: false });
+  if (sentences)
+    passes.push(
+      { wholeSentence: true, requireBalanced: true },
+      { wholeSentence: true, requireBalanced: false },
+    );
+  passes.push(
+    { wholeSentence: false, requireBalanced: true },
+    { wholeSentence: false, requireBalanced: false },
+  );
   for (const pass of passes) {
     for (const k of spaces) {
       if (pass.wholeSentence && !endsSentence(text, tokens, k)) continue;

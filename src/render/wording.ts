@@ -7,13 +7,15 @@ import { oneLine, truncateWords } from './text.js';
 /** Heading over a passage shown when the bot declines: it is near the question, but not an answer. */
 export const RELATED_HEADING = 'Related (not an answer)';
 /** Example question offered when the question was empty. */
-export const DEFAULT_EXAMPLE = 'What did Pranay Vaddi say about military cooperation between Russia and North Korea?';
+export const DEFAULT_EXAMPLE =
+  'What did Pranay Vaddi say about military cooperation between Russia and North Korea?';
 /** Footer under an answer, saying what the bot does. */
 export const ANSWER_FOOTER = 'Quoted verbatim from the briefings';
 export const HELPFUL_PROMPT = 'Was this helpful?';
 
 export const DECLINE_HEADLINE = "The briefings don't cover this.";
-export const WEAK_MATCH_LINE = 'Some of its words appear in the briefings, but no passage answers the question.';
+export const WEAK_MATCH_LINE =
+  'Some of its words appear in the briefings, but no passage answers the question.';
 
 /** "The briefings never mention: a, b and 3 more", at most about `max` characters; "" when there is no term to name. */
 export function neverMentionLine(terms: readonly string[], esc: (s: string) => string, max = 300): string {
@@ -48,7 +50,11 @@ export function askPromptLine(example: string): string {
  * The lines of a decline, in order: why the bot has no answer. `esc` formats a term for the
  * target (escaping for Discord, nothing for the terminal); `example` is the formatted example question.
  */
-export function declineLines(answer: Pick<Answer, 'reason' | 'notCovered'>, esc: (s: string) => string, example: string): string[] {
+export function declineLines(
+  answer: Pick<Answer, 'reason' | 'notCovered'>,
+  esc: (s: string) => string,
+  example: string,
+): string[] {
   if (answer.reason === 'empty') return [askPromptLine(example)];
   const lines = [DECLINE_HEADLINE];
   const terms = answer.notCovered ?? [];

@@ -5,7 +5,21 @@ import type { Answer, Excerpt } from '../../src/answer/types.js';
 import { renderAnswer } from '../../src/render/answer.js';
 import { LIMITS, payloadViolations } from '../../src/render/limits.js';
 import { toDiscordJs, toDiscordJsMessage } from '../../src/render/message.js';
-import { ANSWERED, EMPTY, excerpt, hl, KRITENBRINK, LIVE_MENTION, markerCount, NOT_COVERED, SANCTIONS, UNPRECEDENTED, visibleStrings, VOSTOCHNY, WEAK } from './fixtures.js';
+import {
+  ANSWERED,
+  EMPTY,
+  excerpt,
+  hl,
+  KRITENBRINK,
+  LIVE_MENTION,
+  markerCount,
+  NOT_COVERED,
+  SANCTIONS,
+  UNPRECEDENTED,
+  visibleStrings,
+  VOSTOCHNY,
+  WEAK,
+} from './fixtures.js';
 
 const BUTTONS = { more: 'ask:more:7f3a:3', feedback: { up: 'ask:fb:7f3a:up', down: 'ask:fb:7f3a:down' } };
 
@@ -39,8 +53,12 @@ describe('renderAnswer: answered', () => {
     expect(lines[1]).toBe(
       '— [*US Official Highlights Rising Russia–North Korea Military Cooperation*](https://tass.com/world/1760001) · TASS and official briefings by US government channels · 2024-03-05',
     );
-    expect(description).toContain('— *US Official Highlights Rising Russia–North Korea Military Cooperation* · TASS and official briefings by US government channels\n');
-    expect(description).toContain('— *US Plans Measures to Counter Russia–North Korea Defense Cooperation* · U.S. Department of State');
+    expect(description).toContain(
+      '— *US Official Highlights Rising Russia–North Korea Military Cooperation* · TASS and official briefings by US government channels\n',
+    );
+    expect(description).toContain(
+      '— *US Plans Measures to Counter Russia–North Korea Defense Cooperation* · U.S. Department of State',
+    );
   });
 
   it('keeps the excerpts in order, best first', () => {
@@ -52,7 +70,11 @@ describe('renderAnswer: answered', () => {
   it('places the More and 👍/👎 buttons with the given custom ids', () => {
     expect(msg.components).toHaveLength(1);
     const buttons = msg.components[0]?.components ?? [];
-    expect(buttons.map((b) => b.custom_id)).toEqual([BUTTONS.more, BUTTONS.feedback.up, BUTTONS.feedback.down]);
+    expect(buttons.map((b) => b.custom_id)).toEqual([
+      BUTTONS.more,
+      BUTTONS.feedback.up,
+      BUTTONS.feedback.down,
+    ]);
     expect(buttons.map((b) => b.emoji?.name)).toEqual([undefined, '👍', '👎']);
     expect(buttons[0]?.label).toBe('More excerpts');
     expect(embed?.footer?.text).toContain('Was this helpful?');
@@ -69,22 +91,32 @@ describe('renderAnswer: answered', () => {
   it('rejects custom ids Discord would reject', () => {
     expect(() => renderAnswer(ANSWERED, { buttons: { more: 'x'.repeat(101) } })).toThrow(RangeError);
     expect(() => renderAnswer(ANSWERED, { buttons: { more: '' } })).toThrow(RangeError);
-    expect(() => renderAnswer(ANSWERED, { buttons: { feedback: { up: 'same', down: 'same' } } })).toThrow(/duplicate/);
+    expect(() => renderAnswer(ANSWERED, { buttons: { feedback: { up: 'same', down: 'same' } } })).toThrow(
+      /duplicate/,
+    );
     expect(() => renderAnswer(ANSWERED, { buttons: { more: 'x'.repeat(100) } })).not.toThrow();
   });
 
   it('escapes markdown inside the briefing text itself', () => {
-    const ex = excerpt('Officials said *all* options_remain on the table for Kim Jong-un.', ['options_remain'], { title: 'A *starred* title' });
+    const ex = excerpt(
+      'Officials said *all* options_remain on the table for Kim Jong-un.',
+      ['options_remain'],
+      { title: 'A *starred* title' },
+    );
     const d = renderAnswer({ ...ANSWERED, excerpts: [ex] }).embeds[0]?.description ?? '';
     expect(d).toContain('said \\*all\\* **options\\_remain** on the table for Kim Jong-un.');
     expect(d).toContain('*A \\*starred\\* title*');
   });
 
   it('links only http(s) urls', () => {
-    const js = renderAnswer({ ...ANSWERED, excerpts: [{ ...SANCTIONS, url: 'javascript:alert(1)' }] }).embeds[0]?.description ?? '';
+    const js =
+      renderAnswer({ ...ANSWERED, excerpts: [{ ...SANCTIONS, url: 'javascript:alert(1)' }] }).embeds[0]
+        ?.description ?? '';
     expect(js).not.toContain('javascript');
     expect(js).toContain('— *US Official');
-    const paren = renderAnswer({ ...ANSWERED, excerpts: [{ ...SANCTIONS, url: 'https://example.org/a_(b)' }] }).embeds[0]?.description ?? '';
+    const paren =
+      renderAnswer({ ...ANSWERED, excerpts: [{ ...SANCTIONS, url: 'https://example.org/a_(b)' }] }).embeds[0]
+        ?.description ?? '';
     expect(paren).toContain('](https://example.org/a_%28b%29)');
   });
 
@@ -96,8 +128,12 @@ describe('renderAnswer: answered', () => {
 
   it('converts to discord.js options', () => {
     // Type-checked: the converted options are what discord.js's reply/send accept.
-    const js: InteractionReplyOptions = toDiscordJs(renderAnswer(ANSWERED, { private: true, buttons: BUTTONS }));
-    const channel: MessageReplyOptions & MessageCreateOptions = toDiscordJsMessage(renderAnswer(ANSWERED, { private: true }));
+    const js: InteractionReplyOptions = toDiscordJs(
+      renderAnswer(ANSWERED, { private: true, buttons: BUTTONS }),
+    );
+    const channel: MessageReplyOptions & MessageCreateOptions = toDiscordJsMessage(
+      renderAnswer(ANSWERED, { private: true }),
+    );
     expect(channel).not.toHaveProperty('flags');
     expect(channel.allowedMentions).toEqual({ parse: [], repliedUser: false });
     expect(js.allowedMentions).toEqual({ parse: [], repliedUser: false });
@@ -140,9 +176,13 @@ describe('renderAnswer: declined', () => {
 
   it('asks for a question, with an example, when the question was empty', () => {
     const e = renderAnswer(EMPTY).embeds[0];
-    expect(e?.description).toMatch(/^Ask me a question about the briefings, for example: \*What did Pranay Vaddi say/);
+    expect(e?.description).toMatch(
+      /^Ask me a question about the briefings, for example: \*What did Pranay Vaddi say/,
+    );
     expect(renderAnswer({ ...EMPTY, question: '' }).embeds[0]?.title).toBeUndefined();
-    expect(renderAnswer(EMPTY, { example: 'Who met at Vostochny?' }).embeds[0]?.description).toContain('*Who met at Vostochny?*');
+    expect(renderAnswer(EMPTY, { example: 'Who met at Vostochny?' }).embeds[0]?.description).toContain(
+      '*Who met at Vostochny?*',
+    );
   });
 
   it('never presents related passages as an answer', () => {
@@ -153,7 +193,8 @@ describe('renderAnswer: declined', () => {
 });
 
 describe('renderAnswer: size limits', () => {
-  const sentence = 'Observers note that top-level consultations can signal alignment on strategic interests and influence regional calculations. ';
+  const sentence =
+    'Observers note that top-level consultations can signal alignment on strategic interests and influence regional calculations. ';
 
   it('trims three 5,000-character excerpts at sentence ends and keeps quote lines whole', () => {
     const long = sentence.repeat(40);
@@ -167,7 +208,10 @@ describe('renderAnswer: size limits', () => {
   });
 
   it('drops trailing excerpts that do not fit and says how many', () => {
-    const excerpts = Array.from({ length: 30 }, (_, i) => ({ ...[UNPRECEDENTED, SANCTIONS, KRITENBRINK, VOSTOCHNY][i % 4]!, passage: i }));
+    const excerpts = Array.from({ length: 30 }, (_, i) => ({
+      ...[UNPRECEDENTED, SANCTIONS, KRITENBRINK, VOSTOCHNY][i % 4]!,
+      passage: i,
+    }));
     const m = renderAnswer({ ...ANSWERED, excerpts });
     expect(payloadViolations(m)).toEqual([]);
     const shown = (m.embeds[0]?.description ?? '').split('\n').filter((l) => l.startsWith('> ')).length;
@@ -177,7 +221,10 @@ describe('renderAnswer: size limits', () => {
   });
 
   it('cuts a 6,000-character question to a title at a word', () => {
-    const m = renderAnswer({ ...ANSWERED, question: 'Why does Pyongyang cooperate with Moscow '.repeat(150) });
+    const m = renderAnswer({
+      ...ANSWERED,
+      question: 'Why does Pyongyang cooperate with Moscow '.repeat(150),
+    });
     const title = m.embeds[0]?.title ?? '';
     expect(title.length).toBeLessThanOrEqual(LIMITS.embedTitle);
     expect(title).toMatch(/ (Why|does|Pyongyang|cooperate|with|Moscow)…$/);
@@ -188,28 +235,70 @@ describe('renderAnswer: size limits', () => {
 // Property: whatever the engine or the user sends, the payload is valid and pings nobody.
 
 const hostile = fc.constantFrom(
-  '@everyone', '@here', '<@123456789012345678>', '<@!1>', '<@&2>', '<#3>', '**', '*', '__', '_', '~~', '||', '`', '```',
-  '> ', '# ', '-# ', '[x](https://evil.example)', '\\', '\u200B', '\u202E', '\u0000', '\u001b[31m', '\n', '\r\n',
-  'e\u0301\u0302\u0303\u0304\u0305', '😀', '👨\u200D👩\u200D👧', '. ', 'U.S. ', 'Kim Jong-un ',
+  '@everyone',
+  '@here',
+  '<@123456789012345678>',
+  '<@!1>',
+  '<@&2>',
+  '<#3>',
+  '**',
+  '*',
+  '__',
+  '_',
+  '~~',
+  '||',
+  '`',
+  '```',
+  '> ',
+  '# ',
+  '-# ',
+  '[x](https://evil.example)',
+  '\\',
+  '\u200B',
+  '\u202E',
+  '\u0000',
+  '\u001b[31m',
+  '\n',
+  '\r\n',
+  'e\u0301\u0302\u0303\u0304\u0305',
+  '😀',
+  '👨\u200D👩\u200D👧',
+  '. ',
+  'U.S. ',
+  'Kim Jong-un ',
 );
 /** Short text mixing hostile snippets, arbitrary unicode and words. */
 const text = (maxLength: number): fc.Arbitrary<string> =>
   fc
-    .array(fc.oneof({ weight: 2, arbitrary: hostile }, { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) }, { weight: 3, arbitrary: fc.lorem({ maxCount: 12 }) }), {
-      maxLength: Math.ceil(maxLength / 10),
-    })
+    .array(
+      fc.oneof(
+        { weight: 2, arbitrary: hostile },
+        { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
+        { weight: 3, arbitrary: fc.lorem({ maxCount: 12 }) },
+      ),
+      {
+        maxLength: Math.ceil(maxLength / 10),
+      },
+    )
     .map((parts) => parts.join('').slice(0, maxLength));
 /** Text of up to `maxLength` characters, usually long: a short text repeated (which also shrinks fast). */
 const longText = (maxLength: number): fc.Arbitrary<string> =>
-  fc.tuple(text(200), fc.integer({ min: 1, max: 200 })).map(([t, n]) => (t + ' ').repeat(n).slice(0, maxLength));
-const highlight = fc.record({ start: fc.integer({ min: -5, max: 5200 }), end: fc.integer({ min: -5, max: 5200 }) });
+  fc
+    .tuple(text(200), fc.integer({ min: 1, max: 200 }))
+    .map(([t, n]) => (t + ' ').repeat(n).slice(0, maxLength));
+const highlight = fc.record({
+  start: fc.integer({ min: -5, max: 5200 }),
+  end: fc.integer({ min: -5, max: 5200 }),
+});
 const anyExcerpt: fc.Arbitrary<Excerpt> = fc.record({
   text: fc.oneof(text(400), longText(5000)),
   briefing: fc.string({ maxLength: 30 }),
   title: text(300),
   source: text(300),
   date: fc.option(fc.oneof(fc.constant('2024-03-05'), text(40)), { nil: undefined }),
-  url: fc.option(fc.oneof(fc.webUrl(), text(600), fc.constant('https://example.org/' + 'a'.repeat(3000))), { nil: undefined }),
+  url: fc.option(fc.oneof(fc.webUrl(), text(600), fc.constant('https://example.org/' + 'a'.repeat(3000))), {
+    nil: undefined,
+  }),
   score: fc.double({ noNaN: true }),
   passage: fc.nat(),
   highlights: fc.array(highlight, { maxLength: 20 }),
@@ -217,10 +306,15 @@ const anyExcerpt: fc.Arbitrary<Excerpt> = fc.record({
 const anyAnswer: fc.Arbitrary<Answer> = fc.record({
   question: fc.oneof(text(200), longText(6000), fc.constant('')),
   answered: fc.boolean(),
-  excerpts: fc.oneof(fc.array(anyExcerpt, { maxLength: 5 }), fc.array(anyExcerpt, { maxLength: 30, size: 'max' })),
+  excerpts: fc.oneof(
+    fc.array(anyExcerpt, { maxLength: 5 }),
+    fc.array(anyExcerpt, { maxLength: 30, size: 'max' }),
+  ),
   notCovered: fc.array(text(30), { maxLength: 50 }),
   related: fc.array(anyExcerpt, { maxLength: 3 }),
-  reason: fc.option(fc.constantFrom('empty' as const, 'not_covered' as const, 'weak_match' as const), { nil: undefined }),
+  reason: fc.option(fc.constantFrom('empty' as const, 'not_covered' as const, 'weak_match' as const), {
+    nil: undefined,
+  }),
 });
 /**
  * Big nested inputs make shrinking a failure slow (100k+ steps): stop it after a while, so a
@@ -231,7 +325,10 @@ const HEAVY = { numRuns: 150, interruptAfterTimeLimit: 20_000 } as const;
 const anyOptions = fc.record({
   private: fc.boolean(),
   buttons: fc.record({
-    more: fc.option(fc.string({ minLength: 1, maxLength: 100 }).map((s) => `m${s}`.slice(0, 100)), { nil: null }),
+    more: fc.option(
+      fc.string({ minLength: 1, maxLength: 100 }).map((s) => `m${s}`.slice(0, 100)),
+      { nil: null },
+    ),
     feedback: fc.option(fc.constant({ up: 'fb:up', down: 'fb:down' }), { nil: null }),
   }),
 });
@@ -305,7 +402,11 @@ describe('renderAnswer: properties', () => {
     fc.assert(
       fc.property(fc.subarray(words, { minLength: 1 }), (chosen) => {
         const t = 'Moscow and Pyongyang deepen military cooperation as Russia courts North Korea.';
-        const d = renderAnswer({ ...ANSWERED, excerpts: [{ ...UNPRECEDENTED, text: t, highlights: hl(t, ...chosen) }] }).embeds[0]?.description ?? '';
+        const d =
+          renderAnswer({
+            ...ANSWERED,
+            excerpts: [{ ...UNPRECEDENTED, text: t, highlights: hl(t, ...chosen) }],
+          }).embeds[0]?.description ?? '';
         const quote = d.split('\n')[0] ?? '';
         const bold = [...quote.matchAll(/\*\*(.+?)\*\*/g)].flatMap((x) => (x[1] ?? '').split(' '));
         expect(bold.sort()).toEqual([...chosen].sort());

@@ -42,7 +42,9 @@ describe('renderBriefing', () => {
     const e = m.embeds[0];
     expect(e?.title).toBe('US Official Highlights Rising Russia–North Korea Military Cooperation');
     expect(e?.url).toBe('https://tass.com/world/1760001');
-    expect(e?.description).toBe('> A senior US national security official warned that Moscow could dramatically raise the threat level posed by North Korea over the next decade.');
+    expect(e?.description).toBe(
+      '> A senior US national security official warned that Moscow could dramatically raise the threat level posed by North Korea over the next decade.',
+    );
     expect(e?.fields).toEqual([
       { name: 'Source', value: 'TASS and official briefings by US government channels' },
       { name: 'Date', value: '2024-03-05', inline: true },
@@ -65,7 +67,11 @@ describe('renderBriefing', () => {
     expect(m.embeds[0]?.url).toBeUndefined();
     expect(m.embeds[0]?.fields?.map((f) => f.name)).toEqual(['Source', 'Passages']);
     expect(m.embeds[0]?.fields?.[1]?.value).toBe('1 passage');
-    for (const s of [m.embeds[0]?.title, m.embeds[0]?.description, ...(m.embeds[0]?.fields ?? []).map((f) => f.value)]) {
+    for (const s of [
+      m.embeds[0]?.title,
+      m.embeds[0]?.description,
+      ...(m.embeds[0]?.fields ?? []).map((f) => f.value),
+    ]) {
       expect(s).not.toMatch(LIVE_MENTION);
     }
   });
@@ -73,7 +79,10 @@ describe('renderBriefing', () => {
 
 describe('renderHelp', () => {
   it('explains the bot and lists the examples, escaped', () => {
-    const m = renderHelp(['What did Pranay Vaddi say about Russia and North Korea?', 'Who met at the *Vostochny* Cosmodrome?']);
+    const m = renderHelp([
+      'What did Pranay Vaddi say about Russia and North Korea?',
+      'Who met at the *Vostochny* Cosmodrome?',
+    ]);
     const d = m.embeds[0]?.description ?? '';
     expect(d).toContain('quoting the passages');
     expect(d).toContain("If the briefings don't cover something, I say so");

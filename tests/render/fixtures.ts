@@ -8,7 +8,10 @@ import type { Answer, BriefingSummary, Excerpt, Highlight } from '../../src/answ
 export function hl(text: string, ...words: string[]): Highlight[] {
   return words
     .map((w) => {
-      const m = new RegExp(`(?<![\\p{L}\\p{N}])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'iu').exec(text);
+      const m = new RegExp(
+        `(?<![\\p{L}\\p{N}])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`,
+        'iu',
+      ).exec(text);
       if (!m) throw new Error(`fixture: "${w}" not in "${text}"`);
       return { start: m.index, end: m.index + w.length };
     })
@@ -80,7 +83,14 @@ export const WEAK: Answer = {
   reason: 'weak_match',
 };
 
-export const EMPTY: Answer = { question: '?', answered: false, excerpts: [], notCovered: [], related: [], reason: 'empty' };
+export const EMPTY: Answer = {
+  question: '?',
+  answered: false,
+  excerpts: [],
+  notCovered: [],
+  related: [],
+  reason: 'empty',
+};
 
 export const SUMMARIES: BriefingSummary[] = [
   {
@@ -106,16 +116,24 @@ export const SUMMARIES: BriefingSummary[] = [
 /** Every string a user could see in a payload (content, embed texts, button labels). */
 export function visibleStrings(payload: {
   content?: string;
-  embeds: { title?: string; description?: string; fields?: { name: string; value: string }[]; footer?: { text: string }; author?: { name: string } }[];
+  embeds: {
+    title?: string;
+    description?: string;
+    fields?: { name: string; value: string }[];
+    footer?: { text: string };
+    author?: { name: string };
+  }[];
   components: { components: { label?: string }[] }[];
 }): string[] {
   const out: string[] = [];
   if (payload.content !== undefined) out.push(payload.content);
   for (const e of payload.embeds) {
-    for (const s of [e.title, e.description, e.footer?.text, e.author?.name]) if (s !== undefined) out.push(s);
+    for (const s of [e.title, e.description, e.footer?.text, e.author?.name])
+      if (s !== undefined) out.push(s);
     for (const f of e.fields ?? []) out.push(f.name, f.value);
   }
-  for (const row of payload.components) for (const c of row.components) if (c.label !== undefined) out.push(c.label);
+  for (const row of payload.components)
+    for (const c of row.components) if (c.label !== undefined) out.push(c.label);
   return out;
 }
 

@@ -27,7 +27,9 @@ describe('renderAnswerText', () => {
 
   it('puts matched words in ANSI bold when color is on, and never shows **', () => {
     const out = renderAnswerText({ ...ANSWERED, excerpts: [UNPRECEDENTED] }, { color: true });
-    expect(out).toContain(`of ${BOLD}military cooperation${NORMAL} developing between ${BOLD}Russia${NORMAL} and ${BOLD}North Korea${NORMAL}, a trend`);
+    expect(out).toContain(
+      `of ${BOLD}military cooperation${NORMAL} developing between ${BOLD}Russia${NORMAL} and ${BOLD}North Korea${NORMAL}, a trend`,
+    );
     expect(out).not.toContain('**');
     expect(out.replace(ANSI, '')).toBe(renderAnswerText({ ...ANSWERED, excerpts: [UNPRECEDENTED] }));
   });
@@ -54,17 +56,30 @@ describe('renderAnswerText', () => {
       'Related (not an answer):',
     ]);
     expect(nc).toContain('> According to his briefing');
-    expect(renderAnswerText(EMPTY)).toMatch(/^Ask me a question about the briefings, for example: “What did Pranay Vaddi/);
+    expect(renderAnswerText(EMPTY)).toMatch(
+      /^Ask me a question about the briefings, for example: “What did Pranay Vaddi/,
+    );
   });
 
   it('cannot be made to print terminal escapes or control characters', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 100 }), fc.boolean(), (text, title, color) => {
-        const out = renderAnswerText({ ...ANSWERED, excerpts: [{ ...SANCTIONS, text: `\x1b[2J${text}`, title, highlights: [{ start: 0, end: 4 }] }] }, { color });
-        // eslint-disable-next-line no-control-regex -- asserting their absence
-        expect(out.replace(ANSI, '')).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
-        expect(out).not.toContain('\x1b[2J');
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        fc.string({ unit: 'binary', maxLength: 100 }),
+        fc.boolean(),
+        (text, title, color) => {
+          const out = renderAnswerText(
+            {
+              ...ANSWERED,
+              excerpts: [{ ...SANCTIONS, text: `\x1b[2J${text}`, title, highlights: [{ start: 0, end: 4 }] }],
+            },
+            { color },
+          );
+          // eslint-disable-next-line no-control-regex -- asserting their absence
+          expect(out.replace(ANSI, '')).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
+          expect(out).not.toContain('\x1b[2J');
+        },
+      ),
     );
   });
 });

@@ -16,11 +16,15 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown('**bold** _it_ ~~s~~ ||spoiler|| `code` \\')).toBe(
       '\\*\\*bold\\*\\* \\_it\\_ \\~\\~s\\~\\~ \\|\\|spoiler\\|\\| \\`code\\` \\\\',
     );
-    expect(escapeMarkdown('# Heading\n> quote\n-# subtext\n  - item\n>>> all')).toBe('\\# Heading\n\\> quote\n\\-# subtext\n  \\- item\n\\>>> all');
+    expect(escapeMarkdown('# Heading\n> quote\n-# subtext\n  - item\n>>> all')).toBe(
+      '\\# Heading\n\\> quote\n\\-# subtext\n  \\- item\n\\>>> all',
+    );
   });
 
   it('leaves - # > alone in the middle of a line, where they mean nothing', () => {
-    expect(escapeMarkdown('Kim Jong-un met Putin on 2024-03-05 (#2) -> yes')).toBe('Kim Jong-un met Putin on 2024-03-05 \\(#2\\) -> yes');
+    expect(escapeMarkdown('Kim Jong-un met Putin on 2024-03-05 (#2) -> yes')).toBe(
+      'Kim Jong-un met Putin on 2024-03-05 \\(#2\\) -> yes',
+    );
   });
 
   it('neutralises masked links', () => {
@@ -30,7 +34,9 @@ describe('escapeMarkdown', () => {
   });
 
   it('stops "1." at the start of a line from becoming a numbered list', () => {
-    expect(escapeMarkdown('1. first\n  2. second\nversion 1.5')).toBe('1\\. first\n  2\\. second\nversion 1.5');
+    expect(escapeMarkdown('1. first\n  2. second\nversion 1.5')).toBe(
+      '1\\. first\n  2\\. second\nversion 1.5',
+    );
   });
 
   it('leaves letters, digits and other punctuation alone', () => {
@@ -40,7 +46,15 @@ describe('escapeMarkdown', () => {
 
 describe('neutraliseMentions', () => {
   it('breaks @everyone, @here and every id mention', () => {
-    for (const m of ['@everyone', '@here', '<@123456789012345678>', '<@!123>', '<@&42>', '<#99>', '@EVERYONE']) {
+    for (const m of [
+      '@everyone',
+      '@here',
+      '<@123456789012345678>',
+      '<@!123>',
+      '<@&42>',
+      '<#99>',
+      '@EVERYONE',
+    ]) {
       const out = neutraliseMentions(`hi ${m} there`);
       expect(out).not.toMatch(LIVE_MENTION);
       expect(out.replace(/\u200B/g, '')).toBe(`hi ${m} there`); // only invisible characters were added
@@ -99,8 +113,30 @@ describe('sanitiseUserText', () => {
   });
 
   it('never lets a mention or an unescaped marker through, whatever the input', () => {
-    const tricky = fc.constantFrom('@everyone', '@here', '<@1>', '<@!2>', '<@&3>', '<#4>', '**', '__', '`', '||', '~~', '\u200B', '\u202E', '\u0000', '\n', '\\', '@', '<', 'e\u0301\u0301\u0301\u0301\u0301');
-    const input = fc.array(fc.oneof(tricky, fc.string({ unit: 'binary', maxLength: 20 })), { maxLength: 40 }).map((a) => a.join(''));
+    const tricky = fc.constantFrom(
+      '@everyone',
+      '@here',
+      '<@1>',
+      '<@!2>',
+      '<@&3>',
+      '<#4>',
+      '**',
+      '__',
+      '`',
+      '||',
+      '~~',
+      '\u200B',
+      '\u202E',
+      '\u0000',
+      '\n',
+      '\\',
+      '@',
+      '<',
+      'e\u0301\u0301\u0301\u0301\u0301',
+    );
+    const input = fc
+      .array(fc.oneof(tricky, fc.string({ unit: 'binary', maxLength: 20 })), { maxLength: 40 })
+      .map((a) => a.join(''));
     fc.assert(
       fc.property(input, (s) => {
         const out = sanitiseUserText(s);
@@ -173,14 +209,22 @@ describe('truncateSentences', () => {
   });
 
   it('plain mode leaves underscores and backslashes alone', () => {
-    expect(truncateSentences('snake_case is fine here and there', 20, { markdown: false })).toBe('snake_case is fine…');
+    expect(truncateSentences('snake_case is fine here and there', 20, { markdown: false })).toBe(
+      'snake_case is fine…',
+    );
   });
 
   const word = fc.stringMatching(/^[A-Za-z]{1,12}$/);
-  const piece = fc.record({ words: fc.array(word, { minLength: 1, maxLength: 4 }), bold: fc.boolean(), end: fc.constantFrom('', '', '.', ',', '?', ';') });
-  const markdown = fc.array(piece, { minLength: 1, maxLength: 40 }).map((ps) =>
-    ps.map((p) => (p.bold ? `**${p.words.join(' ')}**${p.end}` : `${p.words.join(' ')}${p.end}`)).join(' '),
-  );
+  const piece = fc.record({
+    words: fc.array(word, { minLength: 1, maxLength: 4 }),
+    bold: fc.boolean(),
+    end: fc.constantFrom('', '', '.', ',', '?', ';'),
+  });
+  const markdown = fc
+    .array(piece, { minLength: 1, maxLength: 40 })
+    .map((ps) =>
+      ps.map((p) => (p.bold ? `**${p.words.join(' ')}**${p.end}` : `${p.words.join(' ')}${p.end}`)).join(' '),
+    );
   const stripMarkers = (s: string): string => s.replace(/\*\*/g, '');
 
   it('property: fits, never ends mid-word, keeps bold markers balanced', () => {
@@ -209,7 +253,9 @@ describe('truncateSentences', () => {
 
 describe('truncateWords', () => {
   it('cuts titles at a word with an ellipsis', () => {
-    expect(truncateWords('US Plans Measures to Counter Russia–North Korea Defense Cooperation', 30)).toBe('US Plans Measures to Counter…');
+    expect(truncateWords('US Plans Measures to Counter Russia–North Korea Defense Cooperation', 30)).toBe(
+      'US Plans Measures to Counter…',
+    );
   });
 
   it('strips a trailing comma before the ellipsis', () => {
