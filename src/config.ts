@@ -37,6 +37,16 @@ export interface Config {
   feedbackSalt?: string;
   /** FLOOD_LIMIT questions per FLOOD_WINDOW_SECONDS from one user; the store's default (5 in 10 s) when unset. */
   flood?: FloodLimits;
+  /** Port of the /healthz and /metrics server (HEALTH_PORT); unset → no server. */
+  healthPort?: number;
+  /** Address that server binds (HEALTH_HOST); default 127.0.0.1 (the container image sets 0.0.0.0). */
+  healthHost: string;
+  /** Run as this many shard processes, or 'auto' for Discord's recommendation (SHARDS); unset → one process. */
+  shards?: number | 'auto';
+  /** Wait between two shard starts (SHARD_SPAWN_DELAY_MS); Discord allows one login per 5 s. */
+  shardSpawnDelayMs: number;
+  /** Rebuild the index when the knowledge folder changes (KNOWLEDGE_WATCH, default on). */
+  watchKnowledge: boolean;
 }
 
 /** Variables whose values are never echoed in an error message. */
@@ -97,6 +107,21 @@ const schema = z.object({
   ),
   FLOOD_LIMIT: optional(wholeNumber(1, 1000, 'questions')),
   FLOOD_WINDOW_SECONDS: optional(wholeNumber(1, 3600, 'seconds')),
+  HEALTH_PORT: optional(wholeNumber(1, 65535, 'port')),
+  HEALTH_HOST: optional(z.string().trim()),
+  SHARDS: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^(auto|[1-9]\d{0,3})$/i, 'must be "auto" or a number of shards (1–9999)'),
+  ),
+  SHARD_SPAWN_DELAY_MS: optional(wholeNumber(0, 60_000, 'milliseconds')),
+  KNOWLEDGE_WATCH: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^(true|false|1|0|on|off|yes|no)$/i, 'must be true or false'),
+  ),
   LOG_LEVEL: optional(
     z
       .string()
@@ -132,7 +157,10 @@ function safeUrl(s: string): URL | undefined {
  *   `DISCORD_GUILD_ID must be a server id (a snowflake: 17–20 digits), got "abc"`.
  */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  const result = schema.safeParse(env);
+  // In a shard process, discord.js's ShardingManager sets SHARDS to the shard ids it runs:
+  // that is the manager's instruction to the client, not this variable.
+  const { SHARDS: _shardIds, ...unsharded } = env;
+  const result = schema.safeParse(env.SHARDING_MANAGER === 'true' ? unsharded : env);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
@@ -154,7 +182,12 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     discordApiUrl: (e.DISCORD_API_URL ?? DEFAULT_DISCORD_API_URL).replace(/\/+$/, ''),
     knowledgeDir: e.KNOWLEDGE_DIR ?? 'knowledge',
     logLevel: e.LOG_LEVEL ?? 'info',
+    healthHost: e.HEALTH_HOST ?? '127.0.0.1',
+    shardSpawnDelayMs: e.SHARD_SPAWN_DELAY_MS ?? 5_500,
+    watchKnowledge: !/^(false|0|off|no)$/i.test(e.KNOWLEDGE_WATCH ?? 'true'),
   };
+  if (e.HEALTH_PORT !== undefined) config.healthPort = e.HEALTH_PORT;
+  if (e.SHARDS !== undefined) config.shards = /^auto$/i.test(e.SHARDS) ? 'auto' : Number(e.SHARDS);
   if (e.DISCORD_TOKEN !== undefined) config.discordToken = e.DISCORD_TOKEN.replace(/^Bot\s+/i, '');
   if (e.DISCORD_GUILD_ID !== undefined) config.discordGuildId = e.DISCORD_GUILD_ID;
   if (e.STORE_URL !== undefined) config.storeUrl = e.STORE_URL;

@@ -3,16 +3,25 @@
  * or the local chat (without it, in a terminal; it needs no store). Thin wiring; the parts live
  * in their own modules.
  */
+import path from 'node:path';
 import { stdin, stdout } from 'node:process';
-import { loadEngine } from './answer/load.js';
+import { fileURLToPath } from 'node:url';
+import { Events } from 'discord.js';
+import { LiveEngine } from './answer/live.js';
 import { runChat } from './cli/chat.js';
 import { ConfigError, configSecrets, loadConfig } from './config.js';
 import type { Config } from './config.js';
 import { startBot } from './discord/bot.js';
+import type { BotHandle } from './discord/bot.js';
+import { isShardProcess, shardIds, startShards } from './discord/sharding.js';
+import { gatewayHealth } from './health/discord.js';
+import { Metrics, meterEngine } from './health/metrics.js';
+import { startHealthServer } from './health/server.js';
+import { watchKnowledge } from './knowledge/watch.js';
 import { KnowledgeError } from './knowledge/load.js';
 import { createLogger, redactSecrets } from './logger.js';
 import type { Logger } from './logger.js';
-import { StoreConfigError, openStore } from './store/index.js';
+import { DEFAULT_DATA_DIR, StoreConfigError, openStore } from './store/index.js';
 
 /** After a SIGINT/SIGTERM, the process exits within this long even if closing hangs. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -93,23 +102,89 @@ async function main(): Promise<void> {
   const closers = exitOnSignal(logger);
   const fail: (message: string) => never = (message) => die(redactSecrets(message, secrets));
 
+  // Sharded: this process only manages one process per shard, each running this same file.
+  if (config.shards !== undefined && config.discordToken && !isShardProcess()) {
+    const manager = await startShards({
+      token: config.discordToken,
+      apiUrl: config.discordApiUrl,
+      shards: config.shards,
+      entry: fileURLToPath(import.meta.url),
+      execArgv: process.execArgv,
+      spawnDelayMs: config.shardSpawnDelayMs,
+      logger,
+    }).catch((error: unknown) =>
+      fail(`Could not start the shards: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    closers.push(manager.stop);
+    logger.info({ shards: manager.count }, 'all shards ready');
+    return;
+  }
+  const shards = shardIds();
+
+  const metrics = new Metrics();
+  let indexLoaded = false;
+  let bot: BotHandle | undefined;
+  if (!chat && config.healthPort !== undefined) {
+    // One health server per shard process: HEALTH_PORT for shard 0, +1 for shard 1, and so on.
+    const port = config.healthPort + (shards[0] ?? 0);
+    const health = await startHealthServer({
+      port,
+      host: config.healthHost,
+      metrics,
+      status: () => ({ indexLoaded, ...gatewayHealth(bot?.client) }),
+    }).catch((error: unknown) => fail(`Could not start the health server on port ${port}: ${String(error)}`));
+    closers.push(health.close);
+    logger.info({ url: health.url }, 'health server listening');
+  }
+
   const started = performance.now();
-  const engine = await loadEngine(config.knowledgeDir).catch((error: unknown) => {
+  const live = await LiveEngine.open(config.knowledgeDir, {
+    cacheDir: path.join(config.dataDir ?? DEFAULT_DATA_DIR, 'index-cache'),
+    onCacheError: (error) =>
+      logger.warn({ err: error }, 'could not save the index; the next start-up will rebuild it'),
+  }).catch((error: unknown) => {
     if (error instanceof KnowledgeError) fail(error.message);
     throw error;
   });
+  metrics.setPassages(live.passageCount);
+  indexLoaded = true;
   logger.info(
     {
       dir: config.knowledgeDir,
-      briefings: engine.briefings().length,
-      passages: engine.passageCount,
+      briefings: live.briefings().length,
+      passages: live.passageCount,
+      savedIndex: live.loadedFromCache,
       ms: Math.round(performance.now() - started),
     },
     'knowledge loaded',
   );
 
+  /** Rebuilds and swaps in the index; logs what changed, or why the old one keeps serving. */
+  const reload = async () => {
+    const result = await live.reload();
+    if (!result.ok) {
+      metrics.error('knowledge');
+      logger.error(
+        { err: result.error, ms: result.ms },
+        'knowledge reload failed; the previous index keeps serving',
+      );
+    } else if (result.changed) {
+      metrics.setPassages(result.passages);
+      const { added, edited, removed, briefings, passages, ms } = result;
+      logger.info({ added, edited, removed, briefings, passages, ms }, 'knowledge reloaded');
+    }
+    return result;
+  };
+  if (config.watchKnowledge) {
+    const watcher = watchKnowledge(config.knowledgeDir, () => void reload(), {
+      onError: (error) =>
+        logger.warn({ err: error }, 'cannot watch the knowledge folder; use /reload after changes'),
+    });
+    closers.push(async () => watcher.close());
+  }
+
   if (chat) {
-    await runChat(engine, { input: stdin, output: stdout });
+    await runChat(live, { input: stdin, output: stdout });
     process.exit(0);
   }
 
@@ -126,14 +201,24 @@ async function main(): Promise<void> {
   closers.push(() => store.close());
   logger.info({ store: store.description, healthy: store.healthy }, 'store opened');
 
-  let bot;
   try {
-    bot = await startBot(config, engine, logger, { store });
+    bot = await startBot(config, meterEngine(live, metrics), logger, {
+      store,
+      reload,
+      onError: (kind) => metrics.error(kind),
+      // Shards share the commands: only the first registers them.
+      registerCommands: shards.length === 0 || shards.includes(0),
+    });
   } catch (error) {
     logger.fatal({ err: error }, 'could not connect to Discord');
     await store.close();
     fail(`Could not connect to Discord: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const client = bot.client;
+  client.on(Events.ShardDisconnect, () => metrics.setGateway(false));
+  client.on(Events.ShardResume, () => metrics.setGateway(true));
+  client.on(Events.Error, () => metrics.error('gateway'));
+  metrics.setGateway(true);
   closers.push(bot.stop);
 }
 

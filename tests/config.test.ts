@@ -10,6 +10,9 @@ describe('parseConfig', () => {
       discordApiUrl: DEFAULT_DISCORD_API_URL,
       knowledgeDir: 'knowledge',
       logLevel: 'info',
+      healthHost: '127.0.0.1',
+      shardSpawnDelayMs: 5500,
+      watchKnowledge: true,
     });
   });
 
@@ -21,6 +24,16 @@ describe('parseConfig', () => {
         DISCORD_API_URL: 'http://127.0.0.1:4000/api/',
         KNOWLEDGE_DIR: '/srv/knowledge',
         LOG_LEVEL: 'DEBUG',
+        STORE_URL: 'redis://bot:pw@127.0.0.1:6379/2',
+        DATA_DIR: '/data',
+        FEEDBACK_SALT: '0123456789abcdef0123',
+        FLOOD_LIMIT: '7',
+        FLOOD_WINDOW_SECONDS: '20',
+        HEALTH_PORT: '8080',
+        HEALTH_HOST: '0.0.0.0',
+        SHARDS: 'auto',
+        SHARD_SPAWN_DELAY_MS: '100',
+        KNOWLEDGE_WATCH: 'off',
       }),
     ).toEqual({
       discordToken: 'abc.def-ghi_jkl',
@@ -28,7 +41,45 @@ describe('parseConfig', () => {
       discordApiUrl: 'http://127.0.0.1:4000/api',
       knowledgeDir: '/srv/knowledge',
       logLevel: 'debug',
+      storeUrl: 'redis://bot:pw@127.0.0.1:6379/2',
+      dataDir: '/data',
+      feedbackSalt: '0123456789abcdef0123',
+      flood: { limit: 7, windowSeconds: 20 },
+      healthPort: 8080,
+      healthHost: '0.0.0.0',
+      shards: 'auto',
+      shardSpawnDelayMs: 100,
+      watchKnowledge: false,
     });
+    expect(parseConfig({ SHARDS: '4' }).shards).toBe(4);
+  });
+
+  it('ignores SHARDS in a shard process, where discord.js sets it to the shard ids', () => {
+    expect(parseConfig({ SHARDING_MANAGER: 'true', SHARDS: '0', SHARD_COUNT: '2' }).shards).toBeUndefined();
+  });
+
+  it.each([
+    [{ STORE_URL: 'http://user:hunter2hunter2@host' }, 'STORE_URL'],
+    [{ FEEDBACK_SALT: 'short' }, 'FEEDBACK_SALT'],
+    [{ FLOOD_LIMIT: '0' }, 'FLOOD_LIMIT'],
+    [{ HEALTH_PORT: '70000' }, 'HEALTH_PORT'],
+    [{ SHARDS: 'many' }, 'SHARDS'],
+    [{ SHARDS: '0' }, 'SHARDS'],
+    [{ KNOWLEDGE_WATCH: 'maybe' }, 'KNOWLEDGE_WATCH'],
+  ])('refuses %j naming %s in one line, echoing no secret', (env, variable) => {
+    let error: unknown;
+    try {
+      parseConfig(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect((error as ConfigError).variable).toBe(variable);
+    expect(message.startsWith(variable)).toBe(true);
+    expect(message).not.toContain('\n');
+    expect(message).not.toContain('hunter2hunter2');
+    expect(message).not.toContain('short');
   });
 
   it('treats empty values as unset and accepts a "Bot " prefix on the token', () => {

@@ -46,7 +46,7 @@ export interface Answer {
   question: string;
   /** True when `excerpts` answer the question; false when the briefings don't. */
   answered: boolean;
-  /** Best first. Empty when `answered` is false. */
+  /** Best first (from `offset`, when paging). Empty when `answered` is false, or when paging ran past the last. */
   excerpts: Excerpt[];
   /** Important question words that the briefings never mention (lowercased). */
   notCovered: string[];

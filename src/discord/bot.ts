@@ -25,6 +25,10 @@ export interface BotOptions {
   examples?: readonly string[];
   /** Compare and register the commands once connected (default true). */
   registerCommands?: boolean;
+  /** Rebuilds the index (`/reload`). */
+  reload?: BotContext['reload'];
+  /** Told of each error the router caught. */
+  onError?: BotContext['onError'];
 }
 
 /** A running bot. */
@@ -69,6 +73,8 @@ export async function startBot(
     examples: options.examples ?? exampleQuestions(engine),
     ...(config.flood ? { floodLimits: config.flood } : {}),
     ...(options.onFeedback ? { onFeedback: options.onFeedback } : {}),
+    ...(options.reload ? { reload: options.reload } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
   };
   const client = createClient(config);
   const route = createRouter({ ctx });

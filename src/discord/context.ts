@@ -11,6 +11,7 @@ import type {
   RESTPostAPIContextMenuApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Engine } from '../answer/engine.js';
+import type { ReloadResult } from '../answer/live.js';
 import type { Logger } from '../logger.js';
 import type { FloodLimits, Store } from '../store/index.js';
 import type { ButtonState } from './custom-id.js';
@@ -31,6 +32,10 @@ export interface BotContext {
   onFeedback?: FeedbackHook;
   /** Example questions for /help and for empty mentions; the engine answers each of them. */
   examples: readonly string[];
+  /** Rebuilds the index from the knowledge folder (`/reload`); absent where reloading isn't wired. */
+  reload?: () => Promise<ReloadResult>;
+  /** Told of each error the router caught (metrics, say). */
+  onError?: (kind: string, error: unknown) => void;
 }
 
 /** A slash command: its definition (plain data, as registered) and its handler. */

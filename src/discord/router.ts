@@ -90,9 +90,11 @@ export function createRouter(options: RouterOptions): Router {
   async function fail(interaction: Interaction, error: unknown): Promise<void> {
     const context = describe(interaction);
     if (isDeadInteractionError(error)) {
+      ctx.onError?.('interaction_expired', error);
       ctx.logger.warn({ ...context, err: error }, 'interaction expired or already answered; skipped');
       return;
     }
+    ctx.onError?.('interaction', error);
     ctx.logger.error({ ...context, err: error }, 'interaction handler failed');
     try {
       if (interaction.isAutocomplete()) {

@@ -41,7 +41,7 @@ describe('command definitions', () => {
         expect('description' in d && d.description).toBeFalsy();
       }
       // Everywhere the bot is, except /settings, which belongs to a server.
-      expect(d.contexts).toEqual(d.name === 'settings' ? [0] : [0, 1]);
+      expect(d.contexts).toEqual(d.name === 'settings' || d.name === 'reload' ? [0] : [0, 1]);
       // Plain data: survives JSON unchanged.
       expect(JSON.parse(JSON.stringify(d))).toEqual(d);
     }
@@ -54,6 +54,7 @@ describe('command definitions', () => {
       'ask',
       'briefing',
       'help',
+      'reload',
       'search',
       'settings',
       'sources',

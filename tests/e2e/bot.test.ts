@@ -2,139 +2,19 @@
  * End to end: the real bot process (`src/main.ts`), connected to a fake Discord on loopback,
  * driven by interactions and messages; assertions are on the REST payloads the bot sends.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIEmbed } from 'discord.js';
+import { BotProcess, allProcesses, killAll } from './bot-process.js';
 import { FakeDiscord, route } from './fake-discord.js';
 import type { InteractionReply, RecordedRequest, SentInteraction } from './fake-discord.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = 'fake-token-for-tests';
 const EPHEMERAL = 64;
 const LONG_QUESTION =
   'What did officials say about the military cooperation between Russia and North Korea, and what will the United States do?';
-
-type LogLine = Record<string, unknown> & { msg?: string; level?: number };
-
-/** A child process running the bot, its output kept for assertions. */
-class BotProcess {
-  readonly child: ChildProcess;
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  readonly #waiters = new Set<() => void>();
-
-  constructor(args: string[], env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-      cwd: ROOT,
-      env: { ...cleanEnv(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child.stdout?.setEncoding('utf8').on('data', (s: string) => this.#append('stdout', s));
-    this.child.stderr?.setEncoding('utf8').on('data', (s: string) => this.#append('stderr', s));
-    this.exited = new Promise((resolve) =>
-      this.child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    all.add(this);
-  }
-
-  #append(stream: 'stdout' | 'stderr', s: string): void {
-    this[stream] += s;
-    for (const wake of this.#waiters) wake();
-  }
-
-  /** The JSON log lines written so far. */
-  get logs(): LogLine[] {
-    return this.stdout
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .flatMap((l) => {
-        try {
-          return [JSON.parse(l) as LogLine];
-        } catch {
-          return [];
-        }
-      });
-  }
-
-  /** Resolves with the first log line matching `predicate`, past or future. */
-  waitForLog(
-    predicate: (line: LogLine) => boolean,
-    timeoutMs = 15_000,
-    what = 'a log line',
-  ): Promise<LogLine> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const found = this.logs.find(predicate);
-        if (found) {
-          done();
-          resolve(found);
-          return true;
-        }
-        return false;
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(
-          new Error(
-            `Timed out waiting for ${what}.\nstdout:\n${this.stdout.slice(-3000)}\nstderr:\n${this.stderr.slice(-3000)}`,
-          ),
-        );
-      }, timeoutMs);
-      const onExit = (): void => {
-        if (check()) return;
-        done();
-        reject(
-          new Error(
-            `Bot exited while waiting for ${what}.\nstdout:\n${this.stdout.slice(-3000)}\nstderr:\n${this.stderr.slice(-3000)}`,
-          ),
-        );
-      };
-      const done = (): void => {
-        clearTimeout(timer);
-        this.#waiters.delete(wake);
-        this.child.off('exit', onExit);
-      };
-      const wake = (): void => void check();
-      if (check()) {
-        clearTimeout(timer);
-        return;
-      }
-      this.#waiters.add(wake);
-      this.child.once('exit', onExit);
-    });
-  }
-
-  /** Sends `signal` and resolves with how the process ended. */
-  async stop(
-    signal: NodeJS.Signals = 'SIGTERM',
-  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    return this.exited;
-  }
-}
-
-const all = new Set<BotProcess>();
-
-/** The parent's environment without anything that would configure the bot. */
-function cleanEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (
-      v !== undefined &&
-      !/^(DISCORD_|KNOWLEDGE_DIR|LOG_LEVEL|NODE_OPTIONS|VITEST|STORE_URL|DATA_DIR|FEEDBACK_SALT|FLOOD_)/.test(
-        k,
-      )
-    )
-      env[k] = v;
-  }
-  return env;
-}
 
 let fake: FakeDiscord;
 let guildId: string;
@@ -200,10 +80,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const p of all) {
-    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-  }
-  await Promise.all([...all].map((p) => p.exited));
+  await killAll();
   await fake?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -218,7 +95,16 @@ describe('the bot against a fake Discord', () => {
       .commands(guildId)
       .map((c) => c.name)
       .sort();
-    expect(names).toEqual(['Ask the briefings', 'ask', 'briefing', 'help', 'search', 'settings', 'sources']);
+    expect(names).toEqual([
+      'Ask the briefings',
+      'ask',
+      'briefing',
+      'help',
+      'reload',
+      'search',
+      'settings',
+      'sources',
+    ]);
     // An answer given now is clicked after the restart below.
     beforeRestart = (await ask(LONG_QUESTION)).reply;
   });
@@ -518,7 +404,7 @@ describe('the bot against a fake Discord', () => {
     expect(plain.stdout).toMatch(/^Commands are up to date in server \d+/);
     const forced = new BotProcess(['src/cli/register.ts', '--force'], botEnv());
     expect(await forced.exited).toEqual({ code: 0, signal: null });
-    expect(forced.stdout).toMatch(/^Registered 7 commands in server \d+/);
+    expect(forced.stdout).toMatch(/^Registered 8 commands in server \d+/);
     expect(fake.requests.filter(isPut)).toHaveLength(puts + 1);
   });
 
@@ -541,8 +427,8 @@ describe('the bot against a fake Discord', () => {
   });
 
   it('never writes the token to stdout or stderr', () => {
-    expect(all.size).toBeGreaterThanOrEqual(6);
-    for (const p of all) {
+    expect(allProcesses.size).toBeGreaterThanOrEqual(6);
+    for (const p of allProcesses) {
       expect(p.stdout).not.toContain(TOKEN);
       expect(p.stderr).not.toContain(TOKEN);
     }

@@ -9,109 +9,23 @@
  * The Redis scenarios need REDIS_SERVER_BIN or redis-server on the PATH (or REDIS_URL, without
  * the kill test); without either they are skipped.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { APIEmbed } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BotProcess, killAll } from './bot-process.js';
 import { FakeDiscord } from './fake-discord.js';
 import type { InteractionReply, OptionValue } from './fake-discord.js';
 import { freePort, redisAvailability, startOwnRedis } from '../store/redis-server.js';
 import type { OwnRedis } from '../store/redis-server.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = 'fake-token-for-store-tests';
 const EPHEMERAL = 64;
 const DEFERRED = 5;
 const REPLIED = 4;
 /** A member with no permissions at all (so not Manage Server). */
 const NO_PERMISSIONS = '0';
-
-type LogLine = Record<string, unknown> & { msg?: string; level?: number };
-
-/** The bot (or a CLI) as a child process, its output kept for assertions. */
-class BotProcess {
-  readonly child: ChildProcess;
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-
-  constructor(args: string[], env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-      cwd: ROOT,
-      env: { ...cleanEnv(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child.stdout?.setEncoding('utf8').on('data', (s: string) => (this.stdout += s));
-    this.child.stderr?.setEncoding('utf8').on('data', (s: string) => (this.stderr += s));
-    this.exited = new Promise((resolve) =>
-      this.child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    processes.add(this);
-  }
-
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  /** The JSON log lines written so far. */
-  get logs(): LogLine[] {
-    return this.stdout.split('\n').flatMap((line) => {
-      if (!line.startsWith('{')) return [];
-      try {
-        return [JSON.parse(line) as LogLine];
-      } catch {
-        return [];
-      }
-    });
-  }
-
-  /** The first log line matching `predicate`, past or future; fails on timeout or exit. */
-  async waitForLog(
-    predicate: (line: LogLine) => boolean,
-    what: string,
-    timeoutMs = 15_000,
-  ): Promise<LogLine> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.logs.find(predicate);
-      if (found) return found;
-      if (!this.running || Date.now() > end) {
-        throw new Error(
-          `${this.running ? 'Timed out' : 'Bot exited'} waiting for ${what}.\nstdout:\n${this.stdout.slice(-3000)}\nstderr:\n${this.stderr.slice(-3000)}`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  async stop(
-    signal: NodeJS.Signals = 'SIGTERM',
-  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (this.running) this.child.kill(signal);
-    return this.exited;
-  }
-}
-
-const processes = new Set<BotProcess>();
-
-/** The parent's environment without anything that would configure the bot. */
-function cleanEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (
-      v !== undefined &&
-      !/^(DISCORD_|KNOWLEDGE_DIR|LOG_LEVEL|NODE_OPTIONS|VITEST|STORE_URL|DATA_DIR|FEEDBACK_SALT|FLOOD_)/.test(
-        k,
-      )
-    )
-      env[k] = v;
-  }
-  return env;
-}
 
 /** Starts the bot and waits until it is ready. */
 async function startBot(fake: FakeDiscord, store: Record<string, string>): Promise<BotProcess> {
@@ -122,7 +36,7 @@ async function startBot(fake: FakeDiscord, store: Record<string, string>): Promi
     LOG_LEVEL: 'debug',
     ...store,
   });
-  await bot.waitForLog((l) => l.msg === 'bot ready', '"bot ready"', 30_000);
+  await bot.waitForLog((l) => l.msg === 'bot ready', 30_000, '"bot ready"');
   return bot;
 }
 
@@ -160,10 +74,7 @@ function actor(fake: FakeDiscord, guildId: string) {
 /** A user id of a scenario's own, so flood and cooldown counts never mix between tests. */
 const newUser = (fake: FakeDiscord): string => fake.createUser().id;
 
-afterAll(async () => {
-  for (const p of processes) if (p.running) p.child.kill('SIGKILL');
-  await Promise.all([...processes].map((p) => p.exited));
-});
+afterAll(killAll);
 
 describe('the bot with the default SQLite store', () => {
   let fake: FakeDiscord;
@@ -283,6 +194,7 @@ describe('the bot with the default SQLite store', () => {
     // Both votes are written before the CLI reads them.
     await bot.waitForLog(
       (l) => l.msg === 'feedback recorded' && l.vote === 'down' && l.saved === true,
+      15_000,
       'the 👎 to be recorded',
     );
 
@@ -373,11 +285,12 @@ describe.skipIf(redis.mode === 'none')('the bot with a Redis store', () => {
       expect(embedOf(during).description).toContain('Pranay Vaddi');
       await bot.waitForLog(
         (l) => l.level === 40 && String(l.msg).startsWith('store unavailable'),
+        15_000,
         'the store outage warning',
       );
 
       await server!.start();
-      await bot.waitForLog((l) => l.msg === 'store recovered', '"store recovered"', 10_000);
+      await bot.waitForLog((l) => l.msg === 'store recovered', 10_000, '"store recovered"');
       const after = await ask();
       expect(after.type).toBe(DEFERRED);
       expect(flagsOf(after)).toBe(EPHEMERAL);

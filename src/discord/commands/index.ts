@@ -7,6 +7,7 @@ import { askMessage } from './ask-message.js';
 import { ask } from './ask.js';
 import { briefing } from './briefing.js';
 import { help } from './help.js';
+import { reload } from './reload.js';
 import { search } from './search.js';
 import { settings } from './settings.js';
 import { sources } from './sources.js';
@@ -19,6 +20,7 @@ export const CHAT_INPUT_COMMANDS: readonly ChatInputCommand[] = [
   briefing,
   help,
   settings,
+  reload,
 ];
 
 /** Message context-menu commands. */

@@ -1,0 +1,157 @@
+/**
+ * The real bot (or one of its CLIs) as a child process, for end-to-end tests: its output kept,
+ * its JSON log lines parsed, waits on log lines, and a clean stop. Every process started is
+ * killed by `killAll()` (call it in afterAll, so a failing test leaves nothing running).
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { APIEmbed } from 'discord.js';
+import type { InteractionReply } from './fake-discord.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const EPHEMERAL = 64;
+
+export type LogLine = Record<string, unknown> & { msg?: string; level?: number };
+
+/** Every process started by this test file, running or not (to check all their output). */
+export const allProcesses = new Set<BotProcess>();
+
+/** The parent's environment without anything that would configure the bot. */
+export function cleanEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (
+      v !== undefined &&
+      !/^(DISCORD_|KNOWLEDGE_DIR|LOG_LEVEL|NODE_OPTIONS|VITEST|STORE_URL|DATA_DIR|FEEDBACK_SALT|FLOOD_|HEALTH_|SHARD)/.test(
+        k,
+      )
+    )
+      env[k] = v;
+  }
+  return env;
+}
+
+export class BotProcess {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly #waiters = new Set<() => void>();
+
+  constructor(args: string[], env: Record<string, string>) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+      cwd: ROOT,
+      env: { ...cleanEnv(), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout?.setEncoding('utf8').on('data', (s: string) => this.#append('stdout', s));
+    this.child.stderr?.setEncoding('utf8').on('data', (s: string) => this.#append('stderr', s));
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    allProcesses.add(this);
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Resident memory of the process now, in MB (Linux /proc). */
+  rssMb(): number {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+    return kb / 1024;
+  }
+
+  #append(stream: 'stdout' | 'stderr', s: string): void {
+    this[stream] += s;
+    for (const wake of this.#waiters) wake();
+  }
+
+  /** The JSON log lines written so far. */
+  get logs(): LogLine[] {
+    return this.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l) as LogLine];
+        } catch {
+          return [];
+        }
+      });
+  }
+
+  /** Resolves with the first log line matching `predicate`, past or future. */
+  waitForLog(
+    predicate: (line: LogLine) => boolean,
+    timeoutMs = 15_000,
+    what = 'a log line',
+  ): Promise<LogLine> {
+    return new Promise((resolve, reject) => {
+      const tail = () => `\nstdout:\n${this.stdout.slice(-3000)}\nstderr:\n${this.stderr.slice(-3000)}`;
+      const check = (): boolean => {
+        const found = this.logs.find(predicate);
+        if (!found) return false;
+        done();
+        resolve(found);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`Timed out waiting for ${what}.${tail()}`));
+      }, timeoutMs);
+      const onExit = (): void => {
+        if (check()) return;
+        done();
+        reject(new Error(`Bot exited while waiting for ${what}.${tail()}`));
+      };
+      const wake = (): void => void check();
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#waiters.delete(wake);
+        this.child.off('exit', onExit);
+      };
+      if (check()) return;
+      this.#waiters.add(wake);
+      this.child.once('exit', onExit);
+    });
+  }
+
+  /** Sends `signal` and resolves with how the process ended. */
+  async stop(
+    signal: NodeJS.Signals = 'SIGTERM',
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.alive) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+/** Kills every process still running (afterAll). */
+export async function killAll(): Promise<void> {
+  await Promise.all([...allProcesses].map((p) => p.stop('SIGKILL')));
+}
+
+/** The body of the request that completed a (possibly deferred) reply. */
+export function finalBody(reply: InteractionReply): Record<string, unknown> {
+  const last = reply.edits.at(-1) ?? reply.followUps.at(-1);
+  return (last ? last.body : reply.data) as Record<string, unknown>;
+}
+
+/** Every text of a reply body: content and each embed's title, description, fields and footer. */
+export function bodyText(body: Record<string, unknown>): string {
+  const embeds = (body.embeds as APIEmbed[] | undefined) ?? [];
+  return [
+    typeof body.content === 'string' ? body.content : '',
+    ...embeds.flatMap((e) => [
+      e.title,
+      e.description,
+      e.footer?.text,
+      ...(e.fields ?? []).flatMap((f) => [f.name, f.value]),
+    ]),
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
