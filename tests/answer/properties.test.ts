@@ -12,15 +12,15 @@ beforeAll(async () => {
   corpus = (await readKnowledgeFiles('knowledge')).files.map((f) => f.text.replace(/\s+/g, ' ')).join('\n');
 });
 
-/** The shape every answer must have, whatever was asked. */
-function expectValid(answer: Answer, top: number): void {
+/** The shape every answer must have, whatever was asked (`offset`: paging may run past the end). */
+function expectValid(answer: Answer, top: number, offset = 0): void {
   expect(typeof answer.question).toBe('string');
   expect(answer.question.length).toBeLessThanOrEqual(2000);
   expect(typeof answer.answered).toBe('boolean');
   expect(Array.isArray(answer.notCovered)).toBe(true);
   expect(answer.excerpts.length).toBeLessThanOrEqual(top);
   if (answer.answered) {
-    expect(answer.excerpts.length).toBeGreaterThan(0);
+    if (offset === 0) expect(answer.excerpts.length).toBeGreaterThan(0);
     expect(answer.reason).toBeUndefined();
   } else {
     expect(answer.excerpts).toEqual([]);
@@ -99,7 +99,7 @@ describe('the engine on any input', () => {
         fc.string({ maxLength: 80 }),
         fc.nat(50),
         (q, context, offset) => {
-          expectValid(engine.ask(q, { context, offset, top: 3 }), 3);
+          expectValid(engine.ask(q, { context, offset, top: 3 }), 3, offset);
           const s = engine.search(q, { offset, top: 5 });
           expect(s.excerpts.length).toBeLessThanOrEqual(5);
           expect(s.total).toBeGreaterThanOrEqual(0);
