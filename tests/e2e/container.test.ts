@@ -10,7 +10,7 @@
  * /healthz, /metrics and the image's HEALTHCHECK, the user and PID 1, then stops it with SIGTERM and
  * expects exit code 0 well within the 10 s grace.
  *
- * Environment: `CONTAINER_SMOKE` (path of the build script, default /work/shared/tools/container-smoke),
+ * Environment: `CONTAINER_SMOKE` (path of the build script, default ../shared/tools/container-smoke beside the checkout),
  * `CONTAINER_IMAGE` (skip the build and run this image instead), `CONTAINER_SMOKE_CACHE` (as the script).
  */
 import { execFile } from 'node:child_process';
@@ -141,7 +141,8 @@ describe('.dockerignore', () => {
 
 // ───────────────────────────── the real image: RUN_CONTAINER_TESTS=1 ─────────────────────────────
 
-const SMOKE = process.env['CONTAINER_SMOKE'] ?? '/work/shared/tools/container-smoke';
+// The build script lives beside the checkout, in shared/tools (as on the development and CI machines).
+const SMOKE = process.env['CONTAINER_SMOKE'] ?? join(ROOT, '../shared/tools/container-smoke');
 const CACHE = process.env['CONTAINER_SMOKE_CACHE'] ?? '/var/tmp/container-smoke';
 const BUILT_TAG = 'localhost/container-smoke-project:latest';
 const TOKEN = 'fake-token-for-container-tests';
