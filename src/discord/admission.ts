@@ -10,8 +10,10 @@
  * The store answers within its deadline and lets questions through when it fails, so a store
  * outage never stops the bot from answering.
  */
+import type { RepliableInteraction } from 'discord.js';
 import type { Settings } from '../store/index.js';
 import type { BotContext } from './context.js';
+import { privacy, respondPrivately } from './respond.js';
 
 /** Who asks, and where: a server (`guildId`) or a DM (`guildId` null). */
 export interface Asker {
@@ -95,4 +97,26 @@ async function check(
     }
   }
   return { ok: true, settings: current };
+}
+
+/**
+ * The start every slash or context-menu question shares: admission (a private notice when
+ * refused), then the deferral, which settles whether the answer is private. Admission comes
+ * first because of that; the store answers within its deadline, well inside Discord's 3 s.
+ *
+ * @returns whether the answer is private, or null when the question was refused (and told so)
+ */
+export async function admitAndDefer(
+  interaction: RepliableInteraction,
+  ctx: BotContext,
+  requestedPrivate: boolean,
+): Promise<{ private: boolean } | null> {
+  const admission = await admitQuestion(ctx, { guildId: interaction.guildId, userId: interaction.user.id });
+  if (!admission.ok) {
+    await respondPrivately(interaction, admission.notice);
+    return null;
+  }
+  const isPrivate = answersPrivately(requestedPrivate, admission.settings);
+  await interaction.deferReply(privacy(isPrivate));
+  return { private: isPrivate };
 }

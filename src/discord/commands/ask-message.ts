@@ -6,10 +6,10 @@
 import { ApplicationCommandType } from 'discord.js';
 import type { Message } from 'discord.js';
 import { renderNotice } from '../../render/index.js';
-import { admitQuestion, answersPrivately } from '../admission.js';
+import { admitAndDefer } from '../admission.js';
 import { answerQuestion } from '../answering.js';
 import type { MessageCommand } from '../context.js';
-import { privacy, respond, respondPrivately } from '../respond.js';
+import { respond } from '../respond.js';
 import { AVAILABILITY } from './common.js';
 
 /** The question a message asks: its text, or (for a message of embeds only) its first embed's title and text. */
@@ -26,19 +26,14 @@ export const askMessage: MessageCommand = {
     ...AVAILABILITY,
   },
   async execute(interaction, ctx) {
-    const admission = await admitQuestion(ctx, { guildId: interaction.guildId, userId: interaction.user.id });
-    if (!admission.ok) {
-      await respondPrivately(interaction, admission.notice);
-      return;
-    }
     // A server that made answers private wants them private however they were asked for.
-    const isPrivate = answersPrivately(false, admission.settings);
-    await interaction.deferReply(privacy(isPrivate));
+    const admitted = await admitAndDefer(interaction, ctx, false);
+    if (!admitted) return;
     const question = messageQuestion(interaction.targetMessage);
     if (question.trim() === '') {
       await respond(interaction, renderNotice('That message has no text to look up in the briefings.'));
       return;
     }
-    await respond(interaction, answerQuestion(ctx.engine, question, { private: isPrivate }).rendered);
+    await respond(interaction, answerQuestion(ctx.engine, question, { private: admitted.private }).rendered);
   },
 };

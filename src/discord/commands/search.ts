@@ -4,10 +4,10 @@
 import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord.js';
 import { renderSearch } from '../../render/index.js';
 import type { RenderedMessage } from '../../render/index.js';
-import { admitQuestion, answersPrivately } from '../admission.js';
+import { admitAndDefer } from '../admission.js';
 import type { AnswerEngine, ChatInputCommand } from '../context.js';
 import { pageId } from '../custom-id.js';
-import { privacy, respond, respondPrivately } from '../respond.js';
+import { respond } from '../respond.js';
 import { AVAILABILITY, PRIVATE_OPTION } from './common.js';
 
 /** Passages per page: more than an answer shows, as search is for browsing. */
@@ -50,17 +50,13 @@ export const search: ChatInputCommand = {
   },
   async execute(interaction, ctx) {
     // Throttled like a question; its ◀ ▶ buttons are not.
-    const admission = await admitQuestion(ctx, { guildId: interaction.guildId, userId: interaction.user.id });
-    if (!admission.ok) {
-      await respondPrivately(interaction, admission.notice);
-      return;
-    }
-    const isPrivate = answersPrivately(
+    const admitted = await admitAndDefer(
+      interaction,
+      ctx,
       interaction.options.getBoolean('private') ?? false,
-      admission.settings,
     );
-    await interaction.deferReply(privacy(isPrivate));
+    if (!admitted) return;
     const query = interaction.options.getString('query', true);
-    await respond(interaction, searchPage(ctx.engine, query, 0, { private: isPrivate }));
+    await respond(interaction, searchPage(ctx.engine, query, 0, { private: admitted.private }));
   },
 };
