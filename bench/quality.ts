@@ -12,19 +12,20 @@ export function readDevQuestions(
   return JSON.parse(readFileSync(file, 'utf8')) as DevQuestions;
 }
 
-/** Folds case, curly quotes and accents, as the gold phrases are compared. */
+/** Folds case, accents, typographic quotes and dashes, as the gold phrases are compared. */
 export function foldForGold(s: string): string {
   return s
-    .toLowerCase()
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(/\s+/g, ' ');
+    .replace(/[\u2018\u2019\u201a\u201b\u2032\u02bc]/g, "'")
+    .replace(/[\u201c\u201d\u201e\u201f\u2033]/g, '"')
+    .replace(/[\u2010-\u2015]/g, '-')
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
 }
 
 /** True when a passage's text contains one of the gold phrases. */
-export function isGold(text: string, gold: string[]): boolean {
+export function isGold(text: string, gold: readonly string[]): boolean {
   const t = foldForGold(text);
   return gold.some((g) => t.includes(foldForGold(g)));
 }

@@ -19,6 +19,7 @@ import type { Answer } from '../src/answer/types.js';
 import { prepareCorpusDir } from './corpus.js';
 import type * as PeersModule from './peers.js';
 import type { Passage, Peer } from './peers.js';
+import { isGold, type DevQuestions } from './quality.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -55,36 +56,12 @@ Options:
 // Shared helpers
 // ---------------------------------------------------------------------------------------------
 
-/** Folds case, accents and typographic quotes, for comparing excerpts with gold phrases. */
-export function foldText(s: string): string {
-  return s
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[\u2018\u2019\u201a\u201b\u2032\u02bc]/g, "'")
-    .replace(/[\u201c\u201d\u201e\u201f\u2033]/g, '"')
-    .replace(/[\u2010-\u2015]/g, '-')
-    .replace(/\s+/g, ' ')
-    .toLowerCase();
-}
-
-/** Whether `text` contains one of the gold phrases (folded). */
-export function containsGold(text: string, gold: readonly string[]): boolean {
-  const t = foldText(text);
-  return gold.some((g) => t.includes(foldText(g)));
-}
-
 /** Nearest-rank percentile (p in [0, 100]) of unsorted values; NaN when empty. */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = values.slice().sort((a, b) => a - b);
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
   return sorted[rank - 1] as number;
-}
-
-/** The dev questions file. */
-export interface DevQuestions {
-  answerable: Array<{ q: string; gold: string[] }>;
-  unanswerable: string[];
 }
 
 /**
@@ -289,7 +266,7 @@ async function runWorker(args: WorkerArgs): Promise<WorkerResult> {
   const misses: string[] = [];
   for (const { q, gold } of args.questions.answerable) {
     const o = outcomes.get(q);
-    if (!o?.firstText || !containsGold(o.firstText, gold)) misses.push(q);
+    if (!o?.firstText || !isGold(o.firstText, gold)) misses.push(q);
   }
   const falseAnswers = args.questions.unanswerable.filter((q) => !outcomes.get(q)?.declined);
 

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { generateBriefing, generateCorpus, mulberry32, prepareCorpusDir } from '../../bench/corpus.js';
-import { foldText, splitPassages } from '../../bench/run.js';
+import { splitPassages } from '../../bench/run.js';
+import { foldForGold as foldText } from '../../bench/quality.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const KNOWLEDGE = path.join(ROOT, 'knowledge');

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEngine } from '../../src/answer/load.js';
 import { prepareCorpusDir } from '../../bench/corpus.js';
-import { containsGold, type DevQuestions } from '../../bench/run.js';
+import { isGold as containsGold, type DevQuestions } from '../../bench/quality.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const KNOWLEDGE = path.join(ROOT, 'knowledge');

@@ -2,14 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  containsGold,
-  foldText,
-  formatTable,
-  percentile,
-  splitPassages,
-  type SizeResult,
-} from '../../bench/run.js';
+import { foldForGold as foldText, isGold as containsGold } from '../../bench/quality.js';
+import { formatTable, percentile, splitPassages, type SizeResult } from '../../bench/run.js';
 
 describe('bench helpers', () => {
   it('folds case, accents and curly quotes when matching gold phrases', () => {
