@@ -88,3 +88,13 @@ export function createLogger(options: LoggerOptions): Logger {
     destination,
   );
 }
+
+/**
+ * Keeps the process alive through stray errors (a rejected promise nobody awaited, a throw from a
+ * timer or an event handler), with enough context in the log to find them: one bad handler must
+ * not take the bot down for every server.
+ */
+export function logStrayErrors(logger: Logger, proc: NodeJS.Process = process): void {
+  proc.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  proc.on('uncaughtException', (error, origin) => logger.error({ err: error, origin }, 'uncaught exception'));
+}

@@ -19,7 +19,7 @@ import { Metrics, meterEngine } from './health/metrics.js';
 import { startHealthServer } from './health/server.js';
 import { watchKnowledge } from './knowledge/watch.js';
 import { KnowledgeError } from './knowledge/load.js';
-import { createLogger, redactSecrets } from './logger.js';
+import { createLogger, logStrayErrors, redactSecrets } from './logger.js';
 import type { Logger } from './logger.js';
 import { DEFAULT_DATA_DIR, StoreConfigError, openStore } from './store/index.js';
 
@@ -39,14 +39,6 @@ function readConfig(): Config {
     if (error instanceof ConfigError) die(`Configuration error: ${error.message}`);
     throw error;
   }
-}
-
-/** Keeps the process alive through stray errors, with enough context in the log to find them. */
-function logStrayErrors(logger: Logger): void {
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
-  process.on('uncaughtException', (error, origin) =>
-    logger.error({ err: error, origin }, 'uncaught exception'),
-  );
 }
 
 /** Closes what it is given, last opened first (the bot stops taking questions before the store closes). */
