@@ -4,7 +4,7 @@
  * 20,000 generated distractors: build time, per-question time, peak RSS, index size, hit@1 on the
  * dev questions and unanswerables declined.
  *
- *   npm run bench [-- --briefings 0,200,2000,20000] [--out bench/results.json] [--repeat 5] [--help]
+ *   npm run bench [-- --briefings 0,200,2000,20000] [--out bench/results.json] [--repeat 20] [--help]
  *
  * Each system is measured in a fresh child process (this script with `--worker`) so that memory
  * figures don't contaminate each other; the child prints one JSON line that the parent collects.
@@ -42,7 +42,7 @@ seed briefings plus N generated distractor briefings, each system in a fresh chi
 
 Options:
   --briefings N[,N…]  distractor counts to add to the seed briefings (default 0,200,2000,20000)
-  --repeat R          times each dev question is asked for the timing figures (default 5)
+  --repeat R          times each dev question is asked for the timing figures (default 20)
   --out FILE          where to write the figures as JSON (default bench/results.json)
   --systems S[,S…]    among engine, engine-saved, minisearch, wink (default all)
   --seed N            distractor generator seed (default 42)
@@ -625,7 +625,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const repeat = parsePositiveInt(values.repeat, 5, 'repeat');
+  const repeat = parsePositiveInt(values.repeat, 20, 'repeat');
 
   if (values.worker !== undefined) {
     const system = values.worker as SystemId;
