@@ -1,8 +1,15 @@
 /**
- * Definition parts shared by the commands.
+ * Definition parts, and the permission gate, shared by the commands.
  */
-import { ApplicationCommandOptionType, ApplicationIntegrationType, InteractionContextType } from 'discord.js';
-import type { APIApplicationCommandBooleanOption } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  ApplicationIntegrationType,
+  InteractionContextType,
+  PermissionFlagsBits,
+} from 'discord.js';
+import type { APIApplicationCommandBooleanOption, ChatInputCommandInteraction } from 'discord.js';
+import type { BotContext } from '../context.js';
+import { respondPrivately } from '../respond.js';
 
 /**
  * Where the commands can be used: in servers that added the bot and in DMs with it. Stated
@@ -20,3 +27,33 @@ export const PRIVATE_OPTION: APIApplicationCommandBooleanOption = {
   description: 'Only you see the answer (default: everyone in the channel does)',
   required: false,
 };
+
+/**
+ * Server-admin commands: in servers only, and hidden from members without Manage Server unless the
+ * server changes that (so {@link refuseUnlessManager} checks again at run time).
+ */
+export const MANAGE_SERVER_ONLY = {
+  default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
+  contexts: [InteractionContextType.Guild],
+  integration_types: [ApplicationIntegrationType.GuildInstall],
+};
+
+/**
+ * The run-time half of {@link MANAGE_SERVER_ONLY}: Discord hides the command by default, but a
+ * server can override that, so the member's permission is checked here too.
+ *
+ * @returns true when the member was refused (and told so, privately)
+ */
+export async function refuseUnlessManager(
+  interaction: ChatInputCommandInteraction,
+  ctx: BotContext,
+  refusal: string,
+): Promise<boolean> {
+  if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) return false;
+  ctx.logger.info(
+    { guildId: interaction.guildId, command: interaction.commandName },
+    'refused: no Manage Server permission',
+  );
+  await respondPrivately(interaction, refusal);
+  return true;
+}

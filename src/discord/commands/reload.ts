@@ -4,16 +4,12 @@
  * run time. A broken folder leaves the previous briefings serving; the reply names the file and
  * the field, privately.
  */
-import {
-  ApplicationCommandType,
-  ApplicationIntegrationType,
-  InteractionContextType,
-  PermissionFlagsBits,
-} from 'discord.js';
+import { ApplicationCommandType } from 'discord.js';
 import type { ReloadResult } from '../../answer/live.js';
 import { truncateSentences } from '../../render/index.js';
 import type { ChatInputCommand } from '../context.js';
 import { respondPrivately } from '../respond.js';
+import { MANAGE_SERVER_ONLY, refuseUnlessManager } from './common.js';
 
 export const RELOAD_NOT_ALLOWED =
   'Only members with the **Manage Server** permission can reload the briefings.';
@@ -46,15 +42,10 @@ export const reload: ChatInputCommand = {
     type: ApplicationCommandType.ChatInput,
     name: 'reload',
     description: 'Re-read the knowledge folder now and say what changed (Manage Server)',
-    default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
-    contexts: [InteractionContextType.Guild],
-    integration_types: [ApplicationIntegrationType.GuildInstall],
+    ...MANAGE_SERVER_ONLY,
   },
   async execute(interaction, ctx) {
-    if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-      await respondPrivately(interaction, RELOAD_NOT_ALLOWED);
-      return;
-    }
+    if (await refuseUnlessManager(interaction, ctx, RELOAD_NOT_ALLOWED)) return;
     if (!ctx.reload) {
       await respondPrivately(interaction, 'Reloading is not available in this process.');
       return;

@@ -4,18 +4,13 @@
  * Every reply is private. A change is read by every question after it, on every process sharing
  * the store, so it applies at once.
  */
-import {
-  ApplicationCommandOptionType,
-  ApplicationCommandType,
-  ApplicationIntegrationType,
-  InteractionContextType,
-  PermissionFlagsBits,
-} from 'discord.js';
+import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord.js';
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { MAX_COOLDOWN_SECONDS } from '../../store/index.js';
 import type { Settings, SettingsPatch } from '../../store/index.js';
 import type { BotContext, ChatInputCommand } from '../context.js';
 import { respondPrivately } from '../respond.js';
+import { MANAGE_SERVER_ONLY, refuseUnlessManager } from './common.js';
 
 /** What a member without Manage Server is told, whatever Discord let them see. */
 export const NOT_ALLOWED =
@@ -97,13 +92,7 @@ async function execute(interaction: ChatInputCommandInteraction, ctx: BotContext
     await respondPrivately(interaction, 'Settings belong to a server: use /settings in one.');
     return;
   }
-  // Discord hides the command from members without the permission by default, but a server can
-  // override that: the permission is checked here too.
-  if (!interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-    ctx.logger.info({ guildId: interaction.guildId }, 'settings refused: no Manage Server permission');
-    await respondPrivately(interaction, NOT_ALLOWED);
-    return;
-  }
+  if (await refuseUnlessManager(interaction, ctx, NOT_ALLOWED)) return;
   const { guildId } = interaction;
   if (interaction.options.getSubcommand(true) === 'show') {
     const settings = await ctx.store.getSettings(guildId);
@@ -128,10 +117,7 @@ export const settings: ChatInputCommand = {
     type: ApplicationCommandType.ChatInput,
     name: 'settings',
     description: 'Show or change how I behave in this server (Manage Server only)',
-    // Hidden from members without Manage Server unless the server changes that (checked at run time too).
-    default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
-    contexts: [InteractionContextType.Guild],
-    integration_types: [ApplicationIntegrationType.GuildInstall],
+    ...MANAGE_SERVER_ONLY,
     options: [
       {
         type: ApplicationCommandOptionType.Subcommand,
