@@ -81,19 +81,23 @@ export async function sqliteBackend(file: string, options: BackendOptions): Prom
   // Loaded here, not at the top: a process uses one backend, and each pulls in a native or large module.
   const { default: KeyvSqlite } = await import('@keyv/sqlite');
   const uri = `sqlite://${file}`;
-  // A busy file waits no longer than a call may take anyway.
-  const stateAdapter = new KeyvSqlite({ uri, busyTimeout: options.timeoutMs });
-  const feedbackAdapter = new KeyvSqlite({ uri, busyTimeout: options.timeoutMs });
-  const state = new Keyv({ store: stateAdapter, namespace: STATE_NAMESPACE, throwOnErrors: true });
-  const feedback = new Keyv({ store: feedbackAdapter, namespace: FEEDBACK_NAMESPACE, throwOnErrors: true });
+  // One connection at a time: each creates its table as it connects, and two connections writing
+  // to a new file at once can deadlock, which SQLite reports as SQLITE_BUSY without waiting. The
+  // first switches the file to WAL (kept in the file), so that `npm run feedback` can read while
+  // the bot writes; the second then only finds its table there.
+  let stateAdapter: InstanceType<typeof KeyvSqlite> | undefined;
+  let feedbackAdapter: InstanceType<typeof KeyvSqlite> | undefined;
   try {
-    // Both queries at once: each adapter's connection promise must have a handler before it can
-    // reject, or a bad path would end the process with an unhandled rejection.
-    await Promise.all([stateAdapter.query('PRAGMA journal_mode=WAL'), feedbackAdapter.query('SELECT 1')]);
+    const open = (setup: string) =>
+      openSqlite(() => new KeyvSqlite({ uri, busyTimeout: options.timeoutMs }), setup, options.connectTimeoutMs);
+    stateAdapter = await open('PRAGMA journal_mode=WAL');
+    feedbackAdapter = await open('SELECT 1');
   } catch (error) {
-    await Promise.allSettled([stateAdapter.disconnect(), feedbackAdapter.disconnect()]);
+    await Promise.allSettled([stateAdapter?.disconnect(), feedbackAdapter?.disconnect()]);
     throw new StoreConfigError('DATA_DIR', `DATA_DIR: cannot open ${file}: ${(error as Error).message}`);
   }
+  const state = new Keyv({ store: stateAdapter, namespace: STATE_NAMESPACE, throwOnErrors: true });
+  const feedback = new Keyv({ store: feedbackAdapter, namespace: FEEDBACK_NAMESPACE, throwOnErrors: true });
   const flood = new SlidingWindow();
   return {
     kind: 'sqlite',
@@ -102,10 +106,15 @@ export async function sqliteBackend(file: string, options: BackendOptions): Prom
     floodInProcess: true,
     hitFlood: async (userId, limits) => flood.hit(userId, limits),
     loadSalt: async () => {
-      const stored = await state.get<string>(SALT_KEY);
-      if (typeof stored === 'string') return stored;
-      const salt = newSalt();
-      await state.set(SALT_KEY, salt);
+      // INSERT OR IGNORE: when two processes start at once, both end up with the first one's salt.
+      // The row is written the way keyv writes one, so that keyv reads it back.
+      await stateAdapter.query(
+        `INSERT OR IGNORE INTO ${stateAdapter.opts.table ?? 'keyv'} (key, value) VALUES (?, ?)`,
+        `${STATE_NAMESPACE}:${SALT_KEY}`,
+        JSON.stringify({ value: newSalt(), expires: null }),
+      );
+      const salt = await state.get<string>(SALT_KEY);
+      if (typeof salt !== 'string') throw new Error('the feedback salt vanished after it was set');
       return salt;
     },
     // keyv stores `{"value":…,"expires":ms}` and deletes an expired row only when it is read.
@@ -120,6 +129,34 @@ export async function sqliteBackend(file: string, options: BackendOptions): Prom
       await Promise.allSettled([stateAdapter.disconnect(), feedbackAdapter.disconnect()]);
     },
   };
+}
+
+/** The pause between two tries to open a SQLite file that another process holds locked. */
+const SQLITE_OPEN_RETRY_MS = 50;
+
+/**
+ * Connects one keyv SQLite adapter and runs `setup` on it. A file locked by someone else (another
+ * shard or bot process creating it at the same moment) is tried again until `patienceMs` has
+ * passed; any other error (no such folder, not a database) fails at once.
+ */
+async function openSqlite<A extends { query(sql: string): Promise<unknown>; disconnect(): Promise<void> }>(
+  connect: () => A,
+  setup: string,
+  patienceMs: number,
+): Promise<A> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    const adapter = connect();
+    try {
+      await adapter.query(setup);
+      return adapter;
+    } catch (error) {
+      await adapter.disconnect().catch(() => undefined);
+      const busy = (error as { code?: string }).code === 'SQLITE_BUSY';
+      if (!busy || Date.now() + SQLITE_OPEN_RETRY_MS > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, SQLITE_OPEN_RETRY_MS));
+    }
+  }
 }
 
 /**

@@ -113,6 +113,52 @@ describe('SQLite store', () => {
     await reopened.close();
   });
 
+  it('opens a new file on every first start (its two connections never lock each other out)', async () => {
+    // Both connections used to set up a new file at once, and about one first start in a hundred
+    // failed with SQLITE_BUSY: the folder is new each time, so that every open creates the file.
+    for (let i = 0; i < 300; i++) {
+      const store = await openStore({ dataDir: join(tempDir(), 'data'), logger: captureLogger() });
+      await store.close();
+    }
+  });
+
+  it('starts when other processes open the same new file at the same moment', async () => {
+    // As shards sharing one DATA_DIR do: several stores, one file, opened at once, each working.
+    for (let round = 0; round < 20; round++) {
+      const dataDir = tempDir();
+      const stores = await Promise.all(
+        [0, 1, 2].map(() => openStore({ dataDir, logger: captureLogger() })),
+      );
+      await stores[0]!.updateSettings('1', { mentions: false });
+      for (const store of stores) expect(await store.getSettings('1')).toMatchObject({ mentions: false });
+      // One salt for all, though each made its own at the same moment: one user's votes through
+      // every process count once (the last one), another user's separately.
+      const vote = { question: 'Who?', passages: ['x#1'], guildId: '1', userId: 'u1' };
+      await Promise.all(stores.map((store) => store.recordFeedback({ ...vote, vote: 'down' })));
+      await stores[2]!.recordFeedback({ ...vote, vote: 'up' });
+      await stores[1]!.recordFeedback({ ...vote, userId: 'u2', vote: 'down' });
+      const report = await stores[0]!.feedbackReport({ limit: 10 });
+      expect(report?.entries.find((e) => e.question === 'Who?')).toMatchObject({ up: 1, down: 1 });
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
+  it('waits for a file another process holds locked at start-up, then opens it', async () => {
+    const dataDir = tempDir();
+    const holder = new KeyvSqlite({ uri: `sqlite://${storeFilePath(dataDir)}` });
+    await holder.query('BEGIN EXCLUSIVE');
+    const started = Date.now();
+    const opening = openStore({ dataDir, logger: captureLogger(), connectTimeoutMs: 5000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await holder.query('COMMIT');
+    const store = await opening;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    await store.updateSettings('1', { visibility: 'private' });
+    expect(await store.getSettings('1')).toMatchObject({ visibility: 'private' });
+    await store.close();
+    await holder.disconnect();
+  });
+
   it('says clearly when DATA_DIR cannot be used', async () => {
     const notADir = join(tempDir(), 'file');
     writeFileSync(notADir, 'not a folder');
