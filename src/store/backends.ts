@@ -89,7 +89,11 @@ export async function sqliteBackend(file: string, options: BackendOptions): Prom
   let feedbackAdapter: InstanceType<typeof KeyvSqlite> | undefined;
   try {
     const open = (setup: string) =>
-      openSqlite(() => new KeyvSqlite({ uri, busyTimeout: options.timeoutMs }), setup, options.connectTimeoutMs);
+      openSqlite(
+        () => new KeyvSqlite({ uri, busyTimeout: options.timeoutMs }),
+        setup,
+        options.connectTimeoutMs,
+      );
     stateAdapter = await open('PRAGMA journal_mode=WAL');
     feedbackAdapter = await open('SELECT 1');
   } catch (error) {

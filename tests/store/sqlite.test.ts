@@ -126,9 +126,7 @@ describe('SQLite store', () => {
     // As shards sharing one DATA_DIR do: several stores, one file, opened at once, each working.
     for (let round = 0; round < 20; round++) {
       const dataDir = tempDir();
-      const stores = await Promise.all(
-        [0, 1, 2].map(() => openStore({ dataDir, logger: captureLogger() })),
-      );
+      const stores = await Promise.all([0, 1, 2].map(() => openStore({ dataDir, logger: captureLogger() })));
       await stores[0]!.updateSettings('1', { mentions: false });
       for (const store of stores) expect(await store.getSettings('1')).toMatchObject({ mentions: false });
       // One salt for all, though each made its own at the same moment: one user's votes through
