@@ -2,7 +2,7 @@
  * The Discord client: connects, registers the commands when they changed, and hands every
  * interaction to the router and every message to the message handler.
  */
-import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, Partials } from 'discord.js';
 import type { Interaction, Message } from 'discord.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -39,16 +39,49 @@ export interface BotHandle {
 }
 
 /**
+ * The bot reads nothing back from discord.js's caches: every handler answers from what its event
+ * carries (the interaction's member permissions, the message it replies to). So the caches that
+ * grow with each user, member and message seen stay empty, except for the bot's own user and
+ * member; guilds, channels and roles, which discord.js needs, keep their defaults.
+ */
+const LEAN_CACHES = Options.cacheWithLimits({
+  ...Options.DefaultMakeCacheSettings,
+  MessageManager: 0,
+  ReactionManager: 0,
+  ReactionUserManager: 0,
+  UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user?.id },
+  GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user?.id },
+  ThreadMemberManager: 0,
+  PresenceManager: 0,
+  VoiceStateManager: 0,
+  GuildBanManager: 0,
+  GuildInviteManager: 0,
+  GuildScheduledEventManager: 0,
+  StageInstanceManager: 0,
+  GuildEmojiManager: 0,
+  GuildStickerManager: 0,
+  AutoModerationRuleManager: 0,
+});
+
+/**
+ * How often the REST client drops its idle per-route queues. Each answer is sent through its own
+ * interaction's webhook, so each question leaves a queue behind (about 1 KB); the default sweep
+ * (hourly) would hold an hour of questions. A queue still waiting on a rate limit is never dropped.
+ */
+export const REST_HANDLER_SWEEP_MS = 10_000;
+
+/**
  * The discord.js client, configured as the bot needs it: no privileged intents (mentions and DMs
- * carry their text without MessageContent), DM channels as partials so DMs arrive, and no
- * mention ever parsed from anything the bot sends.
+ * carry their text without MessageContent), DM channels as partials so DMs arrive, no mention
+ * ever parsed from anything the bot sends, and no cache that grows with the people it serves.
  */
 export function createClient(config: Pick<Config, 'discordApiUrl'>): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
     partials: [Partials.Channel],
     allowedMentions: { parse: [], repliedUser: false },
-    rest: { api: config.discordApiUrl },
+    rest: { api: config.discordApiUrl, handlerSweepInterval: REST_HANDLER_SWEEP_MS },
+    makeCache: LEAN_CACHES,
   });
 }
 
