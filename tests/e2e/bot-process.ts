@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { APIEmbed } from 'discord.js';
+import WebSocket from 'ws';
 import type { InteractionReply } from './fake-discord.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -40,8 +41,12 @@ export class BotProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly #waiters = new Set<() => void>();
 
-  constructor(args: string[], env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  /**
+   * @param options.inspect start Node's inspector on a free loopback port, for {@link heapAfterGcMb}
+   */
+  constructor(args: string[], env: Record<string, string>, options: { inspect?: boolean } = {}) {
+    const inspect = options.inspect ? ['--inspect=127.0.0.1:0'] : [];
+    this.child = spawn(process.execPath, [...inspect, '--import', 'tsx', ...args], {
       cwd: ROOT,
       env: { ...cleanEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,6 +68,45 @@ export class BotProcess {
     const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
     const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
     return kb / 1024;
+  }
+
+  /**
+   * The JavaScript heap in use after two full garbage collections, in MB: what the process really
+   * keeps, unlike RSS, which also counts garbage not yet collected and memory the allocator holds
+   * on to. Needs the process started with `inspect`; asks through the inspector protocol.
+   */
+  async heapAfterGcMb(): Promise<number> {
+    const url = /Debugger listening on (ws:\/\/\S+)/.exec(this.stderr)?.[1];
+    if (!url) throw new Error('heapAfterGcMb needs a process started with { inspect: true }');
+    const socket = new WebSocket(url);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    let lastId = 0;
+    const call = (method: string): Promise<Record<string, unknown>> =>
+      new Promise((resolve, reject) => {
+        const id = ++lastId;
+        const onMessage = (data: WebSocket.RawData): void => {
+          const message = JSON.parse(String(data)) as {
+            id?: number;
+            result?: Record<string, unknown>;
+            error?: unknown;
+          };
+          if (message.id !== id) return;
+          socket.off('message', onMessage);
+          if (message.error) reject(new Error(`${method}: ${JSON.stringify(message.error)}`));
+          else resolve(message.result ?? {});
+        };
+        socket.on('message', onMessage);
+        socket.send(JSON.stringify({ id, method }));
+      });
+    try {
+      await call('HeapProfiler.collectGarbage');
+      await call('HeapProfiler.collectGarbage');
+      const usage = await call('Runtime.getHeapUsage');
+      return Number(usage.usedSize) / 2 ** 20;
+    } finally {
+      // Detached again, so that the process ends on a signal as it would without the inspector.
+      socket.close();
+    }
   }
 
   #append(stream: 'stdout' | 'stderr', s: string): void {
