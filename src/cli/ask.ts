@@ -1,9 +1,11 @@
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../answer/load.js';
 import type { Engine } from '../answer/engine.js';
 import { KnowledgeError } from '../knowledge/load.js';
 import { renderAnswerText } from '../render/terminal.js';
+import { DEFAULT_DATA_DIR } from '../store/url.js';
 
 const HELP = `Ask the briefings a question, from the command line.
 
@@ -17,7 +19,11 @@ Options:
   --knowledge <dir>   answer from another knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)
   --top <n>           how many excerpts at most (1–25, default 3)
   --no-color          plain text without ANSI bold
-  -h, --help          show this help`;
+  --no-index-cache    analyse the briefings afresh, without reading or writing the saved index
+  -h, --help          show this help
+
+Like the bot, it keeps the analysed briefings in $DATA_DIR/index-cache (default ./data), and
+loads them from there while the knowledge files are unchanged.`;
 
 /** Entry point of `npm run ask`. Exit codes: 0 answered or declined, 1 broken knowledge, 2 bad usage. */
 async function main(argv: string[]): Promise<number> {
@@ -31,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
         knowledge: { type: 'string' },
         top: { type: 'string' },
         'no-color': { type: 'boolean', default: false },
+        'no-index-cache': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -51,7 +58,16 @@ async function main(argv: string[]): Promise<number> {
   const dir = values.knowledge ?? process.env.KNOWLEDGE_DIR ?? 'knowledge';
   let engine: Engine;
   try {
-    engine = await loadEngine(dir);
+    const cacheDir = values['no-index-cache']
+      ? undefined
+      : path.join(process.env.DATA_DIR || DEFAULT_DATA_DIR, 'index-cache');
+    engine = await loadEngine(dir, {
+      cacheDir,
+      onCacheError: (error) =>
+        process.stderr.write(
+          `ask: could not save the index (${error.message}); the next run analyses the briefings again\n`,
+        ),
+    });
   } catch (err) {
     process.stderr.write(
       `${err instanceof KnowledgeError ? err.message : `ask: ${(err as Error).message}`}\n`,

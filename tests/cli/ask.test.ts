@@ -1,14 +1,23 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/** DATA_DIR of these runs, where the CLI keeps its saved index (not the checkout's ./data). */
+const dataDir = mkdtempSync(path.join(tmpdir(), 'ask-data-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Runs `src/cli/ask.ts` as `npm run ask` does, and collects its output. */
-function ask(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function ask(
+  args: string[],
+  stdin?: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/ask.ts', ...args], {
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', DATA_DIR: dataDir, ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -73,6 +82,29 @@ describe('npm run ask', () => {
       expect(typeof a.answered).toBe('boolean');
     });
   }, 60_000);
+
+  it('saves the analysed briefings in DATA_DIR/index-cache and answers from them the next time', async () => {
+    const own = await mkdtemp(path.join(tmpdir(), 'ask-cache-'));
+    const cacheDir = path.join(own, 'index-cache');
+    const first = await ask(['--json', 'Who is Pranay Vaddi?'], undefined, { DATA_DIR: own });
+    expect(first.code, first.stderr).toBe(0);
+    const saved = await readdir(cacheDir);
+    expect(saved).toHaveLength(1);
+    const written = (await stat(path.join(cacheDir, saved[0]!))).mtimeMs;
+    // Loaded, not rebuilt: a rebuild would write the file again.
+    const second = await ask(['--json', 'Who is Pranay Vaddi?'], undefined, { DATA_DIR: own });
+    expect(second.stdout).toBe(first.stdout);
+    expect(await readdir(cacheDir)).toEqual(saved);
+    expect((await stat(path.join(cacheDir, saved[0]!))).mtimeMs).toBe(written);
+
+    const none = await mkdtemp(path.join(tmpdir(), 'ask-nocache-'));
+    const fresh = await ask(['--json', '--no-index-cache', 'Who is Pranay Vaddi?'], undefined, {
+      DATA_DIR: none,
+    });
+    expect(fresh.stdout).toBe(first.stdout);
+    expect(await readdir(none)).toEqual([]);
+    for (const dir of [own, none]) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('refuses a broken knowledge folder, naming the file and field', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'broken-'));
