@@ -62,10 +62,25 @@ const EXCERPT_CHARS = 400;
 const REFERS_BACK =
   /^(he|she|it|they|this|that|these|those|his|her|its|their|such|the same|the (?:ministry|official|department|agency|government|statement|remarks?)\b)\b/i;
 
+/**
+ * What follows a name that is being introduced: an apposition ("X, the Deputy Minister…") or a
+ * defining verb ("X is a senior…", "X serves as…"), but not "X is expected to…".
+ */
+const INTRODUCTION =
+  /^(?:,\s+(?:the|a|an)\s|,?\s+(?:is|was|remains|became)\s+(?:the|a|an|one)\s|,?\s+serve[sd]?\s+as\s)/i;
+
+/** How much more a defining sentence counts when a "who" question names nothing else. */
+const DEFINITION_BONUS_FACTOR = 3;
+
 interface Alternative {
   id: number;
   weight: number;
+  /** Only where this term comes right after term `after` ("policy makers" for "policymakers"). */
+  after?: number;
 }
+
+/** Shortest part a compound word is split into ("policy|makers", "peace|keeping"). */
+const MIN_COMPOUND_PART = 4;
 
 interface QueryTerm {
   surface: string;
@@ -250,14 +265,26 @@ export class Engine {
   /** Resolves question terms to index terms: exact, surface form, WordNet, near spellings. */
   private queryTerms(q: AnalysedQuestion): QueryTerm[] {
     const { termIds, nameTerm } = this.index;
-    return q.terms.map((t) => {
+    return q.terms.map((t, i) => {
       const alternatives: Alternative[] = [];
-      const push = (term: string, weight: number) => {
+      const push = (term: string, weight: number, after?: number) => {
         const id = termIds.get(term);
-        if (id !== undefined && !alternatives.some((a) => a.id === id)) alternatives.push({ id, weight });
+        if (id === undefined || alternatives.some((a) => a.id === id && a.after === after)) return;
+        alternatives.push(after === undefined ? { id, weight } : { id, weight, after });
       };
       push(t.term, 1);
-      if (!t.term.startsWith('#')) push(t.surfaceKey, 1);
+      if (!t.term.startsWith('#')) {
+        push(t.surfaceKey, 1);
+        // The same word written as one, as two or hyphenated: "policymakers", "policy makers".
+        if (t.term.includes('-')) push(t.term.replace(/-/g, ''), 1);
+        for (const [first, second] of this.compoundSplits(t.surfaceKey)) push(second, 1, first);
+        for (const other of [q.terms[i - 1], q.terms[i + 1]]) {
+          if (!other || other.term.startsWith('#') || other.weight !== t.weight) continue;
+          const [a, b] = other === q.terms[i - 1] ? [other, t] : [t, other];
+          push(a.surfaceKey + b.surfaceKey, 1);
+          push(a.term + b.term, 1);
+        }
+      }
       for (const w of this.index.thesaurus.get(t.term) ?? []) push(w, this.options.thesaurusWeight);
       if (!t.name && this.wordnet && !t.term.startsWith('#') && !/\d/.test(t.term)) {
         for (const word of new Set([t.term, t.surfaceKey])) {
@@ -276,7 +303,9 @@ export class Engine {
         surface: t.surface,
         weight: t.weight,
         name: t.name,
-        important: t.important,
+        // The tagger guesses on short questions ("…North Korea new?" comes out a noun); a word
+        // WordNet has no noun for is not a thing the question is about.
+        important: t.important && (t.name || !this.wordnet?.knowsOnlyAsNonNoun(t.term)),
         alternatives,
         idf,
         covered: alternatives.length > 0,
@@ -287,6 +316,29 @@ export class Engine {
       const id = termIds.get(w);
       return id !== undefined && nameTerm[id] === 1;
     }
+  }
+
+  /**
+   * The ways a word splits into two index terms, as [first term id, second term]: "policymakers"
+   * → policy + makers (or maker). The second is pushed as an alternative that counts only right
+   * after the first.
+   */
+  private compoundSplits(word: string): Array<[number, string]> {
+    const { termIds } = this.index;
+    const out: Array<[number, string]> = [];
+    if (/[^\p{L}]/u.test(word)) return out;
+    for (let cut = MIN_COMPOUND_PART; cut <= word.length - MIN_COMPOUND_PART; cut++) {
+      const first = termIds.get(word.slice(0, cut));
+      if (first === undefined) continue;
+      const rest = word.slice(cut);
+      for (const second of [rest, rest.replace(/e?s$/, '')]) {
+        if (second.length >= MIN_COMPOUND_PART - 1 && termIds.has(second)) {
+          out.push([first, second]);
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   /** Index terms within one edit (two for long words) of a word the briefings lack. */
@@ -347,7 +399,7 @@ export class Engine {
     let touchedCount = 0;
     let totalWeight = 0;
     /** Index term id → the query terms (bit, alternative weight) it stands for. */
-    const altOf = new Map<number, Array<{ bit: number; weight: number }>>();
+    const altOf = new Map<number, Array<{ bit: number; weight: number; after?: number }>>();
     const bm25 = (tf: number, length: number) =>
       (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / ix.averageLength));
 
@@ -360,10 +412,11 @@ export class Engine {
       for (const alt of term.alternatives) {
         let list = altOf.get(alt.id);
         if (!list) altOf.set(alt.id, (list = []));
-        list.push({ bit, weight: alt.weight });
+        list.push({ bit, weight: alt.weight, ...(alt.after === undefined ? {} : { after: alt.after }) });
         const idf = this.idf(alt.id) * alt.weight * term.weight;
         for (let k = ix.postingStart[alt.id]!, end = ix.postingStart[alt.id + 1]!; k < end; k++) {
           const p = ix.postingPassage[k]!;
+          if (alt.after !== undefined && !this.follows(p, alt.after, alt.id)) continue;
           const s = idf * bm25(ix.postingTf[k]!, ix.passageLength[p]!);
           if (termStamp[p] !== stamp) {
             termStamp[p] = stamp;
@@ -417,7 +470,8 @@ export class Engine {
         let tf = 0;
         for (let j = from; j < to; j++) if (ix.sequence[j] === id) tf++;
         const base = this.idf(id) * bm25(tf, ix.passageLength[p]!);
-        for (const { bit, weight } of alts) {
+        for (const { bit, weight, after } of alts) {
+          if (after !== undefined && (i === from || ix.sequence[i - 1] !== after)) continue;
           const s = base * weight * terms[bit]!.weight;
           if (s > out[bit]!) {
             out[bit] = s;
@@ -462,6 +516,14 @@ export class Engine {
     });
 
     const wantedFeatures = TYPE_FEATURES[q.type];
+    // "Who is Kritenbrink?", "Vaddi's job title?": nothing but names to match, so every sentence
+    // naming the person ties, and the one that says what they are is the answer.
+    const definitional = q.type === 'who' && terms.every((t) => t.name || t.weight !== 1);
+    // The names asked about: a sentence defines one of them, not just anybody ("Washington is…").
+    const askedNames = new Set<number>();
+    if (q.type === 'who')
+      for (const t of terms)
+        if (t.name && t.weight === 1) for (const a of t.alternatives) askedNames.add(a.id);
     let nameMask = 0;
     terms.forEach((t, bit) => {
       if (t.name && t.covered && t.weight === 1) nameMask |= 1 << bit;
@@ -480,7 +542,8 @@ export class Engine {
       let s = total;
       const features = ix.passageFeatures[p]!;
       if (wantedFeatures && features & wantedFeatures) s *= 1 + this.options.typeBonus;
-      if (q.type === 'who' && features & Feature.Defines) s *= 1 + this.options.typeBonus;
+      if (q.type === 'who' && (askedNames.size ? this.introduces(p, askedNames) : features & Feature.Defines))
+        s *= 1 + (definitional ? DEFINITION_BONUS_FACTOR : 1) * this.options.typeBonus;
       s *= 1 + this.options.proximityBonus * Math.min(3, this.adjacentPairs(p, terms, directMask));
       // News writing introduces a person or body by full name; later mentions shorten it.
       if (fullNames.length && matched & nameMask && fullNames.some((n) => n.test(ix.texts[p]!)))
@@ -506,6 +569,29 @@ export class Engine {
     });
     candidates.sort((x, y) => y.score - x.score || x.passage - y.passage);
     return Object.assign(candidates.slice(0, depth), { total: touchedCount });
+  }
+
+  /** Whether term `second` comes right after term `first` somewhere in passage `p`. */
+  private follows(p: number, first: number, second: number): boolean {
+    const ix = this.index;
+    for (let i = ix.sequenceStart[p]! + 1, end = ix.sequenceStart[p + 1]!; i < end; i++)
+      if (ix.sequence[i] === second && ix.sequence[i - 1] === first) return true;
+    return false;
+  }
+
+  /**
+   * Whether passage `p` says what one of these terms is: the name followed by an apposition or a
+   * defining verb ("Daniel Kritenbrink, the Assistant Secretary…", "Pranay Vaddi, serves as…").
+   */
+  private introduces(p: number, ids: Set<number>): boolean {
+    const ix = this.index;
+    const text = ix.texts[p]!;
+    for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++) {
+      if (!ids.has(ix.sequence[i]!)) continue;
+      const after = ix.sequenceTo[i]!;
+      if (INTRODUCTION.test(text.slice(after, after + 16))) return true;
+    }
+    return false;
   }
 
   /** How many pairs of matched query terms stand within two words of each other in the passage. */

@@ -48,6 +48,19 @@ const FRAMING = new Set([
   'like',
 ]);
 
+/**
+ * The asker's words for a stance ("What is the ministry's *view* of…"): matched where a briefing
+ * uses them ("The United States views…"), but never required, since briefings seldom do.
+ */
+const STANCE_WORDS = new Set(['view', 'opinion', 'reaction', 'think', 'feel']);
+
+/**
+ * Words that ask for someone's office ("What is Kritenbrink's *position*?", "Vaddi's job
+ * title"): when they are all a question has besides names, it asks who the person is, and is
+ * answered as "Who is …?" would be, by the sentence that introduces them.
+ */
+const ROLE_WORDS = new Set(['job', 'title', 'position', 'role', 'post', 'occupation', 'profession']);
+
 /** One term of a question. */
 export interface QuestionTerm {
   term: string;
@@ -132,14 +145,19 @@ export function analyseQuestion(question: string, aliases: AliasMatcher, context
       const tokens = analysis.tokens.slice(o.from, o.to);
       const surface = source.slice(tokens[0]!.start, tokens[tokens.length - 1]!.end);
       const first = tokens[0]!;
-      const name = o.name || (/^\p{Lu}/u.test(first.value) && o.from > 0 && first.pos !== 'VERB');
+      // A name: an alias entity, or a capitalised word (the tagger alone also calls a lowercase
+      // "new" at the end of a question a proper noun).
+      const capitalised = /^\p{Lu}/u.test(first.value);
+      const name = o.entity || (capitalised && (o.name || (o.from > 0 && first.pos !== 'VERB')));
       terms.push({
         term: o.term,
         surface: fold(surface)
           .replace(/[^\p{L}\p{N}']+/gu, ' ')
           .trim(),
         name,
-        important: name || first.pos === 'NOUN' || first.pos === 'PROPN' || first.pos === 'X',
+        important:
+          name ||
+          (!STANCE_WORDS.has(o.term) && (first.pos === 'NOUN' || first.pos === 'PROPN' || first.pos === 'X')),
         surfaceKey: first.key,
         weight,
         // Question tags are unreliable ("will travel" comes out a noun); an inflected noun is not:
@@ -151,6 +169,23 @@ export function analyseQuestion(question: string, aliases: AliasMatcher, context
     }
   };
   add(text, 1);
+  if (type === 'other' && asksForRole(terms)) {
+    type = 'who';
+    terms.splice(0, terms.length, ...terms.filter((t) => !ROLE_WORDS.has(t.term)));
+  }
   if (context) add(cleanQuestion(context), 0.5);
   return { text, type, terms: terms.slice(0, MAX_QUESTION_TERMS) };
+}
+
+/**
+ * Whether a question asks for someone's office: one name, a word for an office, and no other
+ * noun ("What position does Vaddi hold?", but neither "What role does the UN play in sanctions?"
+ * nor "What role does Vaddi have on the Security Council?", which asks about the two together).
+ */
+function asksForRole(terms: QuestionTerm[]): boolean {
+  return (
+    terms.some((t) => ROLE_WORDS.has(t.term)) &&
+    terms.filter((t) => t.name).length === 1 &&
+    terms.every((t) => t.name || ROLE_WORDS.has(t.term) || !t.important)
+  );
 }

@@ -71,6 +71,12 @@ export class WordNet {
     return POS.some((pos) => this.lookup(pos, lemma.replace(/ /g, '_')).length > 0);
   }
 
+  /** True when WordNet knows the word, but never as a noun ("new", "unfounded"). */
+  knowsOnlyAsNonNoun(lemma: string): boolean {
+    const key = lemma.replace(/ /g, '_');
+    return this.lookup('noun', key).length === 0 && POS.some((pos) => this.lookup(pos, key).length > 0);
+  }
+
   close(): void {
     for (const fd of this.fds.values()) closeSync(fd);
     this.fds.clear();
