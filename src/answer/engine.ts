@@ -285,7 +285,11 @@ export class Engine {
           push(a.term + b.term, 1);
         }
       }
-      for (const w of this.index.thesaurus.get(t.term) ?? []) push(w, this.options.thesaurusWeight);
+      // A synonym group names words; any form of them will do ("restriction", "restricted").
+      for (const w of this.index.thesaurus.get(t.term) ?? []) {
+        push(w, this.options.thesaurusWeight);
+        for (const form of this.wordnet?.derivedForms(w) ?? []) push(form, this.options.thesaurusWeight);
+      }
       if (!t.name && this.wordnet && !t.term.startsWith('#') && !/\d/.test(t.term)) {
         for (const word of new Set([t.term, t.surfaceKey])) {
           const related = this.wordnet.related(word, t.partOfSpeech);

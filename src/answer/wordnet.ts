@@ -71,6 +71,32 @@ export class WordNet {
     return POS.some((pos) => this.lookup(pos, lemma.replace(/ /g, '_')).length > 0);
   }
 
+  /**
+   * Other forms of the same word, from WordNet's derivational links across its first senses:
+   * "restriction" → "restrict", "prohibition" → "prohibit". Only forms that share the word's
+   * stem (its first five letters, or all of a shorter word), so a sense's other words stay out.
+   */
+  derivedForms(lemma: string): string[] {
+    const cacheKey = `${lemma}/+`;
+    const cached = this.cache.get(cacheKey);
+    if (cached) return cached.synonyms;
+    const stem = lemma.slice(0, 5);
+    const forms = new Set<string>();
+    for (const pos of POS) {
+      for (const offset of this.lookup(pos, lemma.replace(/ /g, '_')).slice(0, SENSES)) {
+        for (const pointer of this.synset(pos, offset)?.pointers ?? []) {
+          if (pointer.symbol !== '+') continue;
+          for (const w of this.synset(pointer.pos, pointer.offset)?.words ?? [])
+            if (w !== lemma && w.startsWith(stem)) forms.add(w);
+        }
+      }
+    }
+    const result = { synonyms: [...forms], neighbours: [] };
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(cacheKey, result);
+    return result.synonyms;
+  }
+
   /** True when WordNet knows the word, but never as a noun ("new", "unfounded"). */
   knowsOnlyAsNonNoun(lemma: string): boolean {
     const key = lemma.replace(/ /g, '_');

@@ -1,7 +1,8 @@
 /**
  * Ways of asking that the words alone would get wrong, over a small knowledge folder of its own
  * (not the seed briefings): a person asked about by surname or by "job title", a word written as
- * one or as two ("policymakers", "policy makers"), and the asker's word for a stance ("view").
+ * one or as two ("policymakers", "policy makers"), a synonym group's word in another form, and
+ * the asker's word for a stance ("view").
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,8 @@ beforeAll(async () => {
       '  - name: Spain',
       '    kind: place',
       '    aliases: [Madrid, Spanish]',
+      'synonyms:',
+      '  - [penalty, sanction, restriction]',
       '',
     ].join('\n'),
   );
@@ -45,6 +48,8 @@ beforeAll(async () => {
       'Observers noted that policy makers in Lisbon are wary of rising household bills.',
       '',
       'Critics said the rules favour large suppliers, and the ministry called the criticism unfounded.',
+      '',
+      'Last year the ministry restricted exports of copper cable to neighbouring grids.',
       '',
     ].join('\n'),
   );
@@ -113,6 +118,12 @@ describe('words written as one, as two or hyphenated', () => {
       ]),
     );
     expect(search.total).toBe(2);
+  });
+});
+
+describe('synonym groups', () => {
+  it('match any form of the words they name: "sanction" finds "restricted" through "restriction"', () => {
+    expect(first('What sanctions hit copper cable exports?')).toContain('restricted exports of copper cable');
   });
 });
 
