@@ -9,14 +9,16 @@ import { measure, readDevQuestions, type Quality } from './quality.js';
 
 const HELP = `Measure answer quality on the dev questions (tests/dev-questions.json).
 
-Usage: npm run eval [-- --knowledge <dir>] [--verbose] [--json]
+Usage: npm run eval [-- --knowledge <dir>] [--questions <file>] [--verbose] [--json]
   --knowledge <dir>  knowledge folder (default ./knowledge)
+  --questions <file> questions in the same format (e.g. tests/more-questions.json)
   --verbose          list each miss
   --json             print the figures as JSON`;
 
 const { values } = parseArgs({
   options: {
     knowledge: { type: 'string', default: 'knowledge' },
+    questions: { type: 'string' },
     verbose: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -27,7 +29,7 @@ if (values.help) {
   process.exit(0);
 }
 
-const dev = readDevQuestions();
+const dev = values.questions ? readDevQuestions(values.questions) : readDevQuestions();
 const engine = await loadEngine(values.knowledge);
 const passages = engine.passages();
 const textOf = new Map(passages.map((p) => [p.id, p.text]));
@@ -68,7 +70,7 @@ if (values.json) {
   );
 } else {
   console.log(
-    `Dev questions: ${dev.answerable.length} answerable, ${dev.unanswerable.length} unanswerable; ${passages.length} passages\n`,
+    `${values.questions ?? 'Dev questions'}: ${dev.answerable.length} answerable, ${dev.unanswerable.length} unanswerable; ${passages.length} passages\n`,
   );
   const header = ['system', 'hit@1', 'hit@3', 'MRR', 'declined (unanswerable)', 'wrongly declined'];
   const table = rows.map(([name, r]) => [

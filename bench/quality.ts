@@ -7,7 +7,7 @@ export interface DevQuestions {
 }
 
 export function readDevQuestions(
-  file = new URL('../tests/dev-questions.json', import.meta.url),
+  file: string | URL = new URL('../tests/dev-questions.json', import.meta.url),
 ): DevQuestions {
   return JSON.parse(readFileSync(file, 'utf8')) as DevQuestions;
 }
