@@ -20,6 +20,16 @@ describe('answer quality on the dev questions', () => {
     expect(q.wronglyDeclined, q.misses.join('\n')).toBeLessThanOrEqual(1);
   });
 
+  it('holds a floor on tests/more-questions.json too: hit@1 >= 0.9, >= 14/20 declined, <= 3 wrongly declined', () => {
+    const q = measure(readDevQuestions(new URL('../more-questions.json', import.meta.url)), (question) => {
+      const a = engine.ask(question, { top: 10 });
+      return a.answered ? a.excerpts.map((e) => e.text) : null;
+    });
+    expect(q.hit1, q.misses.join('\n')).toBeGreaterThanOrEqual(0.9);
+    expect(q.declined, q.misses.join('\n')).toBeGreaterThanOrEqual(14);
+    expect(q.wronglyDeclined, q.misses.join('\n')).toBeLessThanOrEqual(3);
+  });
+
   it.each([
     ['What goods were banned?', 'banned the import of coal'],
     ["Who's Vaddi?", 'Pranay Vaddi'],
