@@ -10,6 +10,7 @@ import { Keyv } from 'keyv';
 import { REDIS_FLOOD_SCRIPT, SlidingWindow, floodWindow, retryAfter } from './flood.js';
 import type { FloodLimits, RateDecision } from './flood.js';
 import type { StoreHealth } from './health.js';
+import { MAX_COOLDOWN_SECONDS } from './settings.js';
 import { StoreConfigError } from './url.js';
 import type { StoreTarget } from './url.js';
 
@@ -28,12 +29,47 @@ export interface Backend {
   /** Whether flood counting is in this process (never fails) or in the store (may fail). */
   floodInProcess: boolean;
   hitFlood(userId: string, limits: FloodLimits): Promise<RateDecision>;
+  /**
+   * One step, atomic for every process sharing the store: refuses when `key` took a question
+   * less than `windowMs` before `now`, else records `now` for it. Two questions from one user
+   * at the same moment (two shards, two clicks) cannot both pass.
+   */
+  claimCooldown(key: string, now: number, windowMs: number): Promise<RateDecision>;
   /** The feedback salt, created on first use; every process sharing the store gets the same one. */
   loadSalt(): Promise<string>;
   /** Drops expired entries that the backend does not expire by itself (SQLite). */
   prune(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * How long a cooldown's last question is kept: as long as the longest cooldown, so that a cooldown
+ * raised by an admin applies at once to questions already asked.
+ */
+const COOLDOWN_KEEP_MS = MAX_COOLDOWN_SECONDS * 1000;
+
+/** The wait left, when a question at `now` comes within `windowMs` of the last one at `last`. */
+function cooldownDecision(last: number | undefined, now: number, windowMs: number): RateDecision | undefined {
+  return last !== undefined && now - last < windowMs
+    ? { ok: false, retryAfterSeconds: retryAfter(last + windowMs - now) }
+    : undefined;
+}
+
+/**
+ * The cooldown claim on Redis, one script: KEYS[1] holds the time of the last question let in.
+ * ARGV: now (ms), window (ms), how long to keep the key (ms).
+ * Returns {1, 0} when the question is let in, {0, ms left} when not.
+ */
+const REDIS_COOLDOWN_SCRIPT = `
+local last = tonumber(redis.call('GET', KEYS[1]))
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+if last and now - last < window then
+  return {0, last + window - now}
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+return {1, 0}
+`;
 
 /** Options the backends need from {@link openStore}'s. */
 export interface BackendOptions {
@@ -50,6 +86,7 @@ export function memoryBackend(): Backend {
   const state = new Keyv({ store: new Map(), namespace: STATE_NAMESPACE });
   const feedback = new Keyv({ store: new Map(), namespace: FEEDBACK_NAMESPACE });
   const flood = new SlidingWindow();
+  const cooldowns = new Map<string, number>();
   let salt: string | undefined;
   return {
     kind: 'memory',
@@ -57,6 +94,16 @@ export function memoryBackend(): Backend {
     feedback,
     floodInProcess: true,
     hitFlood: async (userId, limits) => flood.hit(userId, limits),
+    // Synchronous between the read and the write, so atomic within the process.
+    claimCooldown: async (key, now, windowMs) => {
+      const refused = cooldownDecision(cooldowns.get(key), now, windowMs);
+      if (refused) return refused;
+      if (cooldowns.size >= 100_000) {
+        for (const [k, at] of cooldowns) if (now - at >= COOLDOWN_KEEP_MS) cooldowns.delete(k);
+      }
+      cooldowns.set(key, now);
+      return { ok: true };
+    },
     loadSalt: async () => (salt ??= newSalt()),
     prune: async () => undefined,
     close: async () => undefined,
@@ -109,6 +156,32 @@ export async function sqliteBackend(file: string, options: BackendOptions): Prom
     feedback,
     floodInProcess: true,
     hitFlood: async (userId, limits) => flood.hit(userId, limits),
+    claimCooldown: async (key, now, windowMs) => {
+      const table = stateAdapter.opts.table ?? 'keyv';
+      const row = `${STATE_NAMESPACE}:${key}`;
+      // One statement: the row is written only when no question was let in within the window,
+      // and RETURNING says whether it was. The row is the one keyv would write.
+      const claimed = (await stateAdapter.query(
+        `INSERT INTO ${table} (key, value) VALUES (?, ?)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value
+         WHERE NOT (json_valid(${table}.value)
+           AND json_extract(${table}.value, '$.value') > ?
+           AND coalesce(json_extract(${table}.value, '$.expires'), ?) >= ?)
+         RETURNING key`,
+        row,
+        JSON.stringify({ value: now, expires: now + COOLDOWN_KEEP_MS }),
+        now - windowMs,
+        now,
+        now,
+      )) as unknown[];
+      if (claimed.length > 0) return { ok: true };
+      const [held] = (await stateAdapter.query(
+        `SELECT json_extract(value, '$.value') AS last FROM ${table} WHERE key = ?`,
+        row,
+      )) as Array<{ last: unknown }>;
+      const last = typeof held?.last === 'number' ? held.last : now;
+      return cooldownDecision(last, now, windowMs) ?? { ok: false, retryAfterSeconds: retryAfter(windowMs) };
+    },
     loadSalt: async () => {
       // INSERT OR IGNORE: when two processes start at once, both end up with the first one's salt.
       // The row is written the way keyv writes one, so that keyv reads it back.
@@ -234,6 +307,16 @@ export async function redisBackend(url: string, options: BackendOptions): Promis
       });
       if (!Array.isArray(reply) || typeof reply[0] !== 'number' || typeof reply[1] !== 'number') {
         throw new Error(`unexpected reply from the flood script: ${JSON.stringify(reply)}`);
+      }
+      return reply[0] === 1 ? { ok: true } : { ok: false, retryAfterSeconds: retryAfter(reply[1]) };
+    },
+    claimCooldown: async (key, now, windowMs) => {
+      const reply = await client.eval(REDIS_COOLDOWN_SCRIPT, {
+        keys: [rawKey(key)],
+        arguments: [String(now), String(windowMs), String(COOLDOWN_KEEP_MS)],
+      });
+      if (!Array.isArray(reply) || typeof reply[0] !== 'number' || typeof reply[1] !== 'number') {
+        throw new Error(`unexpected reply from the cooldown script: ${JSON.stringify(reply)}`);
       }
       return reply[0] === 1 ? { ok: true } : { ok: false, retryAfterSeconds: retryAfter(reply[1]) };
     },

@@ -18,7 +18,7 @@ import { memoryBackend, redisBackend, sqliteBackend } from './backends.js';
 import type { Backend } from './backends.js';
 import { buildFeedbackReport, isFeedbackRecord, questionKey, voteTime, voterKey } from './feedback.js';
 import type { FeedbackInput, FeedbackRecord, FeedbackReport } from './feedback.js';
-import { DEFAULT_FLOOD_LIMITS, floodWindow, retryAfter } from './flood.js';
+import { DEFAULT_FLOOD_LIMITS, floodWindow } from './flood.js';
 import type { FloodLimits, RateDecision } from './flood.js';
 import { StoreHealth } from './health.js';
 import type { StoreLogger } from './health.js';
@@ -222,18 +222,9 @@ class KeyvStore implements Store {
     const windowMs = Math.ceil(Math.min(seconds, MAX_COOLDOWN_SECONDS) * 1000);
     return this.#call<RateDecision>(
       'hitCooldown',
-      async () => {
-        const key = keys.cooldown(guildId, userId);
-        const last = await this.backend.state.get<number>(key);
-        const now = Date.now();
-        // The time of the last accepted question is stored (not its end), so a changed cooldown
-        // applies at once; the TTL only clears the key away.
-        if (typeof last === 'number' && now - last < windowMs) {
-          return { ok: false, retryAfterSeconds: retryAfter(last + windowMs - now) };
-        }
-        await this.backend.state.set(key, now, windowMs);
-        return OK;
-      },
+      // The time of the last accepted question is stored (not its end), so a changed cooldown
+      // applies at once; read and written in one atomic step by the backend.
+      () => this.backend.claimCooldown(keys.cooldown(guildId, userId), Date.now(), windowMs),
       OK,
     );
   }

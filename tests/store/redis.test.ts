@@ -82,6 +82,15 @@ describe.skipIf(redis.mode === 'none')('Redis store', () => {
       expect(await b.previousQuestion(g, c, u)).toBe('first question');
     });
 
+    it('lets one of many simultaneous questions through a cooldown across the two processes', async () => {
+      const [a, b] = [await open(captureLogger()), await open(captureLogger())];
+      const [g, u] = [id(), id()];
+      const decisions = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).hitCooldown(g, u, 60)),
+      );
+      expect(decisions.filter((d) => d.ok)).toHaveLength(1);
+    });
+
     it('replaces a revote cast through the other process (one salt for both)', async () => {
       const [a, b] = [await open(captureLogger()), await open(captureLogger())];
       const question = `revote ${id()}?`;

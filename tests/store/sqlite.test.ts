@@ -107,8 +107,13 @@ describe('SQLite store', () => {
     await new Promise((resolve) => setTimeout(resolve, 80));
     const reopened = await openStore({ dataDir, logger: captureLogger() });
     const file = storeFilePath(dataDir);
-    await waitFor(async () => (await rows(file)).length === 1, 3000, 'expired rows to be pruned');
-    expect((await rows(file)).map((r) => r.key)).toEqual(['briefings:settings:1']);
+    await waitFor(async () => (await rows(file)).length === 2, 3000, 'expired rows to be pruned');
+    // The follow-up has expired. A cooldown's last question is kept for an hour, the longest
+    // cooldown, so that a cooldown raised meanwhile applies to it.
+    expect((await rows(file)).map((r) => r.key).sort()).toEqual([
+      'briefings:cooldown:1:u',
+      'briefings:settings:1',
+    ]);
     expect(await reopened.getSettings('1')).toMatchObject({ mentions: false });
     await reopened.close();
   });
@@ -139,6 +144,19 @@ describe('SQLite store', () => {
       expect(report?.entries.find((e) => e.question === 'Who?')).toMatchObject({ up: 1, down: 1 });
       await Promise.all(stores.map((store) => store.close()));
     }
+  });
+
+  it('lets one of many simultaneous questions through a cooldown across processes sharing the file', async () => {
+    const dataDir = tempDir();
+    const [a, b] = [
+      await openStore({ dataDir, logger: captureLogger() }),
+      await openStore({ dataDir, logger: captureLogger() }),
+    ];
+    const decisions = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).hitCooldown('1', 'u', 60)),
+    );
+    expect(decisions.filter((d) => d.ok)).toHaveLength(1);
+    await Promise.all([a.close(), b.close()]);
   });
 
   it('waits for a file another process holds locked at start-up, then opens it', async () => {

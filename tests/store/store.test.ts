@@ -145,6 +145,24 @@ for (const backend of backends) {
         expect(await store.hitCooldown(g, u, 30)).toEqual({ ok: false, retryAfterSeconds: 30 });
       });
 
+      it('lets exactly one of 20 simultaneous questions from one user through', async () => {
+        const store = await openFresh();
+        const [g, u] = [id(), id()];
+        const decisions = await Promise.all(Array.from({ length: 20 }, () => store.hitCooldown(g, u, 60)));
+        expect(decisions.filter((d) => d.ok)).toHaveLength(1);
+        for (const d of decisions.filter((d) => !d.ok))
+          expect(d).toEqual({ ok: false, retryAfterSeconds: 60 });
+      });
+
+      it('applies a longer cooldown at once to a question already asked', async () => {
+        const store = await openFresh();
+        const [g, u] = [id(), id()];
+        expect(await store.hitCooldown(g, u, 1)).toEqual({ ok: true });
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        // The 1 s cooldown is over, but an admin has since raised it to 10 minutes.
+        expect(await store.hitCooldown(g, u, 600)).toMatchObject({ ok: false });
+      });
+
       it('has no cooldown at 0 seconds', async () => {
         const store = await openFresh();
         const [g, u] = [id(), id()];
