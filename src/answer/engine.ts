@@ -79,6 +79,9 @@ interface Alternative {
   after?: number;
 }
 
+/** Numbers of re-ranking scores kept from query to query (1 MB): any /ask, and /search pages. */
+const MAX_KEPT_SLAB = 131_072;
+
 /** Shortest part a compound word is split into ("policy|makers", "peace|keeping"). */
 const MIN_COMPOUND_PART = 4;
 
@@ -128,6 +131,11 @@ export class Engine {
   private readonly termStamp: Uint32Array;
   private readonly queryStamp: Uint32Array;
   private readonly touched: Uint32Array;
+  /** Per passage: where its per-term scores sit in `slab`, valid when `slotStamp` is this query's. */
+  private readonly slotOf: Uint32Array;
+  private readonly slotStamp: Uint32Array;
+  /** Re-ranking's per-passage scores, reused from query to query (see `rank`). */
+  private slab = new Float64Array(0);
   private readonly spellings = new Map<string, string[]>();
   private lengthBuckets?: Array<Array<[string, string]>>;
   private stamp = 0;
@@ -147,6 +155,8 @@ export class Engine {
     this.termStamp = new Uint32Array(n);
     this.queryStamp = new Uint32Array(n);
     this.touched = new Uint32Array(n);
+    this.slotOf = new Uint32Array(n);
+    this.slotStamp = new Uint32Array(n);
   }
 
   /** Builds the engine from loaded knowledge (analysis and indexing happen here). */
@@ -454,17 +464,25 @@ export class Engine {
     const n = terms.length;
     const contextScore = new Float64Array(n);
     const contextCover = new Float64Array(n);
-    /**
+    /*
      * Best score per query term that passage `p`'s own words give, and the weight of the
-     * alternative that gave it. Memoised: a passage is also its neighbours' context.
+     * alternative that gave it: 2n numbers at a slot of the slab. Memoised by a stamp (a passage
+     * is also its neighbours' context), and kept in one reused array rather than two typed arrays
+     * per passage: a query then allocates next to nothing, and the collector pauses less often.
      */
-    const scored = new Map<number, { score: Float64Array; cover: Float64Array }>();
-    const termScores = (p: number) => {
-      const known = scored.get(p);
-      if (known) return known;
-      const out = new Float64Array(n);
-      const outCover = new Float64Array(n);
-      scored.set(p, { score: out, cover: outCover });
+    const width = 2 * n;
+    const need = (poolSet.size * 3 + 2) * width;
+    // The slab is kept for the next query unless a deep /search page needed an unusually big one.
+    if (this.slab.length < need && need <= MAX_KEPT_SLAB) this.slab = new Float64Array(MAX_KEPT_SLAB);
+    const slab = this.slab.length >= need ? this.slab : new Float64Array(need);
+    const { slotOf, slotStamp } = this;
+    let slots = 0;
+    const termScores = (p: number): number => {
+      if (slotStamp[p] === generation) return slotOf[p]!;
+      const at = slots++ * width;
+      slotStamp[p] = generation;
+      slotOf[p] = at;
+      slab.fill(0, at, at + width);
       const from = ix.sequenceStart[p]!;
       const to = ix.sequenceStart[p + 1]!;
       for (let i = from; i < to; i++) {
@@ -474,41 +492,46 @@ export class Engine {
         let tf = 0;
         for (let j = from; j < to; j++) if (ix.sequence[j] === id) tf++;
         const base = this.idf(id) * bm25(tf, ix.passageLength[p]!);
-        for (const { bit, weight, after } of alts) {
+        for (let k = 0; k < alts.length; k++) {
+          const { bit, weight, after } = alts[k]!;
           if (after !== undefined && (i === from || ix.sequence[i - 1] !== after)) continue;
           const s = base * weight * terms[bit]!.weight;
-          if (s > out[bit]!) {
-            out[bit] = s;
-            outCover[bit] = weight;
+          if (s > slab[at + bit]!) {
+            slab[at + bit] = s;
+            slab[at + n + bit] = weight;
           }
         }
       }
-      return scored.get(p)!;
+      return at;
+    };
+    const addContext = (nb: number, briefing: number): void => {
+      if (nb < 0 || nb >= ix.texts.length || ix.passageBriefing[nb] !== briefing) return;
+      const at = termScores(nb);
+      for (let bit = 0; bit < n; bit++) {
+        const neighbour = slab[at + bit]! * neighbourWeight;
+        if (neighbour > contextScore[bit]!) {
+          contextScore[bit] = neighbour;
+          contextCover[bit] = slab[at + n + bit]! * neighbourWeight;
+        }
+      }
     };
     const details = [...poolSet].map((p) => {
-      const { score: directScore, cover: directCover } = termScores(p);
+      const at = termScores(p);
       contextScore.fill(0);
       contextCover.fill(0);
       const briefing = ix.passageBriefing[p]!;
-      for (const nb of [p - 1, p + 1]) {
-        if (nb < 0 || nb >= ix.texts.length || ix.passageBriefing[nb] !== briefing) continue;
-        const { score: neighbour, cover: neighbourCover } = termScores(nb);
-        for (let bit = 0; bit < n; bit++) {
-          if (neighbour[bit]! * neighbourWeight > contextScore[bit]!) {
-            contextScore[bit] = neighbour[bit]! * neighbourWeight;
-            contextCover[bit] = neighbourCover[bit]! * neighbourWeight;
-          }
-        }
-      }
+      addContext(p - 1, briefing);
+      addContext(p + 1, briefing);
       let total = 0;
       let cover = 0;
       let directMask = 0;
       let contextMask = 0;
       for (let bit = 0; bit < n; bit++) {
         const weight = terms[bit]!.weight * terms[bit]!.idf;
-        if (directScore[bit]! > 0 && directScore[bit]! >= contextScore[bit]!) {
-          total += directScore[bit]!;
-          cover += directCover[bit]! * weight;
+        const direct = slab[at + bit]!;
+        if (direct > 0 && direct >= contextScore[bit]!) {
+          total += direct;
+          cover += slab[at + n + bit]! * weight;
           directMask |= 1 << bit;
         } else if (contextScore[bit]! > 0) {
           total += contextScore[bit]!;
@@ -541,6 +564,11 @@ export class Engine {
             'iu',
           ),
       );
+    // Index term id → the query terms (as bits) it stands for, for adjacentPairs.
+    const termBits = new Map<number, number>();
+    terms.forEach((t, bit) => {
+      for (const a of t.alternatives) termBits.set(a.id, (termBits.get(a.id) ?? 0) | (1 << bit));
+    });
     const candidates: Candidate[] = details.map(({ p, total, cover, directMask, contextMask }) => {
       const matched = directMask | contextMask;
       let s = total;
@@ -548,7 +576,7 @@ export class Engine {
       if (wantedFeatures && features & wantedFeatures) s *= 1 + this.options.typeBonus;
       if (q.type === 'who' && (askedNames.size ? this.introduces(p, askedNames) : features & Feature.Defines))
         s *= 1 + (definitional ? DEFINITION_BONUS_FACTOR : 1) * this.options.typeBonus;
-      s *= 1 + this.options.proximityBonus * Math.min(3, this.adjacentPairs(p, terms, directMask));
+      s *= 1 + this.options.proximityBonus * Math.min(3, this.adjacentPairs(p, termBits, directMask));
       // News writing introduces a person or body by full name; later mentions shorten it.
       if (fullNames.length && matched & nameMask && fullNames.some((n) => n.test(ix.texts[p]!)))
         s *= 1 + this.options.fullNameBonus;
@@ -557,11 +585,12 @@ export class Engine {
       if (names) s *= 0.4 + (0.6 * namesMatched) / names;
       let missingWeight = 0;
       let missingCount = 0;
-      terms.forEach((t, bit) => {
-        if (!t.important || matched & (1 << bit)) return;
+      for (let bit = 0; bit < n; bit++) {
+        const t = terms[bit]!;
+        if (!t.important || matched & (1 << bit)) continue;
         missingWeight += t.weight * t.idf;
         if (t.weight === 1) missingCount++;
-      });
+      }
       return {
         passage: p,
         score: s,
@@ -599,19 +628,17 @@ export class Engine {
   }
 
   /** How many pairs of matched query terms stand within two words of each other in the passage. */
-  private adjacentPairs(p: number, terms: QueryTerm[], mask: number): number {
+  private adjacentPairs(p: number, termBits: Map<number, number>, mask: number): number {
     if (popcount(mask) < 2) return 0;
     const ix = this.index;
-    const ids = new Map<number, number>();
-    terms.forEach((t, bit) => {
-      if (mask & (1 << bit)) for (const a of t.alternatives) ids.set(a.id, bit);
-    });
     let pairs = 0;
     let lastBit = -1;
     let lastPos = -10;
     for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++) {
-      const bit = ids.get(ix.sequence[i]!);
-      if (bit === undefined) continue;
+      const bits = (termBits.get(ix.sequence[i]!) ?? 0) & mask;
+      if (!bits) continue;
+      // A term standing for several query terms counts as the last of them.
+      const bit = 31 - Math.clz32(bits);
       if (bit !== lastBit && i - lastPos <= 2) pairs++;
       lastBit = bit;
       lastPos = i;
@@ -733,7 +760,9 @@ function selectTop(items: Uint32Array, count: number, score: Float32Array, k: nu
       for (let j = heap.length - 1; j > 0;) {
         const parent = (j - 1) >> 1;
         if (!less(heap[j]!, heap[parent]!)) break;
-        [heap[j], heap[parent]] = [heap[parent]!, heap[j]!];
+        const swap = heap[j]!;
+        heap[j] = heap[parent]!;
+        heap[parent] = swap;
         j = parent;
       }
     } else if (less(heap[0]!, p)) {
@@ -745,7 +774,9 @@ function selectTop(items: Uint32Array, count: number, score: Float32Array, k: nu
         if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
         if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
         if (m === j) break;
-        [heap[j], heap[m]] = [heap[m]!, heap[j]!];
+        const swap = heap[j]!;
+        heap[j] = heap[m]!;
+        heap[m] = swap;
         j = m;
       }
     }
