@@ -35,6 +35,11 @@ export interface Backend {
    * at the same moment (two shards, two clicks) cannot both pass.
    */
   claimCooldown(key: string, now: number, windowMs: number): Promise<RateDecision>;
+  /**
+   * Merges `patch` into the object stored at `key` (in `state`, as keyv stores it) in one atomic
+   * step: two changes to different fields at the same moment both stay.
+   */
+  patchObject(key: string, patch: Record<string, unknown>): Promise<void>;
   /** The feedback salt, created on first use; every process sharing the store gets the same one. */
   loadSalt(): Promise<string>;
   /** Drops expired entries that the backend does not expire by itself (SQLite). */
@@ -71,6 +76,37 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
 return {1, 0}
 `;
 
+/**
+ * The object merge on Redis, one script: KEYS[1] holds keyv's JSON (`{"value":{…}}`), ARGV[1]
+ * the patch as JSON. Anything unreadable there is replaced.
+ */
+const REDIS_PATCH_SCRIPT = `
+local raw = redis.call('GET', KEYS[1])
+local ok, stored = pcall(cjson.decode, raw or '')
+if not ok or type(stored) ~= 'table' then stored = {} end
+if type(stored.value) ~= 'table' then stored.value = {} end
+for k, v in pairs(cjson.decode(ARGV[1])) do stored.value[k] = v end
+redis.call('SET', KEYS[1], cjson.encode(stored))
+return 1
+`;
+
+/** Runs read-modify-write steps on one key one after another, within this process. */
+function keyedQueue(): <T>(key: string, step: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<unknown>>();
+  return (key, step) => {
+    const run = (tails.get(key) ?? Promise.resolve()).then(step);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return run;
+  };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** Options the backends need from {@link openStore}'s. */
 export interface BackendOptions {
   timeoutMs: number;
@@ -87,6 +123,7 @@ export function memoryBackend(): Backend {
   const feedback = new Keyv({ store: new Map(), namespace: FEEDBACK_NAMESPACE });
   const flood = new SlidingWindow();
   const cooldowns = new Map<string, number>();
+  const queue = keyedQueue();
   let salt: string | undefined;
   return {
     kind: 'memory',
@@ -104,6 +141,12 @@ export function memoryBackend(): Backend {
       cooldowns.set(key, now);
       return { ok: true };
     },
+    // One process holds a memory store: queuing the steps per key makes them atomic.
+    patchObject: (key, patch) =>
+      queue(key, async () => {
+        const current: unknown = await state.get(key);
+        await state.set(key, { ...(isObject(current) ? current : {}), ...patch });
+      }),
     loadSalt: async () => (salt ??= newSalt()),
     prune: async () => undefined,
     close: async () => undefined,
@@ -181,6 +224,20 @@ export async function sqliteBackend(file: string, options: BackendOptions): Prom
       )) as Array<{ last: unknown }>;
       const last = typeof held?.last === 'number' ? held.last : now;
       return cooldownDecision(last, now, windowMs) ?? { ok: false, retryAfterSeconds: retryAfter(windowMs) };
+    },
+    patchObject: async (key, patch) => {
+      const table = stateAdapter.opts.table ?? 'keyv';
+      // One statement; json_patch merges like RFC 7396. A stored value that is not an object
+      // (or not JSON at all) is replaced.
+      await stateAdapter.query(
+        `INSERT INTO ${table} (key, value) VALUES (?, json_object('value', json(?)))
+         ON CONFLICT(key) DO UPDATE SET value = json_object('value', json_patch(
+           CASE WHEN json_valid(${table}.value) AND json_type(${table}.value, '$.value') = 'object'
+             THEN json_extract(${table}.value, '$.value') ELSE '{}' END,
+           json_extract(excluded.value, '$.value')))`,
+        `${STATE_NAMESPACE}:${key}`,
+        JSON.stringify(patch),
+      );
     },
     loadSalt: async () => {
       // INSERT OR IGNORE: when two processes start at once, both end up with the first one's salt.
@@ -319,6 +376,9 @@ export async function redisBackend(url: string, options: BackendOptions): Promis
         throw new Error(`unexpected reply from the cooldown script: ${JSON.stringify(reply)}`);
       }
       return reply[0] === 1 ? { ok: true } : { ok: false, retryAfterSeconds: retryAfter(reply[1]) };
+    },
+    patchObject: async (key, patch) => {
+      await client.eval(REDIS_PATCH_SCRIPT, { keys: [rawKey(key)], arguments: [JSON.stringify(patch)] });
     },
     loadSalt: async () => {
       // SET NX: when two processes start at once, both end up with the first one's salt.

@@ -203,14 +203,13 @@ class KeyvStore implements Store {
     const change = Object.fromEntries(
       Object.entries(patch).filter(([, v]) => v !== undefined),
     ) as SettingsPatch;
-    // Read-modify-write: two admins changing different settings of one guild in the same
-    // millisecond could lose one change; settings change too rarely to need more.
+    // Merged in one atomic step by the backend: two admins changing different settings of one
+    // guild at the same moment both keep their change.
     return this.#call<SettingsUpdate>(
       'updateSettings',
       async () => {
-        const current = sanitizeSettings(await this.backend.state.get(keys.settings(guildId)));
-        const settings = { ...current, ...change };
-        await this.backend.state.set(keys.settings(guildId), settings);
+        await this.backend.patchObject(keys.settings(guildId), change);
+        const settings = sanitizeSettings(await this.backend.state.get(keys.settings(guildId)));
         return { settings, saved: true };
       },
       { settings: { ...DEFAULT_SETTINGS, ...change }, saved: false },

@@ -91,6 +91,22 @@ describe.skipIf(redis.mode === 'none')('Redis store', () => {
       expect(decisions.filter((d) => d.ok)).toHaveLength(1);
     });
 
+    it('keeps both of two settings changed at once through the two processes', async () => {
+      const [a, b] = [await open(captureLogger()), await open(captureLogger())];
+      for (let round = 0; round < 10; round++) {
+        const g = id();
+        await Promise.all([
+          a.updateSettings(g, { visibility: 'private' }),
+          b.updateSettings(g, { cooldownSeconds: 30 }),
+        ]);
+        expect(await b.getSettings(g)).toEqual({
+          visibility: 'private',
+          cooldownSeconds: 30,
+          mentions: true,
+        });
+      }
+    });
+
     it('replaces a revote cast through the other process (one salt for both)', async () => {
       const [a, b] = [await open(captureLogger()), await open(captureLogger())];
       const question = `revote ${id()}?`;

@@ -159,6 +159,30 @@ describe('SQLite store', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('keeps both of two settings changed at once through two processes sharing the file', async () => {
+    const dataDir = tempDir();
+    const [a, b] = [
+      await openStore({ dataDir, logger: captureLogger() }),
+      await openStore({ dataDir, logger: captureLogger() }),
+    ];
+    for (let round = 0; round < 10; round++) {
+      const g = `guild-${round}`;
+      await Promise.all([
+        a.updateSettings(g, { visibility: 'private' }),
+        b.updateSettings(g, { cooldownSeconds: 30 }),
+      ]);
+      expect(await a.getSettings(g)).toEqual({ visibility: 'private', cooldownSeconds: 30, mentions: true });
+    }
+    // A row keyv wrote, and one left unreadable, are merged into and replaced.
+    await a.updateSettings('old', { mentions: false });
+    const raw = new KeyvSqlite({ uri: `sqlite://${storeFilePath(dataDir)}` });
+    await raw.query(`UPDATE keyv SET value = 'not json' WHERE key = 'briefings:settings:old'`);
+    await raw.disconnect();
+    await b.updateSettings('old', { cooldownSeconds: 5 });
+    expect(await a.getSettings('old')).toEqual({ visibility: 'public', cooldownSeconds: 5, mentions: true });
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it('waits for a file another process holds locked at start-up, then opens it', async () => {
     const dataDir = tempDir();
     const holder = new KeyvSqlite({ uri: `sqlite://${storeFilePath(dataDir)}` });

@@ -108,6 +108,21 @@ for (const backend of backends) {
         expect(store.healthy).toBe(true);
       });
 
+      it('keeps every one of several changes to different fields made at the same moment', async () => {
+        const store = await openFresh();
+        const g = id();
+        await Promise.all([
+          store.updateSettings(g, { visibility: 'private' }),
+          store.updateSettings(g, { cooldownSeconds: 45 }),
+          store.updateSettings(g, { mentions: false }),
+        ]);
+        expect(await store.getSettings(g)).toEqual({
+          visibility: 'private',
+          cooldownSeconds: 45,
+          mentions: false,
+        });
+      });
+
       it('rejects out-of-range values before writing anything', async () => {
         const store = await openFresh();
         const g = id();
