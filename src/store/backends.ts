@@ -90,6 +90,14 @@ redis.call('SET', KEYS[1], cjson.encode(stored))
 return 1
 `;
 
+/** The {1, 0} / {0, ms left} reply of the flood and cooldown scripts, as a decision. */
+function scriptDecision(reply: unknown, script: string): RateDecision {
+  if (!Array.isArray(reply) || typeof reply[0] !== 'number' || typeof reply[1] !== 'number') {
+    throw new Error(`unexpected reply from the ${script} script: ${JSON.stringify(reply)}`);
+  }
+  return reply[0] === 1 ? { ok: true } : { ok: false, retryAfterSeconds: retryAfter(reply[1]) };
+}
+
 /** Runs read-modify-write steps on one key one after another, within this process. */
 function keyedQueue(): <T>(key: string, step: () => Promise<T>) => Promise<T> {
   const tails = new Map<string, Promise<unknown>>();
@@ -193,6 +201,9 @@ export async function sqliteBackend(file: string, options: BackendOptions): Prom
   const state = new Keyv({ store: stateAdapter, namespace: STATE_NAMESPACE, throwOnErrors: true });
   const feedback = new Keyv({ store: feedbackAdapter, namespace: FEEDBACK_NAMESPACE, throwOnErrors: true });
   const flood = new SlidingWindow();
+  // The table and row keys as keyv writes them, for the statements keyv's get/set cannot express.
+  const table = stateAdapter.opts.table ?? 'keyv';
+  const row = (key: string) => `${STATE_NAMESPACE}:${key}`;
   return {
     kind: 'sqlite',
     state,
@@ -200,8 +211,6 @@ export async function sqliteBackend(file: string, options: BackendOptions): Prom
     floodInProcess: true,
     hitFlood: async (userId, limits) => flood.hit(userId, limits),
     claimCooldown: async (key, now, windowMs) => {
-      const table = stateAdapter.opts.table ?? 'keyv';
-      const row = `${STATE_NAMESPACE}:${key}`;
       // One statement: the row is written only when no question was let in within the window,
       // and RETURNING says whether it was. The row is the one keyv would write.
       const claimed = (await stateAdapter.query(
@@ -211,7 +220,7 @@ export async function sqliteBackend(file: string, options: BackendOptions): Prom
            AND json_extract(${table}.value, '$.value') > ?
            AND coalesce(json_extract(${table}.value, '$.expires'), ?) >= ?)
          RETURNING key`,
-        row,
+        row(key),
         JSON.stringify({ value: now, expires: now + COOLDOWN_KEEP_MS }),
         now - windowMs,
         now,
@@ -220,13 +229,12 @@ export async function sqliteBackend(file: string, options: BackendOptions): Prom
       if (claimed.length > 0) return { ok: true };
       const [held] = (await stateAdapter.query(
         `SELECT json_extract(value, '$.value') AS last FROM ${table} WHERE key = ?`,
-        row,
+        row(key),
       )) as Array<{ last: unknown }>;
       const last = typeof held?.last === 'number' ? held.last : now;
       return cooldownDecision(last, now, windowMs) ?? { ok: false, retryAfterSeconds: retryAfter(windowMs) };
     },
     patchObject: async (key, patch) => {
-      const table = stateAdapter.opts.table ?? 'keyv';
       // One statement; json_patch merges like RFC 7396. A stored value that is not an object
       // (or not JSON at all) is replaced.
       await stateAdapter.query(
@@ -235,7 +243,7 @@ export async function sqliteBackend(file: string, options: BackendOptions): Prom
            CASE WHEN json_valid(${table}.value) AND json_type(${table}.value, '$.value') = 'object'
              THEN json_extract(${table}.value, '$.value') ELSE '{}' END,
            json_extract(excluded.value, '$.value')))`,
-        `${STATE_NAMESPACE}:${key}`,
+        row(key),
         JSON.stringify(patch),
       );
     },
@@ -243,8 +251,8 @@ export async function sqliteBackend(file: string, options: BackendOptions): Prom
       // INSERT OR IGNORE: when two processes start at once, both end up with the first one's salt.
       // The row is written the way keyv writes one, so that keyv reads it back.
       await stateAdapter.query(
-        `INSERT OR IGNORE INTO ${stateAdapter.opts.table ?? 'keyv'} (key, value) VALUES (?, ?)`,
-        `${STATE_NAMESPACE}:${SALT_KEY}`,
+        `INSERT OR IGNORE INTO ${table} (key, value) VALUES (?, ?)`,
+        row(SALT_KEY),
         JSON.stringify({ value: newSalt(), expires: null }),
       );
       const salt = await state.get<string>(SALT_KEY);
@@ -254,7 +262,7 @@ export async function sqliteBackend(file: string, options: BackendOptions): Prom
     // keyv stores `{"value":…,"expires":ms}` and deletes an expired row only when it is read.
     prune: async () => {
       await stateAdapter.query(
-        `DELETE FROM ${stateAdapter.opts.table ?? 'keyv'} WHERE key LIKE ? AND json_valid(value) AND json_extract(value, '$.expires') < ?`,
+        `DELETE FROM ${table} WHERE key LIKE ? AND json_valid(value) AND json_extract(value, '$.expires') < ?`,
         `${STATE_NAMESPACE}:%`,
         Date.now(),
       );
@@ -362,20 +370,14 @@ export async function redisBackend(url: string, options: BackendOptions): Promis
         keys: [rawKey(`flood:${userId}`)],
         arguments: [String(now), String(windowMs), String(limit), `${now}-${randomBytes(6).toString('hex')}`],
       });
-      if (!Array.isArray(reply) || typeof reply[0] !== 'number' || typeof reply[1] !== 'number') {
-        throw new Error(`unexpected reply from the flood script: ${JSON.stringify(reply)}`);
-      }
-      return reply[0] === 1 ? { ok: true } : { ok: false, retryAfterSeconds: retryAfter(reply[1]) };
+      return scriptDecision(reply, 'flood');
     },
     claimCooldown: async (key, now, windowMs) => {
       const reply = await client.eval(REDIS_COOLDOWN_SCRIPT, {
         keys: [rawKey(key)],
         arguments: [String(now), String(windowMs), String(COOLDOWN_KEEP_MS)],
       });
-      if (!Array.isArray(reply) || typeof reply[0] !== 'number' || typeof reply[1] !== 'number') {
-        throw new Error(`unexpected reply from the cooldown script: ${JSON.stringify(reply)}`);
-      }
-      return reply[0] === 1 ? { ok: true } : { ok: false, retryAfterSeconds: retryAfter(reply[1]) };
+      return scriptDecision(reply, 'cooldown');
     },
     patchObject: async (key, patch) => {
       await client.eval(REDIS_PATCH_SCRIPT, { keys: [rawKey(key)], arguments: [JSON.stringify(patch)] });
