@@ -8,6 +8,12 @@ export interface Related {
   neighbours: string[];
 }
 
+/** One synset line: its words, and its pointers to other synsets. */
+interface Synset {
+  words: string[];
+  pointers: Array<{ symbol: string; offset: number; pos: string }>;
+}
+
 const POS = ['noun', 'verb', 'adj', 'adv'] as const;
 /** Senses per part of speech to follow: WordNet lists the most frequent first, rarer ones drift. */
 const SENSES = 2;
@@ -44,17 +50,11 @@ export class WordNet {
     if (cached) return cached;
     const synonyms = new Set<string>();
     const neighbours = new Set<string>();
-    const key = lemma.replace(/ /g, '_');
-    for (const p of pos ? [pos] : POS) {
-      const offsets = this.lookup(p, key).slice(0, SENSES);
-      for (const offset of offsets) {
-        const synset = this.synset(p, offset);
-        if (!synset) continue;
-        synset.words.forEach((w) => synonyms.add(w));
-        for (const p of synset.pointers) {
-          if (!NEIGHBOUR_POINTERS.has(p.symbol)) continue;
-          this.synset(p.pos, p.offset)?.words.forEach((w) => neighbours.add(w));
-        }
+    for (const synset of this.firstSenses(lemma, pos)) {
+      synset.words.forEach((w) => synonyms.add(w));
+      for (const p of synset.pointers) {
+        if (!NEIGHBOUR_POINTERS.has(p.symbol)) continue;
+        this.synset(p.pos, p.offset)?.words.forEach((w) => neighbours.add(w));
       }
     }
     synonyms.delete(lemma);
@@ -82,13 +82,11 @@ export class WordNet {
     if (cached) return cached.synonyms;
     const stem = lemma.slice(0, 5);
     const forms = new Set<string>();
-    for (const pos of POS) {
-      for (const offset of this.lookup(pos, lemma.replace(/ /g, '_')).slice(0, SENSES)) {
-        for (const pointer of this.synset(pos, offset)?.pointers ?? []) {
-          if (pointer.symbol !== '+') continue;
-          for (const w of this.synset(pointer.pos, pointer.offset)?.words ?? [])
-            if (w !== lemma && w.startsWith(stem)) forms.add(w);
-        }
+    for (const synset of this.firstSenses(lemma)) {
+      for (const pointer of synset.pointers) {
+        if (pointer.symbol !== '+') continue;
+        for (const w of this.synset(pointer.pos, pointer.offset)?.words ?? [])
+          if (w !== lemma && w.startsWith(stem)) forms.add(w);
       }
     }
     const result = { synonyms: [...forms], neighbours: [] };
@@ -99,8 +97,20 @@ export class WordNet {
 
   /** True when WordNet knows the word, but never as a noun ("new", "unfounded"). */
   knowsOnlyAsNonNoun(lemma: string): boolean {
+    return this.lookup('noun', lemma.replace(/ /g, '_')).length === 0 && this.knows(lemma);
+  }
+
+  /** The synsets of a lemma's first senses, in one part of speech or all. */
+  private firstSenses(lemma: string, pos?: (typeof POS)[number]): Synset[] {
     const key = lemma.replace(/ /g, '_');
-    return this.lookup('noun', key).length === 0 && POS.some((pos) => this.lookup(pos, key).length > 0);
+    const out: Synset[] = [];
+    for (const p of pos ? [pos] : POS) {
+      for (const offset of this.lookup(p, key).slice(0, SENSES)) {
+        const synset = this.synset(p, offset);
+        if (synset) out.push(synset);
+      }
+    }
+    return out;
   }
 
   close(): void {
@@ -150,10 +160,7 @@ export class WordNet {
     return [];
   }
 
-  private synset(
-    pos: string,
-    offset: number,
-  ): { words: string[]; pointers: Array<{ symbol: string; offset: number; pos: string }> } | undefined {
+  private synset(pos: string, offset: number): Synset | undefined {
     let fd = this.fds.get(pos);
     if (fd === undefined) {
       fd = openSync(path.join(this.dict, `data.${pos}`), 'r');
