@@ -1,9 +1,18 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /** The dev questions: answerable ones with gold phrases, and ones the briefings don't answer. */
 export interface DevQuestions {
   answerable: Array<{ q: string; gold: string[] }>;
   unanswerable: string[];
+}
+
+/** The question sets the project has, in `tests/`: the answer-quality figures are given per set. */
+export const QUESTION_SETS = ['dev', 'more', 'casual', 'analyst', 'adversarial'] as const;
+
+/** The file of a set in `tests/` (`dev` → `tests/dev-questions.json`). */
+export function questionSetFile(name: string): URL {
+  return new URL(`../tests/${name}-questions.json`, import.meta.url);
 }
 
 export function readDevQuestions(
@@ -83,5 +92,46 @@ export function measure(dev: DevQuestions, answer: (q: string) => string[] | nul
     wronglyDeclined,
     answerable: n,
     misses,
+  };
+}
+
+/**
+ * The seed of the tuning / held-back split. Fixed once, before any tuning, and never changed:
+ * a new seed would put questions that were tuned on into the held-back part.
+ */
+export const SPLIT_SEED = 'held-back-2026-11';
+/** Share of each set's questions (answerable and unanswerable alike) used for tuning. */
+export const TUNING_SHARE = 0.6;
+
+/**
+ * Splits a question set into a tuning part and a held-back part: a seeded shuffle (questions
+ * ordered by a hash of the seed and their text) of the answerable and of the unanswerable
+ * questions, the first 60 % of each for tuning. The split depends only on the questions' text,
+ * so it is the same on every machine and a question never changes part when others are added.
+ *
+ * Thresholds, weights and word lists are tuned on `tuning` only; `heldBack` measures whether a
+ * change generalises, and its figures are the ones reported.
+ */
+export function splitQuestions(
+  set: DevQuestions,
+  seed = SPLIT_SEED,
+): { tuning: DevQuestions; heldBack: DevQuestions } {
+  const order = <T>(items: T[], text: (t: T) => string): T[] =>
+    items
+      .map((item) => ({
+        item,
+        key: createHash('sha256')
+          .update(`${seed}\0${text(item)}`)
+          .digest('hex'),
+      }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map((x) => x.item);
+  const answerable = order(set.answerable, (a) => a.q);
+  const unanswerable = order(set.unanswerable, (q) => q);
+  const cutA = Math.round(answerable.length * TUNING_SHARE);
+  const cutU = Math.round(unanswerable.length * TUNING_SHARE);
+  return {
+    tuning: { answerable: answerable.slice(0, cutA), unanswerable: unanswerable.slice(0, cutU) },
+    heldBack: { answerable: answerable.slice(cutA), unanswerable: unanswerable.slice(cutU) },
   };
 }
