@@ -5,12 +5,16 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { confidence, FEATURE_NAMES } from '../src/answer/decide.js';
+import type { Engine } from '../src/answer/engine.js';
 import { loadEngine } from '../src/answer/load.js';
-import { miniSearchPeer, winkBm25Peer } from './peers.js';
+import { chooseThreshold, collectSamples, declineRates, fitLogistic, type Sample } from './fit.js';
+import { miniSearchPeer, winkBm25Peer, type Peer } from './peers.js';
 import {
   measure,
   QUESTION_SETS,
   questionSetFile,
+  questionSetKnowledge,
   readDevQuestions,
   splitQuestions,
   type DevQuestions,
@@ -20,12 +24,15 @@ import {
 const HELP = `Measure answer quality, per question set, on its tuning and its held-back part.
 
 Usage: npm run eval [-- options]
-  --knowledge <dir>   knowledge folder (default ./knowledge)
+  --knowledge <dir>   knowledge folder (default ./knowledge; the superbowl set always asks
+                      about tests/other-domain/superbowl-knowledge)
   --questions <file>  a question set in the format of tests/dev-questions.json (repeatable;
-                      default: tests/{${QUESTION_SETS.join(',')}}-questions.json)
+                      default: the sets ${QUESTION_SETS.join(', ')} in tests/)
   --part <part>       tuning, held-back or both (default both)
   --verbose           list each miss of this engine
   --json              print the figures as JSON
+  --fit               fit the decision's model on the tuning parts and print it (see
+                      DEFAULT_MODEL in src/answer/decide.ts); nothing is written
   -h, --help          show this help
 
 Each set is split by a seeded shuffle (bench/quality.ts, splitQuestions): 60 % of its answerable
@@ -39,6 +46,7 @@ const { values } = parseArgs({
     part: { type: 'string', default: 'both' },
     verbose: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    fit: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -52,33 +60,74 @@ if (!parts) {
   process.exit(2);
 }
 
-const sets: Array<{ name: string; questions: DevQuestions }> = values.questions?.length
+const sets: Array<{ name: string; questions: DevQuestions; knowledge: string }> = values.questions?.length
   ? values.questions.map((file) => ({
       name: path.basename(file).replace(/(-questions)?\.json$/, ''),
       questions: readDevQuestions(file),
+      knowledge: values.knowledge,
     }))
-  : QUESTION_SETS.map((name) => ({ name, questions: readDevQuestions(questionSetFile(name)) }));
+  : QUESTION_SETS.map((name) => ({
+      name,
+      questions: readDevQuestions(questionSetFile(name)),
+      knowledge: questionSetKnowledge(name, values.knowledge),
+    }));
 
-const engine = await loadEngine(values.knowledge);
-const passages = engine.passages();
-const textOf = new Map(passages.map((p) => [p.id, p.text]));
-const peerAnswer = (search: (q: string, k: number) => string[]) => (q: string) => {
-  const ids = search(q, 10);
-  return ids.length ? ids.map((id) => textOf.get(id) ?? '') : null;
-};
-const mini = miniSearchPeer(passages, { stopWords: false });
-const wink = winkBm25Peer(passages);
-const systems: Array<[string, (q: string) => string[] | null]> = [
-  [
-    'this engine',
-    (q) => {
-      const a = engine.ask(q, { top: 10 });
-      return a.answered ? a.excerpts.map((e) => e.text) : null;
-    },
-  ],
-  ['MiniSearch (defaults)', peerAnswer((q, k) => mini.search(q, k))],
-  ['wink-bm25-text-search (lemmas)', peerAnswer((q, k) => wink.search(q, k))],
-];
+/** The engine and the peers over one knowledge folder, built once however many sets ask about it. */
+interface Systems {
+  engine: Engine;
+  passages: number;
+  answer: Array<[string, (q: string) => string[] | null]>;
+}
+const built = new Map<string, Systems>();
+async function systemsFor(dir: string): Promise<Systems> {
+  let systems = built.get(dir);
+  if (!systems) {
+    const engine = await loadEngine(dir);
+    const passages = engine.passages();
+    const textOf = new Map(passages.map((p) => [p.id, p.text]));
+    const peerAnswer = (peer: Peer) => (q: string) => {
+      const ids = peer.search(q, 10);
+      return ids.length ? ids.map((id) => textOf.get(id) ?? '') : null;
+    };
+    systems = {
+      engine,
+      passages: passages.length,
+      answer: [
+        [
+          'this engine',
+          (q) => {
+            const a = engine.ask(q, { top: 10 });
+            return a.answered ? a.excerpts.map((e) => e.text) : null;
+          },
+        ],
+        ['MiniSearch (defaults)', peerAnswer(miniSearchPeer(passages, { stopWords: false }))],
+        ['wink-bm25-text-search (lemmas)', peerAnswer(winkBm25Peer(passages))],
+      ],
+    };
+    built.set(dir, systems);
+  }
+  return systems;
+}
+
+if (values.fit) {
+  const samples: Sample[] = [];
+  for (const { name, questions, knowledge } of sets)
+    samples.push(
+      ...collectSamples((await systemsFor(knowledge)).engine, name, splitQuestions(questions).tuning),
+    );
+  const fitted = fitLogistic(samples);
+  const threshold = chooseThreshold(samples, fitted, confidence, 0.05);
+  const model = { ...fitted, threshold };
+  console.log(`Fitted on the tuning parts (${samples.length} questions):\n`);
+  console.log(`export const DEFAULT_MODEL: DecisionModel = ${JSON.stringify(model, null, 2)};\n`);
+  console.log('At that threshold, on the tuning parts:');
+  for (const [set, r] of declineRates(samples, model, confidence))
+    console.log(
+      `  ${set.padEnd(12)} wrongly declined ${r.wronglyDeclined}/${r.answerable}, unanswerable declined ${r.declined}/${r.unanswerable}`,
+    );
+  console.log(`\nFeatures: ${FEATURE_NAMES.join(', ')}`);
+  process.exit(0);
+}
 
 interface Row {
   set: string;
@@ -87,8 +136,9 @@ interface Row {
   quality: Quality;
 }
 const rows: Row[] = [];
-for (const { name, questions } of sets) {
+for (const { name, questions, knowledge } of sets) {
   const split = splitQuestions(questions);
+  const { answer: systems } = await systemsFor(knowledge);
   for (const part of parts) {
     const subset = part === 'tuning' ? split.tuning : split.heldBack;
     for (const [system, answer] of systems)
@@ -115,7 +165,9 @@ const table = (header: string[], body: string[][]) => {
   return [line(header), ...body.map(line)].join('\n');
 };
 
-console.log(`${passages.length} passages in ${values.knowledge}\n`);
+for (const [dir, systems] of built)
+  console.log(`${systems.passages} passages in ${path.relative(process.cwd(), dir) || dir}`);
+console.log('');
 console.log(
   table(
     ['set', 'part', 'system', 'hit@1', 'hit@3', 'MRR', 'unanswerable declined', 'wrongly declined'],

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /** The dev questions: answerable ones with gold phrases, and ones the briefings don't answer. */
 export interface DevQuestions {
@@ -8,11 +9,24 @@ export interface DevQuestions {
 }
 
 /** The question sets the project has, in `tests/`: the answer-quality figures are given per set. */
-export const QUESTION_SETS = ['dev', 'more', 'casual', 'analyst', 'adversarial'] as const;
+export const QUESTION_SETS = ['dev', 'more', 'casual', 'analyst', 'adversarial', 'superbowl'] as const;
 
 /** The file of a set in `tests/` (`dev` → `tests/dev-questions.json`). */
 export function questionSetFile(name: string): URL {
-  return new URL(`../tests/${name}-questions.json`, import.meta.url);
+  return name === 'superbowl'
+    ? new URL('../tests/other-domain/superbowl-questions.json', import.meta.url)
+    : new URL(`../tests/${name}-questions.json`, import.meta.url);
+}
+
+/**
+ * The knowledge folder a set asks about: the seed briefings, except for `superbowl`, whose
+ * questions are about another folder (SQuAD 1.1's "Super Bowl 50" article as seven briefings), so
+ * that quality is also measured on briefings the engine was not built around.
+ */
+export function questionSetKnowledge(name: string, seeds = 'knowledge'): string {
+  return name === 'superbowl'
+    ? fileURLToPath(new URL('../tests/other-domain/superbowl-knowledge', import.meta.url))
+    : seeds;
 }
 
 export function readDevQuestions(

@@ -16,7 +16,7 @@ import { AliasMatcher } from './terms.js';
  */
 const MAGIC = 'BRIDX';
 /** Bump when the index's content or layout changes. */
-export const INDEX_FORMAT = 3;
+export const INDEX_FORMAT = 5;
 
 const ARRAYS = [
   ['df', Uint32Array],
@@ -41,6 +41,7 @@ interface Header {
   briefings: PassageIndex['briefings'];
   entities: PassageIndex['entities'];
   synonyms: PassageIndex['synonyms'];
+  chatWords: PassageIndex['chatWords'];
   terms: string[];
   texts: string[];
   averageLength: number;
@@ -69,6 +70,7 @@ export function serializeIndex(index: PassageIndex): Buffer {
     briefings: index.briefings,
     entities: index.entities,
     synonyms: index.synonyms,
+    chatWords: index.chatWords,
     terms: [...index.termIds.keys()],
     texts: index.texts,
     averageLength: index.averageLength,
@@ -110,6 +112,7 @@ export function deserializeIndex(data: Buffer): PassageIndex | null {
     briefings: header.briefings,
     entities: header.entities,
     synonyms: header.synonyms,
+    chatWords: header.chatWords,
     termIds: new Map(header.terms.map((t, i) => [t, i])),
     texts: header.texts,
     averageLength: header.averageLength,

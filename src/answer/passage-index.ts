@@ -15,6 +15,8 @@ export interface PassageIndex {
   /** The alias entities and synonym groups the index was built with. */
   entities: Knowledge['entities'];
   synonyms: Knowledge['synonyms'];
+  /** The knowledge folder's own chat language (added to the defaults). */
+  chatWords: Knowledge['chatWords'];
   /** Term string → id. Entity terms start with "#". */
   termIds: Map<string, number>;
   /** Per term: the number of passages that contain it. */
@@ -114,7 +116,7 @@ class IndexBuilder {
       for (const sentence of analysis.sentences) {
         const text = paragraph.slice(sentence.start, sentence.end).trim();
         if (!text) continue;
-        const { occurrences, features } = extractTerms(analysis, sentence.from, sentence.to, aliases);
+        const { occurrences, features } = extractTerms(analysis, sentence.from, sentence.to, aliases, true);
         this.sequenceStart.push(sequence.length);
         for (const o of occurrences) {
           let id = termIds.get(o.term);
@@ -202,6 +204,7 @@ class IndexBuilder {
       briefings: knowledge.briefings.map(({ paragraphs: _body, ...info }) => info),
       entities: knowledge.entities,
       synonyms: knowledge.synonyms,
+      chatWords: knowledge.chatWords,
       termIds,
       df,
       nameTerm,

@@ -1,4 +1,6 @@
+import type { ChatLanguage } from './chat-language.js';
 import { analyse, fold } from './nlp.js';
+import { correctSpelling, type SpellingDictionary } from './spelling.js';
 import { Feature, extractTerms, type AliasMatcher } from './terms.js';
 
 /** What kind of answer the question asks for, as sentence features that would satisfy it. */
@@ -13,8 +15,9 @@ export const TYPE_FEATURES: Record<QuestionType, number> = {
 };
 
 /**
- * Words that frame a question rather than say what it is about ("what did X *say*", "*tell*
- * me about"): dropped from the query so that they neither match nor count as missing.
+ * Words that frame a question rather than say what it is about ("what did X *say*", "*tell* me
+ * about"), and light verbs that carry grammar more than meaning ("what is X *getting*", "*going*
+ * to", "*supposed* to"): dropped from the query so that they neither match nor count as missing.
  */
 const FRAMING = new Set([
   'say',
@@ -29,7 +32,6 @@ const FRAMING = new Set([
   'talk',
   'ask',
   'question',
-  'answer',
   'anything',
   'something',
   'thing',
@@ -46,6 +48,22 @@ const FRAMING = new Set([
   'kind',
   'sort',
   'like',
+  // light verbs
+  'get',
+  'go',
+  'come',
+  'make',
+  'take',
+  'put',
+  'let',
+  'seem',
+  'want',
+  'need',
+  'try',
+  'suppose',
+  'become',
+  'do',
+  'use',
 ]);
 
 /**
@@ -66,22 +84,57 @@ export interface QuestionTerm {
   term: string;
   /** The words as the asker wrote them (for `notCovered`). */
   surface: string;
-  /** A name (entity or proper noun): matched as written, never expanded. */
+  /** A name (entity, proper noun, capitalised word): weighed as a name the passage should have. */
   name: boolean;
+  /**
+   * A name that is no common word ("China", "Kritenbrink"; not "TV" or "Media Day"): matched as
+   * written, never expanded, and when the briefings never mention it they don't cover the question.
+   */
+  proper: boolean;
+  /** For a capitalised word, its lemma read in lower case, when that differs ("Media" → "medium"). */
+  commonLemma?: string;
   /** A noun or name: when missing from the briefings, the question is about something they don't cover. */
   important: boolean;
+  /** A verb that says what the question asks about ("supply", "respond"; not a framing or light verb). */
+  predicate: boolean;
   /** Folded surface form, tried when the lemma is unknown ("goods" when the lemma says "good"). */
   surfaceKey: string;
   /** 1 for the question's own words; lower for words carried over from earlier questions. */
   weight: number;
+  /** True for the question's own words (false for words carried over from an earlier question). */
+  own: boolean;
+  /**
+   * What the term is in the question: what it is about (`topic`); the noun a "what…"/"which…"
+   * question asks for an instance of (`focus`: "What *network* aired it?" — the answer names a
+   * network, and seldom says the word); or whom the asker attributes it to (`attribution`:
+   * "…, according to *the assistant secretary*?" — often named only in a sentence nearby).
+   */
+  part: 'topic' | 'focus' | 'attribution';
   /** WordNet part of speech of the word as used here, when its form makes it certain. */
   partOfSpeech?: 'noun';
 }
 
 export interface AnalysedQuestion {
+  /** The question as asked, cleaned (what an answer echoes). */
   text: string;
+  /** What was analysed: chat language rewritten, spelling corrected. */
+  normalised: string;
   type: QuestionType;
   terms: QuestionTerm[];
+  /** Words nothing could read (slang, typos nothing corrects): left out, never a reason to decline. */
+  ignored: string[];
+}
+
+/** What question analysis needs to know of the language and of the briefings. */
+export interface QuestionLexicon extends SpellingDictionary {
+  aliases: AliasMatcher;
+  chat: ChatLanguage;
+  /** True when the word is a name the briefings use (a one-word alias, or a word only ever written as a name). */
+  isBriefingName(word: string): boolean;
+  /** How an English dictionary knows the word: as a name ("china", "nato"), a common word ("tv", "day"), or not at all. */
+  nameKind(word: string): 'proper' | 'common' | undefined;
+  /** The lemma of a word read in lower case ("Media" → "medium"): a capitalised common word meets its lower-case self. */
+  commonLemma(word: string): string;
 }
 
 /** Most terms a question can have (bit masks hold 32); the longest questions keep their first 32. */
@@ -108,73 +161,175 @@ export function cleanQuestion(raw: string): string {
     .slice(0, MAX_QUESTION_CHARS);
 }
 
+/** Words that open what a question asks: its type is decided by the first of them. */
+const WH_WORDS = new Set(['who', 'whom', 'whose', 'where', 'when', 'what', 'which', 'how', 'why']);
+
+/** The question type, from its first question word (a later "when…" clause does not count). */
 function questionType(words: string[]): QuestionType {
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    const next = words[i + 1] ?? '';
-    if (w === 'who' || w === 'whom' || w === 'whose') return 'who';
-    if (w === 'where') return 'where';
-    if (w === 'when') return 'when';
-    if (w === 'how' && (next === 'many' || next === 'much')) return 'number';
-    if (w === 'how' && next === 'long') return 'when';
-    if ((w === 'what' || w === 'which') && /^(year|date|month|day|time)s?$/.test(next)) return 'when';
-    if (
-      (w === 'what' || w === 'which') &&
-      /^(country|countries|city|cities|place|places|site|location)$/.test(next)
-    )
-      return 'where';
-    if ((w === 'what' || w === 'which') && /^(person|people|official|officials)$/.test(next)) return 'who';
+  const i = words.findIndex((w) => WH_WORDS.has(w));
+  if (i < 0) return 'other';
+  const w = words[i]!;
+  const next = words[i + 1] ?? '';
+  if (w === 'who' || w === 'whom' || w === 'whose') return 'who';
+  if (w === 'where') return 'where';
+  if (w === 'when') return 'when';
+  if (w === 'how') return /^(many|much|old|far)$/.test(next) ? 'number' : next === 'long' ? 'when' : 'other';
+  if (w === 'what' || w === 'which') {
+    if (/^(year|date|month|day|time)s?$/.test(next)) return 'when';
+    if (/^(country|countries|city|cities|place|places|site|location)$/.test(next)) return 'where';
+    if (/^(person|people|official|officials)$/.test(next)) return 'who';
   }
   return 'other';
 }
 
+/** A word as spelling correction sees it: letters, possibly with an apostrophe ("vaddi's"). */
+const SPELT_WORD = /\p{L}+(?:['’]\p{L}+)*/gu;
+
+/**
+ * Rewrites a question as it was meant: chat language ("nk", "whats", "gonna"), possessives typed
+ * without their apostrophe ("moscows"), misspelt words ("wher", "sanctons", "Kritenbrinck").
+ * A word nothing can read is left out and listed in `ignored`, unless it is capitalised: an
+ * unknown name is still what the question is about.
+ */
+export function normaliseQuestion(
+  text: string,
+  lexicon: QuestionLexicon,
+): { text: string; ignored: string[] } {
+  const ignored: string[] = [];
+  const rewritten = lexicon.chat.normalise(text).replace(SPELT_WORD, (word) => {
+    const lower = fold(word);
+    if (lower.includes("'") || lexicon.isWord(lower)) return word;
+    if (lower.endsWith('s') && lexicon.isBriefingName(lower.slice(0, -1))) return `${word.slice(0, -1)}'s`;
+    // A capitalised word is a name: only a name the briefings use is a likely correction of it.
+    const capitalised = /^\p{Lu}/u.test(word);
+    const corrected = correctSpelling(lower, capitalised ? { ...lexicon, englishRank: () => -1 } : lexicon);
+    if (corrected) return capitalised ? corrected[0]!.toUpperCase() + corrected.slice(1) : corrected;
+    if (capitalised) return word;
+    ignored.push(word);
+    return '';
+  });
+  return { text: rewritten.replace(/\s{2,}/g, ' ').trim(), ignored };
+}
+
 /** Analyses a question (and, weaker, an earlier question it follows up on) into query terms. */
-export function analyseQuestion(question: string, aliases: AliasMatcher, context?: string): AnalysedQuestion {
+export function analyseQuestion(
+  question: string,
+  lexicon: QuestionLexicon,
+  context?: string,
+): AnalysedQuestion {
   const text = cleanQuestion(question);
   const terms: QuestionTerm[] = [];
   const seen = new Set<string>();
   let type: QuestionType = 'other';
+  const normalised = normaliseQuestion(text, lexicon);
   const add = (source: string, weight: number) => {
     if (!source) return;
     const analysis = analyse(source);
-    if (weight === 1) type = questionType(analysis.tokens.map((t) => t.key));
-    const { occurrences } = extractTerms(analysis, 0, analysis.tokens.length, aliases);
+    const own = weight === 1;
+    if (own) type = questionType(analysis.tokens.map((t) => t.key));
+    const focus = own ? focusToken(analysis.tokens) : -1;
+    const attribution = own ? attributionStart(analysis.tokens) : -1;
+    const { occurrences } = extractTerms(analysis, 0, analysis.tokens.length, lexicon.aliases);
     for (const o of occurrences) {
-      if (seen.has(o.term) || FRAMING.has(o.term)) continue;
+      // "according to" introduces whom the asker attributes the answer to; it is no topic.
+      if (seen.has(o.term) || FRAMING.has(o.term) || analysis.tokens[o.from]!.key === 'according') continue;
       seen.add(o.term);
       const tokens = analysis.tokens.slice(o.from, o.to);
       const surface = source.slice(tokens[0]!.start, tokens[tokens.length - 1]!.end);
       const first = tokens[0]!;
       // A name: an alias entity, or a capitalised word (the tagger alone also calls a lowercase
-      // "new" at the end of a question a proper noun).
+      // "new" at the end of a question a proper noun), or a lower-case word that names something
+      // ("vaddi", "china", "nba"); a proper one unless it is also a common word ("new").
       const capitalised = /^\p{Lu}/u.test(first.value);
-      const name = o.entity || (capitalised && (o.name || (o.from > 0 && first.pos !== 'VERB')));
+      const single = o.to - o.from === 1;
+      const name =
+        o.entity ||
+        (capitalised && (o.name || (o.from > 0 && first.pos !== 'VERB'))) ||
+        (single &&
+          !capitalised &&
+          (first.pos === 'PROPN' ||
+            lexicon.isBriefingName(first.key) ||
+            lexicon.nameKind(o.term) === 'proper'));
+      const commonLemma = capitalised && !o.entity && single ? lexicon.commonLemma(first.key) : undefined;
+      const proper =
+        name &&
+        (o.entity ||
+          lexicon.isBriefingName(first.key) ||
+          (lexicon.nameKind(o.term) !== 'common' &&
+            lexicon.nameKind(first.key) !== 'common' &&
+            (commonLemma === undefined || lexicon.nameKind(commonLemma) !== 'common')));
       terms.push({
         term: o.term,
         surface: fold(surface)
           .replace(/[^\p{L}\p{N}']+/gu, ' ')
           .trim(),
         name,
+        proper,
+        ...(commonLemma && commonLemma !== o.term ? { commonLemma } : {}),
         important:
           name ||
           (!STANCE_WORDS.has(o.term) && (first.pos === 'NOUN' || first.pos === 'PROPN' || first.pos === 'X')),
+        predicate: single && first.pos === 'VERB' && !STANCE_WORDS.has(o.term),
         surfaceKey: first.key,
         weight,
+        own,
+        part:
+          o.from === focus && single
+            ? 'focus'
+            : attribution >= 0 &&
+                o.from >= attribution &&
+                !clauseBetween(analysis.tokens, attribution, o.from)
+              ? 'attribution'
+              : 'topic',
         // Question tags are unreliable ("will travel" comes out a noun); an inflected noun is not:
         // "sanctions" are penalties, while to sanction is to approve.
-        ...(o.to - o.from === 1 && first.pos === 'NOUN' && first.key !== o.term
-          ? { partOfSpeech: 'noun' as const }
-          : {}),
+        ...(single && first.pos === 'NOUN' && first.key !== o.term ? { partOfSpeech: 'noun' as const } : {}),
       });
     }
   };
-  add(text, 1);
+  add(normalised.text, 1);
   if (type === 'other' && asksForRole(terms)) {
     type = 'who';
     terms.splice(0, terms.length, ...terms.filter((t) => !ROLE_WORDS.has(t.term)));
   }
-  if (context) add(cleanQuestion(context), 0.5);
-  return { text, type, terms: terms.slice(0, MAX_QUESTION_TERMS) };
+  if (context) add(normaliseQuestion(cleanQuestion(context), lexicon).text, 0.5);
+  return {
+    text,
+    normalised: normalised.text,
+    type,
+    terms: terms.slice(0, MAX_QUESTION_TERMS),
+    ignored: normalised.ignored,
+  };
+}
+
+/** Index of the first token after "according to", or -1. */
+function attributionStart(tokens: ReadonlyArray<{ key: string }>): number {
+  for (let i = 0; i + 2 < tokens.length; i++)
+    if (tokens[i]!.key === 'according' && tokens[i + 1]!.key === 'to') return i + 2;
+  return -1;
+}
+
+/** True when a clause boundary (",", "?", ";"…) stands between tokens `from` and `to`. */
+function clauseBetween(
+  tokens: ReadonlyArray<{ type: string; key: string }>,
+  from: number,
+  to: number,
+): boolean {
+  for (let i = from; i < to; i++)
+    if (tokens[i]!.type === 'punctuation' && tokens[i]!.key !== '-') return true;
+  return false;
+}
+
+/** Index of the token a "what/which <noun>" question asks for ("what *network*"), or -1. */
+function focusToken(tokens: ReadonlyArray<{ key: string; pos: string }>): number {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (tokens[i]!.key !== 'what' && tokens[i]!.key !== 'which') continue;
+    let k = i + 1;
+    // "what kind of policy", "which type of goods"
+    if (/^(kind|kinds|type|types|sort|sorts)$/.test(tokens[k]!.key) && tokens[k + 1]?.key === 'of') k += 2;
+    return tokens[k]?.pos === 'NOUN' ? k : -1;
+  }
+  return -1;
 }
 
 /**

@@ -83,6 +83,8 @@ interface AliasNode {
  */
 export class AliasMatcher {
   private readonly root: AliasNode = { next: new Map() };
+  /** Every word of every alias name ("pranay", "vaddi", "cosmodrome"), folded. */
+  private readonly words = new Set<string>();
   readonly terms: string[];
   readonly features: number[];
 
@@ -98,6 +100,7 @@ export class AliasMatcher {
     const tokens = analyse(name).tokens.filter(isContent);
     if (tokens.length === 0) return;
     let node = this.root;
+    for (const t of tokens) this.words.add(t.key);
     for (const t of tokens) {
       let child = node.next.get(t.key);
       if (!child) node.next.set(t.key, (child = { next: new Map() }));
@@ -121,6 +124,16 @@ export class AliasMatcher {
         out.push([key, this.terms[node.entity]!]);
     }
     return out;
+  }
+
+  /** True when `key` (folded, no dots) is a word of some alias name ("pranay" of "Pranay Vaddi"). */
+  hasWord(key: string): boolean {
+    return this.words.has(key);
+  }
+
+  /** True when `key` (folded, no dots) is a one-word name of an entity ("vaddi", "dprk"). */
+  isSingleWordName(key: string): boolean {
+    return this.root.next.get(key)?.entity !== undefined;
   }
 
   /**
@@ -148,12 +161,21 @@ export interface RangeTerms {
   features: number;
 }
 
-/** Extracts the search terms of tokens [from, to) of an analysis, with alias entities applied. */
+/** Words after which a capitalised name is usually a place: "in Seoul", "at Levi's Stadium". */
+const PLACE_PREPOSITIONS = new Set(['in', 'at', 'near', 'from', 'to', 'across', 'outside', 'inside']);
+
+/**
+ * Extracts the search terms of tokens [from, to) of an analysis, with alias entities applied.
+ * With `constituents` (for briefing text), the words of a multi-word name are terms too, after
+ * it: "National Security Council" is the entity and also "national", "security", "council", so a
+ * question that says "the council" still meets it.
+ */
 export function extractTerms(
   analysis: Analysis,
   from: number,
   to: number,
   aliases: AliasMatcher,
+  constituents = false,
 ): RangeTerms {
   const { tokens } = analysis;
   const contentIdx: number[] = [];
@@ -173,6 +195,19 @@ export function extractTerms(
         name: true,
       });
       features |= aliases.features[m.entity]!;
+      if (constituents && m.length > 1) {
+        for (let k = c; k < c + m.length; k++) {
+          const term = tokenTerm(content[k]!);
+          if (term !== null)
+            occurrences.push({
+              term,
+              from: contentIdx[k]!,
+              to: contentIdx[k]! + 1,
+              entity: false,
+              name: true,
+            });
+        }
+      }
       const after = contentIdx[c + m.length - 1]! + 1;
       const next = tokens[after];
       if (
@@ -188,6 +223,12 @@ export function extractTerms(
     const t = content[c]!;
     propnRun = t.pos === 'PROPN' ? propnRun + 1 : 0;
     if (propnRun >= 2) features |= Feature.Person;
+    if (propnRun === 1 && /^\p{Lu}/u.test(t.value)) {
+      // "in Seoul", "at Levi's Stadium", "in the San Francisco Bay Area"
+      let k = contentIdx[c]! - 1;
+      if (tokens[k]?.key === 'the') k--;
+      if (k >= from && PLACE_PREPOSITIONS.has(tokens[k]!.key)) features |= Feature.Place;
+    }
     if (t.type === 'number' || t.pos === 'NUM')
       features |= /^(1[89]|20)\d\d$/.test(t.key) ? Feature.Time : Feature.Number;
     const term = tokenTerm(t);

@@ -36,9 +36,12 @@ export interface Excerpt {
 export type DeclineReason =
   /** The question had no searchable words ("", "?", "hello there"). */
   | 'empty'
-  /** Important words of the question never occur in the briefings (see `notCovered`). */
+  /** Names or entities the question asks about never occur in the briefings (see `notCovered`). */
   | 'not_covered'
-  /** The words occur, but no passage matches enough of the question. */
+  /**
+   * No passage matches enough of the question to answer it (the decision's confidence is below its
+   * threshold); `notCovered` lists the question's important words that nothing in the briefings matched.
+   */
   | 'weak_match';
 
 export interface Answer {
@@ -48,7 +51,7 @@ export interface Answer {
   answered: boolean;
   /** Best first (from `offset`, when paging). Empty when `answered` is false, or when paging ran past the last. */
   excerpts: Excerpt[];
-  /** Important question words that the briefings never mention (lowercased). */
+  /** Question words that the briefings never mention, in any form or by any near word (lowercased). */
   notCovered: string[];
   /** When declined: the closest passages, to be shown only as "related", never as the answer. */
   related: Excerpt[];

@@ -11,6 +11,10 @@ export interface Related {
 /** One synset line: its words, and its pointers to other synsets. */
 interface Synset {
   words: string[];
+  /** The words as WordNet writes them: capitalised for proper nouns ("China", "Asia"). */
+  written: string[];
+  /** The synset's first word as written, multi-word ones included ("North_Atlantic_Treaty_Organization"). */
+  head: string;
   pointers: Array<{ symbol: string; offset: number; pos: string }>;
 }
 
@@ -74,17 +78,19 @@ export class WordNet {
   /**
    * Other forms of the same word, from WordNet's derivational links across its first senses:
    * "restriction" → "restrict", "prohibition" → "prohibit". Only forms that share the word's
-   * stem (its first five letters, or all of a shorter word), so a sense's other words stay out.
+   * stem (its first `stem` letters, or all of a shorter word), so a sense's other words stay out.
+   * With `pertainyms`, also the noun an adjective pertains to ("asian" → "asia").
    */
-  derivedForms(lemma: string): string[] {
-    const cacheKey = `${lemma}/+`;
+  derivedForms(lemma: string, options: { stem?: number; pertainyms?: boolean } = {}): string[] {
+    const { stem: stemLength = 5, pertainyms = false } = options;
+    const cacheKey = `${lemma}/+${stemLength}${pertainyms ? '\\' : ''}`;
     const cached = this.cache.get(cacheKey);
     if (cached) return cached.synonyms;
-    const stem = lemma.slice(0, 5);
+    const stem = lemma.slice(0, stemLength);
     const forms = new Set<string>();
     for (const synset of this.firstSenses(lemma)) {
       for (const pointer of synset.pointers) {
-        if (pointer.symbol !== '+') continue;
+        if (pointer.symbol !== '+' && !(pertainyms && pointer.symbol === '\\')) continue;
         for (const w of this.synset(pointer.pos, pointer.offset)?.words ?? [])
           if (w !== lemma && w.startsWith(stem)) forms.add(w);
       }
@@ -98,6 +104,32 @@ export class WordNet {
   /** True when WordNet knows the word, but never as a noun ("new", "unfounded"). */
   knowsOnlyAsNonNoun(lemma: string): boolean {
     return this.lookup('noun', lemma.replace(/ /g, '_')).length === 0 && this.knows(lemma);
+  }
+
+  /**
+   * Whether the word names something ("china": China the country comes before china the
+   * porcelain; "nato", "spanish", "europe") or is a common word ("tv": television; "day",
+   * "sooner"), by how WordNet writes the first sense of each of its parts of speech: a common word
+   * has one written in lower case that is no instance of anything. Undefined when WordNet doesn't
+   * know the word.
+   */
+  nameKind(word: string): 'proper' | 'common' | undefined {
+    const cacheKey = `${word}/kind`;
+    const cached = this.cache.get(cacheKey);
+    if (cached) return (cached.synonyms[0] as 'proper' | 'common' | undefined) ?? undefined;
+    const key = word.replace(/ /g, '_');
+    let kind: 'proper' | 'common' | undefined;
+    for (const pos of POS) {
+      const [first] = this.lookup(pos, key);
+      const synset = first === undefined ? undefined : this.synset(pos, first);
+      if (!synset) continue;
+      const proper = /^\p{Lu}/u.test(synset.head) || synset.pointers.some((p) => p.symbol === '@i');
+      kind = proper ? 'proper' : 'common';
+      if (!proper) break;
+    }
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(cacheKey, { synonyms: kind ? [kind] : [], neighbours: [] });
+    return kind;
   }
 
   /** The synsets of a lemma's first senses, in one part of speech or all. */
@@ -174,9 +206,13 @@ export class WordNet {
     if (Number(f[0]) !== offset) return undefined;
     const wordCount = parseInt(f[3] ?? '0', 16);
     const words: string[] = [];
+    const written: string[] = [];
     for (let i = 0; i < wordCount; i++) {
-      const w = (f[4 + i * 2] ?? '').replace(/\(.*\)$/, '').toLowerCase();
-      if (w && !w.includes('_')) words.push(w);
+      const w = (f[4 + i * 2] ?? '').replace(/\(.*\)$/, '');
+      if (w && !w.includes('_')) {
+        words.push(w.toLowerCase());
+        written.push(w);
+      }
     }
     let k = 4 + wordCount * 2;
     const pointerCount = Number(f[k++]);
@@ -190,7 +226,7 @@ export class WordNet {
         pos: p === 'n' ? 'noun' : p === 'v' ? 'verb' : p === 'r' ? 'adv' : 'adj',
       });
     }
-    return { words, pointers };
+    return { words, written, head: f[4] ?? '', pointers };
   }
 }
 

@@ -2,6 +2,7 @@ import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { CHAT_LANGUAGE_FILE, parseChatLanguage } from '../answer/chat-language.js';
 import { markdownParagraphs, splitFrontMatter } from './markdown.js';
 import type { AliasEntity, Briefing, Knowledge } from './types.js';
 
@@ -143,7 +144,7 @@ export function parseAliases(
 export interface KnowledgeFiles {
   /** The folder, resolved. */
   root: string;
-  /** Briefing files (`*.md`, not README.md) and the alias file, sorted by name. */
+  /** Briefing files (`*.md`, not README.md), the alias file and the chat-language file, sorted by name. */
   files: Array<{ name: string; text: string }>;
   /** Files refused while reading (links out of the folder). */
   problems: KnowledgeProblem[];
@@ -168,7 +169,7 @@ export async function readKnowledgeFiles(dir: string): Promise<KnowledgeFiles> {
   const files: Array<{ name: string; text: string }> = [];
   for (const name of names) {
     const isBriefing = name.toLowerCase().endsWith('.md') && !/^readme\.md$/i.test(name);
-    if (name.startsWith('.') || (!isBriefing && name !== ALIAS_FILE)) continue;
+    if (name.startsWith('.') || (!isBriefing && name !== ALIAS_FILE && name !== CHAT_LANGUAGE_FILE)) continue;
     const full = path.join(root, name);
     const info = await lstat(full);
     if (info.isSymbolicLink()) {
@@ -194,7 +195,14 @@ export function parseKnowledge(dir: string, read: KnowledgeFiles): Knowledge {
   const seen = new Map<string, string>();
   let entities: AliasEntity[] = [];
   let synonyms: string[][] = [];
+  let chatWords: Record<string, string> = {};
   for (const { name, text } of read.files) {
+    if (name === CHAT_LANGUAGE_FILE) {
+      const result = parseChatLanguage(text);
+      problems.push(...result.problems.map((p) => ({ file: CHAT_LANGUAGE_FILE, ...p })));
+      chatWords = result.words;
+      continue;
+    }
     if (name === ALIAS_FILE) {
       const result = parseAliases(ALIAS_FILE, text);
       problems.push(...result.problems);
@@ -218,12 +226,13 @@ export function parseKnowledge(dir: string, read: KnowledgeFiles): Knowledge {
     problems.push({ file: dir, message: 'has no briefings (add Markdown files with a title and source)' });
   }
   if (problems.length) throw new KnowledgeError(dir, problems);
-  return { dir: read.root, briefings, entities, synonyms };
+  return { dir: read.root, briefings, entities, synonyms, chatWords };
 }
 
 /**
  * Reads and validates the knowledge folder: every `*.md` file directly inside it is a briefing,
- * and `aliases.yaml` (optional) maps names to entities and lists synonyms. Never follows a path
+ * `aliases.yaml` (optional) maps names to entities and lists synonyms, and `chat-language.yaml`
+ * (optional) adds chat words to the defaults. Never follows a path
  * out of the folder. Throws {@link KnowledgeError} listing every problem.
  *
  * @example

@@ -33,4 +33,6 @@ export interface Knowledge {
   entities: AliasEntity[];
   /** Groups of words that mean the same in these briefings (from `synonyms:` in the alias file). */
   synonyms: string[][];
+  /** Chat language of this folder (`chat-language.yaml`): added to the defaults in `lexicon/`. */
+  chatWords: Record<string, string>;
 }

@@ -35,10 +35,10 @@ describe('answer quality on the dev questions', () => {
     ["Who's Vaddi?", 'Pranay Vaddi'],
     ['Where were Putin and Kim supposed to meet?', 'Vostochny Cosmodrome'],
     ['Is there a pact between Russia and North Korea?', 'military partnership'],
-  ])('answers the paraphrase %j', (question, phrase) => {
+  ])('answers the paraphrase %j, quoting the passage among its excerpts', (question, phrase) => {
     const a = engine.ask(question);
     expect(a.answered).toBe(true);
-    expect(a.excerpts[0]?.text).toContain(phrase);
+    expect(a.excerpts.map((e) => e.text)).toContainEqual(expect.stringContaining(phrase));
   });
 
   it.each([

@@ -1,0 +1,147 @@
+/**
+ * The decision: answer from the best passage, or decline. Two kinds of evidence:
+ *
+ * - A name or entity asked about that the briefings never mention ("What did China say?"): the
+ *   briefings don't cover the question, and the answer says which names they never mention.
+ *   An ordinary word the briefings lack is no such evidence: they may say it in other words
+ *   ("laborers" → workers), and a word with no near neighbour at all weighs in the confidence.
+ * - Otherwise one confidence, from how well the best passage matches: the share of the
+ *   question's weight it matches and how closely, the important words it lacks, the names asked
+ *   about that it (and its neighbours) lacks, whether it holds what the question type asks for,
+ *   and its margin over the next passage. A logistic model, fitted on the tuning parts of the
+ *   question sets (`npm run eval -- --fit`), turns these into a probability of answering well.
+ */
+import type { QueryTerm } from './expand.js';
+import type { AnalysedQuestion } from './question.js';
+import type { Candidate } from './rerank.js';
+import type { DeclineReason } from './types.js';
+
+/** The evidence the confidence is computed from, for the best passage. */
+export interface DecisionFeatures {
+  /** Share of the question's weight the passage matches by the words themselves (0–1). */
+  exactShare: number;
+  /** Share it matches only loosely, by synonyms, vectors or near spellings, each by its closeness (0–1). */
+  looseShare: number;
+  /** Share of the question's important weight the passage lacks (0–1). */
+  missing: number;
+  /** The question's predicates (verbs) that the passage and its neighbours don't say, as a share (0–1). */
+  predicatesMissing: number;
+  /** Names asked about that the passage and its neighbours lack, each weighed by its rarity (0–1). */
+  namesMissing: number;
+  /** 1 when the question asks for a time ("when", "what year") and the passage gives none. */
+  timeMissing: number;
+  /** 1 when the question asks for a number ("how many", "how much") and the passage gives none. */
+  numberMissing: number;
+  /** 1 when the question asks for a person ("who") or a place ("where") and the passage names none. */
+  entityMissing: number;
+  /** (best − second best) / best score. */
+  margin: number;
+  /** Cosine of the passage's meaning with the question's (word vectors, averaged). */
+  meaning: number;
+  /** Question terms that nothing in the briefings matches, as a share of the question's terms. */
+  unmatched: number;
+}
+
+export const FEATURE_NAMES = [
+  'exactShare',
+  'looseShare',
+  'missing',
+  'predicatesMissing',
+  'namesMissing',
+  'timeMissing',
+  'numberMissing',
+  'entityMissing',
+  'margin',
+  'meaning',
+  'unmatched',
+] as const;
+
+/** A logistic model over the features: intercept, then one weight per feature in FEATURE_NAMES order. */
+export interface DecisionModel {
+  intercept: number;
+  weights: Record<(typeof FEATURE_NAMES)[number], number>;
+  /** Least probability to answer. */
+  threshold: number;
+}
+
+/** Fitted on the tuning parts of tests/*-questions.json by `npm run eval -- --fit`. */
+export const DEFAULT_MODEL: DecisionModel = {
+  intercept: -0.886,
+  weights: {
+    exactShare: 1.72,
+    looseShare: 3.803,
+    missing: -1.889,
+    predicatesMissing: -0.19,
+    namesMissing: -4.927,
+    timeMissing: -4.117,
+    numberMissing: -4.263,
+    entityMissing: -0.139,
+    margin: -0.795,
+    meaning: 1.204,
+    unmatched: -2.663,
+  },
+  threshold: 0.5,
+};
+
+export interface Decision {
+  answered: boolean;
+  reason?: DeclineReason;
+  /** Words of the question the briefings never mention. */
+  notCovered: string[];
+  /** Probability that the best passage answers the question (0 when not covered). */
+  confidence: number;
+  features?: DecisionFeatures;
+}
+
+/** The evidence for answering `q` from the best of `ranked`. */
+export function decisionFeatures(
+  q: AnalysedQuestion,
+  terms: QueryTerm[],
+  ranked: Candidate[],
+): DecisionFeatures | undefined {
+  const best = ranked[0];
+  if (!best) return undefined;
+  const second = ranked[1]?.score ?? 0;
+  const own = terms.filter((t) => t.own);
+  return {
+    exactShare: best.exactShare,
+    looseShare: Math.max(0, best.share - best.exactShare),
+    missing: best.missing,
+    predicatesMissing: best.predicatesMissing,
+    namesMissing: best.namesMissing,
+    timeMissing: q.type === 'when' && !best.typeMatched ? 1 : 0,
+    numberMissing: q.type === 'number' && !best.typeMatched ? 1 : 0,
+    entityMissing: (q.type === 'who' || q.type === 'where') && !best.typeMatched ? 1 : 0,
+    margin: best.score > 0 ? (best.score - second) / best.score : 0,
+    meaning: best.meaning,
+    unmatched: own.length ? own.filter((t) => !t.covered).length / own.length : 0,
+  };
+}
+
+/** The model's probability for these features. */
+export function confidence(features: DecisionFeatures, model: DecisionModel = DEFAULT_MODEL): number {
+  let z = model.intercept;
+  for (const name of FEATURE_NAMES) z += model.weights[name] * features[name];
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** Answer or decline, and why. */
+export function decide(
+  q: AnalysedQuestion,
+  terms: QueryTerm[],
+  ranked: Candidate[],
+  model: DecisionModel = DEFAULT_MODEL,
+): Decision {
+  if (!q.terms.length) return { answered: false, reason: 'empty', notCovered: [], confidence: 0 };
+  const notCovered = [...new Set(terms.filter((t) => t.own && !t.covered && t.proper).map((t) => t.surface))];
+  if (notCovered.length) return { answered: false, reason: 'not_covered', notCovered, confidence: 0 };
+  const features = decisionFeatures(q, terms, ranked);
+  if (!features) return { answered: false, reason: 'weak_match', notCovered: [], confidence: 0 };
+  const p = confidence(features, model);
+  if (p >= model.threshold) return { answered: true, notCovered: [], confidence: p, features };
+  // Declined on the evidence: the important words nothing in the briefings matched are worth naming.
+  const unmatched = [
+    ...new Set(terms.filter((t) => t.own && !t.covered && t.important).map((t) => t.surface)),
+  ];
+  return { answered: false, reason: 'weak_match', notCovered: unmatched, confidence: p, features };
+}

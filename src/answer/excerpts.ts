@@ -1,0 +1,103 @@
+/**
+ * Excerpt building: ranked passages become verbatim quotes with their briefing's title and
+ * source, the matched words marked for bold. A sentence that leans on the one before it ("He is…")
+ * is quoted with it; a passage already shown inside another excerpt is not shown again.
+ */
+import type { QueryTerm } from './expand.js';
+import type { PassageIndex } from './passage-index.js';
+import type { Excerpt, Highlight } from './types.js';
+
+/** Excerpts are about this long at most; a sentence that refers back gets its predecessor within it. */
+export const EXCERPT_CHARS = 400;
+/** A sentence opening like this leans on the one before it ("He is…", "The ministry's stance…"). */
+const REFERS_BACK =
+  /^(he|she|it|they|this|that|these|those|his|her|its|their|such|the same|the (?:ministry|official|department|agency|government|statement|remarks?)\b)\b/i;
+
+/** Turns ranked passages into excerpts: `top` of them, after skipping `offset`. */
+export function buildExcerpts(
+  ix: PassageIndex,
+  ranked: ReadonlyArray<{ passage: number; score: number }>,
+  terms: QueryTerm[],
+  offset: number,
+  top: number,
+): Excerpt[] {
+  const shown = new Set<number>();
+  const out: Excerpt[] = [];
+  const matchIds = new Set<number>();
+  for (const t of terms) for (const a of t.alternatives) matchIds.add(a.id);
+  let skipped = 0;
+  for (const c of ranked) {
+    if (out.length >= top) break;
+    if (shown.has(c.passage)) continue;
+    const p = c.passage;
+    const b = ix.passageBriefing[p]!;
+    let from = p;
+    const text = ix.texts[p]!;
+    const prev = p > 0 && ix.passageBriefing[p - 1] === b ? ix.texts[p - 1]! : undefined;
+    if (
+      prev &&
+      (REFERS_BACK.test(text) || text.length < 60) &&
+      prev.length + text.length + 1 <= EXCERPT_CHARS
+    )
+      from = p - 1;
+    if (shown.has(from)) continue;
+    shown.add(p).add(from);
+    if (skipped++ < offset) continue;
+    const full = from === p ? text : `${prev} ${text}`;
+    const quoted = limitLength(full, EXCERPT_CHARS + 50);
+    const highlights: Highlight[] = [];
+    const limit = quoted.endsWith('…') ? quoted.length - 1 : quoted.length;
+    if (from !== p) highlightPassage(ix, from, 0, matchIds, highlights, limit);
+    highlightPassage(ix, p, from === p ? 0 : prev!.length + 1, matchIds, highlights, limit);
+    out.push({
+      ...excerptSource(ix, b),
+      text: quoted,
+      score: Math.round(c.score * 1000) / 1000,
+      passage: ix.passageOrdinal[p]!,
+      highlights,
+    });
+  }
+  return out;
+}
+
+/** The briefing fields of an excerpt. */
+export function excerptSource(
+  ix: PassageIndex,
+  b: number,
+): Pick<Excerpt, 'briefing' | 'title' | 'source' | 'date' | 'url'> {
+  const briefing = ix.briefings[b]!;
+  return {
+    briefing: briefing.id,
+    title: briefing.title,
+    source: briefing.source,
+    ...(briefing.date ? { date: briefing.date } : {}),
+    ...(briefing.url ? { url: briefing.url } : {}),
+  };
+}
+
+/** Character ranges of passage `p`'s words that match the query, shifted by `shift` characters. */
+function highlightPassage(
+  ix: PassageIndex,
+  p: number,
+  shift: number,
+  matchIds: Set<number>,
+  out: Highlight[],
+  limit: number,
+): void {
+  for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++) {
+    if (!matchIds.has(ix.sequence[i]!)) continue;
+    const start = ix.sequenceFrom[i]! + shift;
+    const stop = ix.sequenceTo[i]! + shift;
+    if (stop > limit) break;
+    const last = out[out.length - 1];
+    if (last && start <= last.end) last.end = Math.max(last.end, stop);
+    else out.push({ start, end: stop });
+  }
+}
+
+/** Cuts an over-long quote at a word boundary, marking the cut. */
+export function limitLength(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.lastIndexOf(' ', max - 1);
+  return `${text.slice(0, cut > max / 2 ? cut : max - 1).replace(/[\s,;:]+$/, '')}…`;
+}

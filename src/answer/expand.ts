@@ -1,0 +1,295 @@
+/**
+ * Query expansion: each question term becomes the index terms that stand for it, each with a
+ * weight for how closely: the word itself and its forms (1), a synonym from the knowledge
+ * folder's own list, a WordNet synonym or neighbour, a word whose vector is near, a near
+ * spelling. Names are matched as written (and through their aliases), never expanded.
+ */
+import type { PassageIndex } from './passage-index.js';
+import type { AnalysedQuestion } from './question.js';
+import type { TermVectors } from './vectors.js';
+import type { WordNet } from './wordnet.js';
+
+/** How an index term was reached from a question term. */
+export type MatchKind = 'exact' | 'thesaurus' | 'synonym' | 'related' | 'vector' | 'spelling';
+
+export interface Alternative {
+  id: number;
+  weight: number;
+  kind: MatchKind;
+  /** Only where this term comes right after term `after` ("policy makers" for "policymakers"). */
+  after?: number;
+}
+
+/** A question term resolved against the index. */
+export interface QueryTerm {
+  surface: string;
+  /** How much the term counts: 1 for the question's own words; lower for a focus word or context. */
+  weight: number;
+  /** True for the question's own words (false for words carried over from an earlier question). */
+  own: boolean;
+  name: boolean;
+  /** A verb saying what the question asks about ("supply", "respond"). */
+  predicate: boolean;
+  /** A name that is no common word: never expanded; missing from the briefings, it declines the question. */
+  proper: boolean;
+  important: boolean;
+  /** Index terms that stand for it, the exact one (if known) first. */
+  alternatives: Alternative[];
+  /** Importance: idf of the term, or of its closest alternative, or the largest idf when none. */
+  idf: number;
+  covered: boolean;
+  /** Cosine of the nearest briefing word by vector (0 when the word has no vector or is a name). */
+  nearest: number;
+  /** The question word's own vector id, or -1. */
+  vector: number;
+}
+
+export interface ExpansionOptions {
+  /** Weight of a WordNet synonym, and of a one-step broader/narrower/derived word. */
+  synonymWeight: number;
+  relatedWeight: number;
+  /** Weight of a synonym from the knowledge folder's own `synonyms:` list. */
+  thesaurusWeight: number;
+  /** Weight of a near spelling of a word the briefings don't contain ("Kritenbrinck"). */
+  spellingWeight: number;
+  /** Weight of a briefing word whose vector is near the question word's, at cosine 1. */
+  vectorWeight: number;
+  /** Least cosine for a vector neighbour. */
+  vectorMin: number;
+  /** A neighbour's weight grows from 0 at cosine `vectorFloor` to `vectorWeight` at 1, to this power. */
+  vectorFloor: number;
+  vectorPower: number;
+  /** Vector neighbours followed per question word. */
+  vectorNeighbours: number;
+  /** Expansion words found in more than this share of passages are not followed. */
+  commonShare: number;
+  /** Weight of the noun a "what/which" question asks for an instance of ("what *network*"). */
+  focusWeight: number;
+  /** Weight of the words naming whom the asker attributes the answer to ("according to …"). */
+  attributionWeight: number;
+}
+
+/** Shortest part a compound word is split into ("policy|makers", "peace|keeping"). */
+const MIN_COMPOUND_PART = 4;
+
+export class QueryExpander {
+  /** Passages above which an expansion word is too common to be worth following. */
+  private readonly commonDf: number;
+  readonly maxIdf: number;
+  private readonly spellings = new Map<string, string[]>();
+  private lengthBuckets?: Array<Array<[string, string]>>;
+
+  constructor(
+    private readonly index: PassageIndex,
+    private readonly options: ExpansionOptions,
+    private readonly wordnet: WordNet | undefined,
+    private readonly vectors: TermVectors | undefined,
+  ) {
+    const n = index.texts.length;
+    this.maxIdf = Math.log(1 + (n + 0.5) / 0.5);
+    this.commonDf = Math.max(20, n * options.commonShare);
+  }
+
+  idf(id: number): number {
+    const n = this.index.texts.length;
+    const df = this.index.df[id]!;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /** Resolves question terms to index terms: exact, surface form, synonyms, vectors, near spellings. */
+  expand(q: AnalysedQuestion): QueryTerm[] {
+    const { termIds, nameTerm } = this.index;
+    const { options, wordnet, vectors } = this;
+    const isName = (w: string): boolean => {
+      const id = termIds.get(w);
+      return id !== undefined && nameTerm[id] === 1;
+    };
+    return q.terms.map((t, i) => {
+      const alternatives: Alternative[] = [];
+      const pushId = (id: number, weight: number, kind: MatchKind, after?: number) => {
+        const existing = alternatives.find((a) => a.id === id && a.after === after);
+        if (existing) {
+          if (existing.weight < weight) Object.assign(existing, { weight, kind });
+          return;
+        }
+        alternatives.push(after === undefined ? { id, weight, kind } : { id, weight, kind, after });
+      };
+      const push = (term: string, weight: number, kind: MatchKind, after?: number) => {
+        const id = termIds.get(term);
+        if (id !== undefined) pushId(id, weight, kind, after);
+      };
+      const plain = !t.term.startsWith('#');
+      push(t.term, 1, 'exact');
+      if (plain) {
+        push(t.surfaceKey, 1, 'exact');
+        if (t.commonLemma) push(t.commonLemma, 1, 'exact');
+        // The same word written as one, as two or hyphenated: "policymakers", "policy makers".
+        if (t.term.includes('-')) push(t.term.replace(/-/g, ''), 1, 'exact');
+        for (const [first, second] of this.compoundSplits(t.surfaceKey)) push(second, 1, 'exact', first);
+        for (const other of [q.terms[i - 1], q.terms[i + 1]]) {
+          if (!other || other.term.startsWith('#') || other.own !== t.own) continue;
+          const [a, b] = other === q.terms[i - 1] ? [other, t] : [t, other];
+          push(a.surfaceKey + b.surfaceKey, 1, 'exact');
+          push(a.term + b.term, 1, 'exact');
+        }
+      }
+      // A synonym group names words; any form of them will do ("restriction", "restricted").
+      for (const w of this.index.thesaurus.get(t.term) ?? []) {
+        push(w, options.thesaurusWeight, 'thesaurus');
+        for (const form of wordnet?.derivedForms(w) ?? []) push(form, options.thesaurusWeight, 'thesaurus');
+      }
+      // A name's other forms are the same name: "asian" → "asia", "european" → "europe".
+      if (plain && wordnet)
+        for (const form of wordnet.derivedForms(t.term, { stem: 4, pertainyms: true }))
+          push(form, options.thesaurusWeight, 'thesaurus');
+      const expandable = plain && !t.proper && !/\d/.test(t.term);
+      if (expandable && wordnet) {
+        for (const word of new Set([t.term, t.surfaceKey])) {
+          const related = wordnet.related(word, t.partOfSpeech);
+          for (const w of related.synonyms) if (!isName(w)) push(w, options.synonymWeight, 'synonym');
+          for (const w of related.neighbours) if (!isName(w)) push(w, options.relatedWeight, 'related');
+        }
+      }
+      let nearest = 0;
+      if (expandable && vectors) {
+        for (const word of new Set([t.surfaceKey, t.term])) {
+          for (const n of vectors.neighbours(word, options.vectorMin, options.vectorNeighbours)) {
+            nearest = Math.max(nearest, n.cosine);
+            pushId(
+              n.term,
+              options.vectorWeight *
+                Math.max(0, (n.cosine - options.vectorFloor) / (1 - options.vectorFloor)) **
+                  options.vectorPower,
+              'vector',
+            );
+          }
+        }
+      }
+      if (alternatives.length === 0 && plain && t.term.length >= 6) {
+        for (const term of this.nearSpellings(t.term)) push(term, options.spellingWeight, 'spelling');
+      }
+      this.prune(alternatives);
+      // A term known only through an alternative weighs what its closest alternative weighs.
+      const idf = alternatives[0] ? this.idf(alternatives[0].id) : this.maxIdf;
+      return {
+        surface: t.surface,
+        weight:
+          t.weight *
+          (t.part === 'focus'
+            ? options.focusWeight
+            : t.part === 'attribution'
+              ? options.attributionWeight
+              : 1),
+        own: t.own,
+        name: t.name,
+        predicate: t.predicate && t.own && t.part === 'topic',
+        proper: t.proper,
+        // The tagger guesses on short questions ("…North Korea new?" comes out a noun); a word
+        // WordNet has no noun for is not a thing the question is about.
+        important: t.important && t.part === 'topic' && (t.name || !wordnet?.knowsOnlyAsNonNoun(t.term)),
+        alternatives,
+        idf,
+        covered: alternatives.length > 0,
+        nearest,
+        vector: vectors && plain ? wordVector(vectors, t.surfaceKey, t.term) : -1,
+      };
+    });
+  }
+
+  /**
+   * Keeps expansions that are worth their cost: when the word itself occurs, looser words that
+   * most passages use add noise and long posting lists, so they go; when nothing else is left,
+   * the four closest stay, however common, so the word still counts as covered.
+   */
+  private prune(alternatives: Alternative[]): void {
+    const { df } = this.index;
+    const exact = alternatives.some((a) => a.weight === 1);
+    // Stable: within a weight, the order found (WordNet's most frequent senses first) is kept.
+    const loose = alternatives.filter((a) => a.weight < 1).sort((x, y) => y.weight - x.weight);
+    const rare = loose.filter((a) => df[a.id]! <= this.commonDf);
+    const kept = exact || rare.length ? rare : loose.slice(0, 4);
+    alternatives.splice(0, alternatives.length, ...alternatives.filter((a) => a.weight === 1), ...kept);
+  }
+
+  /**
+   * The ways a word splits into two index terms, as [first term id, second term]: "policymakers"
+   * → policy + makers (or maker). The second is pushed as an alternative that counts only right
+   * after the first.
+   */
+  private compoundSplits(word: string): Array<[number, string]> {
+    const { termIds } = this.index;
+    const out: Array<[number, string]> = [];
+    if (/[^\p{L}]/u.test(word)) return out;
+    for (let cut = MIN_COMPOUND_PART; cut <= word.length - MIN_COMPOUND_PART; cut++) {
+      const first = termIds.get(word.slice(0, cut));
+      if (first === undefined) continue;
+      const rest = word.slice(cut);
+      for (const second of [rest, rest.replace(/e?s$/, '')]) {
+        if (second.length >= MIN_COMPOUND_PART - 1 && termIds.has(second)) {
+          out.push([first, second]);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Index terms within one edit (two for long words) of a word the briefings lack. */
+  private nearSpellings(word: string): string[] {
+    const cached = this.spellings.get(word);
+    if (cached) return cached;
+    const max = word.length >= 9 ? 2 : 1;
+    const found: string[] = [];
+    for (let length = word.length - max; length <= word.length + max && found.length < 3; length++) {
+      for (const [spelling, term] of this.spellingsByLength()[length] ?? []) {
+        if (found.length >= 3) break;
+        if (spelling[0] !== word[0] && spelling[1] !== word[1]) continue;
+        if (editDistance(word, spelling, max) <= max && !found.includes(term)) found.push(term);
+      }
+    }
+    if (this.spellings.size >= 10_000) this.spellings.clear();
+    this.spellings.set(word, found);
+    return found;
+  }
+
+  /**
+   * Every plain term and one-word alias name ("kritenbrink" → its entity), bucketed by length:
+   * built on the first misspelt question, so that start-up doesn't pay for it.
+   */
+  private spellingsByLength(): Array<Array<[string, string]>> {
+    if (!this.lengthBuckets) {
+      const buckets: Array<Array<[string, string]>> = [];
+      const add = (spelling: string, term: string) =>
+        (buckets[spelling.length] ??= []).push([spelling, term]);
+      for (const term of this.index.termIds.keys()) if (!term.startsWith('#')) add(term, term);
+      for (const [spelling, term] of this.index.aliases.singleWordNames()) add(spelling, term);
+      this.lengthBuckets = buckets;
+    }
+    return this.lengthBuckets;
+  }
+}
+
+/** The vector id of a question word: as written, else its lemma; -1 when it has none. */
+function wordVector(vectors: TermVectors, surface: string, lemma: string): number {
+  const id = vectors.vectors.id(surface);
+  return id >= 0 ? id : vectors.vectors.id(lemma);
+}
+
+/** Levenshtein distance, giving up (returning max + 1) once it must exceed `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+      rowMin = Math.min(rowMin, prev[j]!);
+    }
+    if (rowMin > max) return max + 1;
+  }
+  return prev[b.length]!;
+}

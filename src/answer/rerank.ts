@@ -1,0 +1,385 @@
+/**
+ * Re-ranking: each pooled passage scored exactly, with what BM25 alone doesn't see: terms found
+ * only in a neighbouring sentence (weaker), the answer type the question asks for (a person for
+ * "who", a date for "when"), the sentence that introduces a person asked about, question terms
+ * standing together, a multi-word name written in full, and how many of the names asked about
+ * are there. Also measures, per passage, the evidence the decision weighs.
+ */
+import type { QueryTerm } from './expand.js';
+import type { PassageIndex } from './passage-index.js';
+import { TYPE_FEATURES, type AnalysedQuestion } from './question.js';
+import type { Pool, Retriever } from './retrieve.js';
+import { Feature } from './terms.js';
+import type { TermVectors } from './vectors.js';
+
+export interface RerankOptions {
+  /** Weight of a term found only in a neighbouring sentence. */
+  neighbourWeight: number;
+  /** Bonus when a sentence holds what the question type asks for (a person for "who"…). */
+  typeBonus: number;
+  /** Bonus when a sentence writes a multi-word name exactly as the question does. */
+  fullNameBonus: number;
+  /** Bonus per pair of question terms standing next to each other in a sentence. */
+  proximityBonus: number;
+  /** Least factor a passage's score keeps when it lacks every name asked about (1: names weigh as words). */
+  nameFloor: number;
+  /** Bonus for a passage whose meaning (its words' vectors, averaged) is near the question's, per unit of cosine. */
+  meaningBonus: number;
+}
+
+/** A passage, scored, with the evidence for answering from it. */
+export interface Candidate {
+  passage: number;
+  score: number;
+  /** Share of the question's weight the passage matches, each term by how closely (0–1). */
+  share: number;
+  /** Share of the question's weight the passage matches by the words themselves (no synonym or vector). */
+  exactShare: number;
+  /** Share of the question's weight in important words (nouns, names) that the passage lacks. */
+  missing: number;
+  /** How many of the question's own important words the passage (and its neighbours) lack. */
+  missingCount: number;
+  /**
+   * The question's predicates ("supply", "state", "respond") that neither the passage nor its
+   * neighbours say, in any form or by a synonym (a vector neighbour is not enough), as a share of them.
+   */
+  predicatesMissing: number;
+  /** Names asked about, and how many of them the passage (or a neighbour) has. */
+  names: number;
+  namesMatched: number;
+  /**
+   * The names the passage and its neighbours lack, each weighed by how rare it is in the
+   * briefings (idf over the largest idf): lacking a name every passage has means little.
+   */
+  namesMissing: number;
+  /** Whether the passage holds what the question type asks for (true when the type asks nothing). */
+  typeMatched: boolean;
+  /** Cosine of the passage's meaning (its words' vectors) with the question's; 0 without vectors. */
+  meaning: number;
+}
+
+/**
+ * What follows a name that is being introduced: an apposition ("X, the Deputy Minister…") or a
+ * defining verb ("X is a senior…", "X serves as…"), but not "X is expected to…".
+ */
+const INTRODUCTION =
+  /^(?:,\s+(?:the|a|an)\s|,?\s+(?:is|was|remains|became)\s+(?:the|a|an|one)\s|,?\s+serve[sd]?\s+as\s)/i;
+
+/** How much more a defining sentence counts when a "who" question names nothing else. */
+const DEFINITION_BONUS_FACTOR = 3;
+
+/** Numbers of re-ranking scores kept from query to query (1 MB): any /ask, and /search pages. */
+const MAX_KEPT_SLAB = 131_072;
+
+export class Reranker {
+  /** Per passage: where its per-term scores sit in `slab`, valid when `slotStamp` is this query's. */
+  private readonly slotOf: Uint32Array;
+  private readonly slotStamp: Uint32Array;
+  /** Per-passage scores, reused from query to query. */
+  private slab = new Float64Array(0);
+  private generation = 0;
+  private readonly index: PassageIndex;
+
+  constructor(
+    private readonly retriever: Retriever,
+    private readonly options: RerankOptions,
+    private readonly vectors?: TermVectors,
+  ) {
+    this.index = retriever.index;
+    const n = this.index.texts.length;
+    this.slotOf = new Uint32Array(n);
+    this.slotStamp = new Uint32Array(n);
+  }
+
+  /** Scores the pool's passages and returns them best first. */
+  rerank(q: AnalysedQuestion, terms: QueryTerm[], pool: Pool): Candidate[] {
+    const ix = this.index;
+    const { neighbourWeight } = this.options;
+    const expander = this.retriever.expander;
+    const generation = ++this.generation;
+    const n = terms.length;
+    let totalWeight = 0;
+    // A modifier the briefings never use ("ultimate", "supposed") can't be matched by any
+    // passage; an unknown noun or name is weighed where the decision looks at coverage.
+    for (const term of terms) if (term.covered || term.important) totalWeight += term.weight * term.idf;
+    /** Index term id → the query terms (bit, alternative weight) it stands for. */
+    const altOf = new Map<number, Array<{ bit: number; weight: number; after?: number }>>();
+    /** Per query term: the index terms that say it in some form or by a synonym, not just a near vector. */
+    const strong = terms.map(
+      (term) =>
+        new Set(
+          term.alternatives.filter((a) => a.kind !== 'vector' && a.kind !== 'related').map((a) => a.id),
+        ),
+    );
+    terms.forEach((term, bit) => {
+      for (const alt of term.alternatives) {
+        let list = altOf.get(alt.id);
+        if (!list) altOf.set(alt.id, (list = []));
+        list.push({ bit, weight: alt.weight, ...(alt.after === undefined ? {} : { after: alt.after }) });
+      }
+    });
+    const predicates = terms.flatMap((t, bit) => (t.predicate ? [bit] : []));
+
+    const contextScore = new Float64Array(n);
+    const contextCover = new Float64Array(n);
+    /*
+     * Best score per query term that passage `p`'s own words give, and the weight of the
+     * alternative that gave it: 2n numbers at a slot of the slab. Memoised by a stamp (a passage
+     * is also its neighbours' context), and kept in one reused array rather than two typed arrays
+     * per passage: a query then allocates next to nothing, and the collector pauses less often.
+     */
+    const width = 2 * n;
+    const need = (pool.passages.length * 3 + 2) * width;
+    // The slab is kept for the next query unless a deep /search page needed an unusually big one.
+    if (this.slab.length < need && need <= MAX_KEPT_SLAB) this.slab = new Float64Array(MAX_KEPT_SLAB);
+    const slab = this.slab.length >= need ? this.slab : new Float64Array(need);
+    const { slotOf, slotStamp } = this;
+    let slots = 0;
+    const termScores = (p: number): number => {
+      if (slotStamp[p] === generation) return slotOf[p]!;
+      const at = slots++ * width;
+      slotStamp[p] = generation;
+      slotOf[p] = at;
+      slab.fill(0, at, at + width);
+      const from = ix.sequenceStart[p]!;
+      const to = ix.sequenceStart[p + 1]!;
+      for (let i = from; i < to; i++) {
+        const id = ix.sequence[i]!;
+        const alts = altOf.get(id);
+        if (!alts) continue;
+        let tf = 0;
+        for (let j = from; j < to; j++) if (ix.sequence[j] === id) tf++;
+        const base = expander.idf(id) * this.retriever.bm25(tf, ix.passageLength[p]!);
+        for (let k = 0; k < alts.length; k++) {
+          const { bit, weight, after } = alts[k]!;
+          if (after !== undefined && (i === from || ix.sequence[i - 1] !== after)) continue;
+          const s = base * weight * terms[bit]!.weight;
+          if (s > slab[at + bit]!) {
+            slab[at + bit] = s;
+            slab[at + n + bit] = weight;
+          }
+        }
+      }
+      return at;
+    };
+    const addContext = (nb: number, briefing: number): void => {
+      if (nb < 0 || nb >= ix.texts.length || ix.passageBriefing[nb] !== briefing) return;
+      const at = termScores(nb);
+      for (let bit = 0; bit < n; bit++) {
+        const neighbour = slab[at + bit]! * neighbourWeight;
+        if (neighbour > contextScore[bit]!) {
+          contextScore[bit] = neighbour;
+          contextCover[bit] = slab[at + n + bit]! * neighbourWeight;
+        }
+      }
+    };
+
+    const wantedFeatures = TYPE_FEATURES[q.type];
+    // "Who is Kritenbrink?", "Vaddi's job title?": nothing but names to match, so every sentence
+    // naming the person ties, and the one that says what they are is the answer.
+    const definitional = q.type === 'who' && terms.every((t) => t.name || !t.own);
+    // The names asked about: a sentence defines one of them, not just anybody ("Washington is…").
+    const askedNames = new Set<number>();
+    if (q.type === 'who')
+      for (const t of terms) if (t.name && t.own) for (const a of t.alternatives) askedNames.add(a.id);
+    let nameMask = 0;
+    terms.forEach((t, bit) => {
+      if (t.name && t.covered && t.own && t.important) nameMask |= 1 << bit;
+    });
+    const names = popcount(nameMask);
+    let nameWeight = 0;
+    terms.forEach((t, bit) => {
+      if (nameMask & (1 << bit)) nameWeight += t.idf;
+    });
+    const fullNames = terms
+      .filter((t) => t.name && t.own && t.surface.includes(' '))
+      .map(
+        (t) =>
+          new RegExp(
+            `(?<![\\p{L}\\p{N}])${t.surface.split(' ').map(escapeRegExp).join("[^\\p{L}\\p{N}']+")}(?![\\p{L}\\p{N}])`,
+            'iu',
+          ),
+      );
+    // Index term id → the query terms (as bits) it stands for, for adjacentPairs.
+    const termBits = new Map<number, number>();
+    terms.forEach((t, bit) => {
+      for (const a of t.alternatives) termBits.set(a.id, (termBits.get(a.id) ?? 0) | (1 << bit));
+    });
+
+    const questionMeaning = this.questionMeaning(terms);
+    const candidates = pool.passages.map((p): Candidate => {
+      const at = termScores(p);
+      contextScore.fill(0);
+      contextCover.fill(0);
+      const briefing = ix.passageBriefing[p]!;
+      addContext(p - 1, briefing);
+      addContext(p + 1, briefing);
+      let total = 0;
+      let cover = 0;
+      let exactCover = 0;
+      let directMask = 0;
+      let contextMask = 0;
+      for (let bit = 0; bit < n; bit++) {
+        const weight = terms[bit]!.weight * terms[bit]!.idf;
+        const direct = slab[at + bit]!;
+        if (direct > 0 && direct >= contextScore[bit]!) {
+          total += direct;
+          cover += slab[at + n + bit]! * weight;
+          if (slab[at + n + bit] === 1) exactCover += weight;
+          directMask |= 1 << bit;
+        } else if (contextScore[bit]! > 0) {
+          total += contextScore[bit]!;
+          cover += contextCover[bit]! * weight;
+          if (contextCover[bit] === neighbourWeight) exactCover += neighbourWeight * weight;
+          contextMask |= 1 << bit;
+        }
+      }
+      const matched = directMask | contextMask;
+      let s = total;
+      const features = ix.passageFeatures[p]!;
+      const typeMatched = !wantedFeatures || (features & wantedFeatures) !== 0;
+      if (wantedFeatures && typeMatched) s *= 1 + this.options.typeBonus;
+      if (q.type === 'who' && (askedNames.size ? this.introduces(p, askedNames) : features & Feature.Defines))
+        s *= 1 + (definitional ? DEFINITION_BONUS_FACTOR : 1) * this.options.typeBonus;
+      s *= 1 + this.options.proximityBonus * Math.min(3, this.adjacentPairs(p, termBits, directMask));
+      // News writing introduces a person or body by full name; later mentions shorten it.
+      if (fullNames.length && matched & nameMask && fullNames.some((re) => re.test(ix.texts[p]!)))
+        s *= 1 + this.options.fullNameBonus;
+      const meaning = questionMeaning ? this.meaning(p, questionMeaning) : 0;
+      s *= 1 + this.options.meaningBonus * Math.max(0, meaning);
+      const namesMatched = popcount(matched & nameMask);
+      let namesMissing = 0;
+      if (names) {
+        let found = 0;
+        for (let bit = 0; bit < n; bit++) {
+          if (!(nameMask & (1 << bit))) continue;
+          if (matched & (1 << bit)) found += terms[bit]!.idf;
+          else namesMissing += (terms[bit]!.idf / expander.maxIdf) ** 2;
+        }
+        s *= this.options.nameFloor + ((1 - this.options.nameFloor) * found) / nameWeight;
+      }
+      let missingWeight = 0;
+      let missingCount = 0;
+      for (let bit = 0; bit < n; bit++) {
+        const t = terms[bit]!;
+        if (!t.important || matched & (1 << bit)) continue;
+        missingWeight += t.weight * t.idf;
+        if (t.own) missingCount++;
+      }
+      let predicatesMissing = 0;
+      for (const bit of predicates) {
+        const says = (q: number) =>
+          q >= 0 &&
+          q < ix.texts.length &&
+          ix.passageBriefing[q] === briefing &&
+          this.contains(q, strong[bit]!);
+        if (!says(p) && !says(p - 1) && !says(p + 1)) predicatesMissing++;
+      }
+      return {
+        passage: p,
+        score: s,
+        predicatesMissing: predicates.length ? predicatesMissing / predicates.length : 0,
+        share: totalWeight ? cover / totalWeight : 0,
+        exactShare: totalWeight ? exactCover / totalWeight : 0,
+        missing: totalWeight ? missingWeight / totalWeight : 1,
+        missingCount,
+        names,
+        namesMatched,
+        namesMissing,
+        typeMatched,
+        meaning,
+      };
+    });
+    candidates.sort((x, y) => y.score - x.score || x.passage - y.passage);
+    return candidates;
+  }
+
+  /** Whether passage `p` has one of these terms. */
+  private contains(p: number, ids: Set<number>): boolean {
+    const ix = this.index;
+    for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++)
+      if (ids.has(ix.sequence[i]!)) return true;
+    return false;
+  }
+
+  /** The question's meaning: its words' vectors, weighted by idf, summed and scaled to unit length. */
+  private questionMeaning(terms: QueryTerm[]): Float32Array | undefined {
+    const tv = this.vectors;
+    if (!tv) return undefined;
+    const v = new Float32Array(tv.vectors.dimensions);
+    let any = false;
+    for (const t of terms) {
+      if (t.proper || t.vector < 0) continue;
+      tv.addTo(v, t.vector, t.weight * t.idf);
+      any = true;
+    }
+    return any ? normalise(v) : undefined;
+  }
+
+  /** Cosine of passage `p`'s meaning with the question's. */
+  private meaning(p: number, question: Float32Array): number {
+    const tv = this.vectors!;
+    const ix = this.index;
+    const v = new Float32Array(question.length);
+    for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++) {
+      const id = tv.vectorId(ix.sequence[i]!);
+      if (id >= 0) tv.addTo(v, id, this.retriever.expander.idf(ix.sequence[i]!));
+    }
+    normalise(v);
+    let dot = 0;
+    for (let k = 0; k < v.length; k++) dot += v[k]! * question[k]!;
+    return dot;
+  }
+
+  /**
+   * Whether passage `p` says what one of these terms is: the name followed by an apposition or a
+   * defining verb ("Daniel Kritenbrink, the Assistant Secretary…", "Pranay Vaddi, serves as…").
+   */
+  private introduces(p: number, ids: Set<number>): boolean {
+    const ix = this.index;
+    const text = ix.texts[p]!;
+    for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++) {
+      if (!ids.has(ix.sequence[i]!)) continue;
+      const after = ix.sequenceTo[i]!;
+      if (INTRODUCTION.test(text.slice(after, after + 16))) return true;
+    }
+    return false;
+  }
+
+  /** How many pairs of matched query terms stand within two words of each other in the passage. */
+  private adjacentPairs(p: number, termBits: Map<number, number>, mask: number): number {
+    if (popcount(mask) < 2) return 0;
+    const ix = this.index;
+    let pairs = 0;
+    let lastBit = -1;
+    let lastPos = -10;
+    for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++) {
+      const bits = (termBits.get(ix.sequence[i]!) ?? 0) & mask;
+      if (!bits) continue;
+      // A term standing for several query terms counts as the last of them.
+      const bit = 31 - Math.clz32(bits);
+      if (bit !== lastBit && i - lastPos <= 2) pairs++;
+      lastBit = bit;
+      lastPos = i;
+    }
+    return pairs;
+  }
+}
+
+function normalise(v: Float32Array): Float32Array {
+  let norm = 0;
+  for (let k = 0; k < v.length; k++) norm += v[k]! * v[k]!;
+  norm = Math.sqrt(norm) || 1;
+  for (let k = 0; k < v.length; k++) v[k]! /= norm;
+  return v;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function popcount(x: number): number {
+  let n = 0;
+  for (let v = x >>> 0; v; v &= v - 1) n++;
+  return n;
+}
