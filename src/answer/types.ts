@@ -34,12 +34,18 @@ export interface Excerpt {
 
 /** Why the engine declined to answer. */
 export type DeclineReason =
-  /** The question had no searchable words ("", "?", "hello there"). */
+  /** The question had no searchable words ("", "?", "of the"). */
   | 'empty'
   /** Important words of the question never occur in the briefings (see `notCovered`). */
   | 'not_covered'
   /** The words occur, but no passage matches enough of the question. */
   | 'weak_match';
+
+/**
+ * A chat message that is not a question about the briefings' content, answered by the bot
+ * itself: a greeting, thanks, a request for help, for the list of briefings, or for a summary.
+ */
+export type ChatIntent = 'greeting' | 'thanks' | 'help' | 'sources' | 'summary';
 
 export interface Answer {
   /** The question as asked (trimmed). */
@@ -54,6 +60,14 @@ export interface Answer {
   related: Excerpt[];
   /** When declined: why. */
   reason?: DeclineReason;
+  /**
+   * Set when the message was chat rather than a question about the briefings' content. For
+   * 'summary', `answered` is true and `excerpts` are the briefings' leads (verbatim, no
+   * highlights); for the others, `answered` is false with no `reason` and nothing quoted.
+   */
+  intent?: ChatIntent;
+  /** For intent 'sources': every briefing; for 'summary': the briefings summarised, in `excerpts` order. */
+  briefings?: BriefingSummary[];
 }
 
 /** A briefing as listed by `/sources` and `/briefing`. */
