@@ -5,7 +5,8 @@ import { QueryExpander, type ExpansionOptions, type QueryTerm } from './expand.j
 import { buildExcerpts } from './excerpts.js';
 import { analyse, nlp } from './nlp.js';
 import { buildPassageIndex, type BuildOptions, type PassageIndex } from './passage-index.js';
-import { analyseQuestion, type AnalysedQuestion, type QuestionLexicon } from './question.js';
+import { detectIntent, intentAnswer, leadExcerpt, LEAD_SENTENCES, looksLikeChat } from './intents.js';
+import { analyseQuestion, cleanQuestion, type AnalysedQuestion, type QuestionLexicon } from './question.js';
 import { Reranker, type Candidate, type RerankOptions } from './rerank.js';
 import { Retriever, type RetrievalOptions } from './retrieve.js';
 import type { Answer, AskOptions, BriefingSummary, Excerpt } from './types.js';
@@ -130,6 +131,12 @@ export class Engine {
   ask(question: string, options: AskOptions = {}): Answer {
     const top = clampInt(options.top ?? 3, 1, 25);
     const offset = clampInt(options.offset ?? 0, 0, 1000);
+    // Chat ("hi", "thanks", "tldr") gets its own reply; a follow-up or a next page is a question.
+    const detected =
+      !offset && !options.context && looksLikeChat(question)
+        ? detectIntent(cleanQuestion(question), this.briefings())
+        : null;
+    if (detected) return intentAnswer(cleanQuestion(question), detected, this, top);
     const trace = this.trace(question, options.context, offset + top);
     const { question: q, terms, ranked, decision } = trace;
     if (!decision.answered) {
@@ -183,6 +190,18 @@ export class Engine {
   briefing(id: string): BriefingSummary | undefined {
     const b = this.index.briefings.findIndex((x) => x.id === id);
     return b < 0 ? undefined : this.summary(b);
+  }
+
+  /**
+   * A briefing's lead: its first sentences, whole, as many as fit in `maxChars` (the first alone
+   * is cut only when it is longer), quoted as an excerpt of passage 0 with no highlights.
+   */
+  lead(briefingId: string, maxChars = 400): Excerpt | undefined {
+    const b = this.index.briefings.findIndex((x) => x.id === briefingId);
+    if (b < 0) return undefined;
+    const first = this.index.briefingFirst[b]!;
+    const end = Math.min(first + LEAD_SENTENCES, this.index.briefingFirst[b + 1]!);
+    return leadExcerpt(this.index.briefings[b]!, this.index.texts.slice(first, end), maxChars);
   }
 
   private summary(b: number): BriefingSummary {

@@ -4,6 +4,7 @@
  * `AskOptions.context`). Pure word rules, no I/O: whoever remembers the conversation (the
  * bot's store, the local chat) decides what "just before" means.
  */
+import { isChat } from './intents.js';
 
 /** A follow-up is short: at most this many content words ("what about the coal ban?" has two). */
 export const MAX_FOLLOW_UP_CONTENT_WORDS = 3;
@@ -211,10 +212,12 @@ function refersBack(words: readonly string[], i: number): boolean {
  * isFollowUp('what about sanctions?') // true
  * isFollowUp('Who is Pranay Vaddi?') // false: it names its own topic
  * isFollowUp('Is there a ban on coal?') // false: "there" refers to nothing here
+ * isFollowUp('thanks for that') // false: chat, answered as such
  */
 export function isFollowUp(question: string): boolean {
   const words = questionWords(question);
-  if (words.length === 0) return false;
+  // "thanks for that", "what can you do", "sum it up" lean on nothing: they are chat.
+  if (words.length === 0 || isChat(question)) return false;
   const content = words.filter((w) => !FUNCTION_WORDS.has(w));
   if (content.length > MAX_FOLLOW_UP_CONTENT_WORDS) return false;
   if (content.length === 0) return true;
@@ -231,9 +234,10 @@ export interface FollowUpPlan {
   /**
    * What the next question may lean on: the question itself, or, for a follow-up, the earlier
    * question it leaned on, so that a chain of follow-ups keeps one short context rather than an
-   * ever-growing concatenation.
+   * ever-growing concatenation. Undefined for chat ("thanks!"): nothing new to remember, and the
+   * earlier question stays what the next one may lean on.
    */
-  remember: string;
+  remember?: string;
 }
 
 /**
@@ -242,8 +246,11 @@ export interface FollowUpPlan {
  * @example
  * planFollowUp('and who reported it?', 'Where did Putin and Kim meet?')
  * // { question: 'and who reported it?', context: 'Where did Putin and Kim meet?', remember: 'Where did Putin and Kim meet?' }
+ * planFollowUp('thanks!', 'Where did Putin and Kim meet?')
+ * // { question: 'thanks!' }: chat, and the earlier question is still the one to lean on
  */
 export function planFollowUp(question: string, previous: string | undefined): FollowUpPlan {
+  if (isChat(question)) return { question };
   const earlier = previous?.trim();
   if (earlier && isFollowUp(question)) return { question, context: earlier, remember: earlier };
   return { question, remember: question };

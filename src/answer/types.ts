@@ -34,7 +34,7 @@ export interface Excerpt {
 
 /** Why the engine declined to answer. */
 export type DeclineReason =
-  /** The question had no searchable words ("", "?", "hello there"). */
+  /** The question had no searchable words ("", "?", "of the"). */
   | 'empty'
   /** Names or entities the question asks about never occur in the briefings (see `notCovered`). */
   | 'not_covered'
@@ -43,6 +43,12 @@ export type DeclineReason =
    * threshold); `notCovered` lists the question's important words that nothing in the briefings matched.
    */
   | 'weak_match';
+
+/**
+ * A chat message that is not a question about the briefings' content, answered by the bot
+ * itself: a greeting, thanks, a request for help, for the list of briefings, or for a summary.
+ */
+export type ChatIntent = 'greeting' | 'thanks' | 'help' | 'sources' | 'summary';
 
 export interface Answer {
   /** The question as asked (trimmed). */
@@ -57,6 +63,14 @@ export interface Answer {
   related: Excerpt[];
   /** When declined: why. */
   reason?: DeclineReason;
+  /**
+   * Set when the message was chat rather than a question about the briefings' content. For
+   * 'summary', `answered` is true and `excerpts` are the briefings' leads (verbatim, no
+   * highlights); for the others, `answered` is false with no `reason` and nothing quoted.
+   */
+  intent?: ChatIntent;
+  /** For intent 'sources': every briefing; for 'summary': the briefings summarised, in `excerpts` order. */
+  briefings?: BriefingSummary[];
 }
 
 /** A briefing as listed by `/sources` and `/briefing`. */

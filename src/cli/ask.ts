@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../answer/load.js';
 import type { Engine } from '../answer/engine.js';
+import { exampleQuestions } from '../discord/examples.js';
 import { KnowledgeError } from '../knowledge/load.js';
 import { renderAnswerText } from '../render/terminal.js';
 import { DEFAULT_DATA_DIR } from '../store/url.js';
@@ -94,7 +95,11 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  process.stdout.write(`${renderAnswerText(engine.ask(question, { top }), { color })}\n`);
+  const answer = engine.ask(question, { top });
+  // A greeting suggests an example question and the help lists them: only those the engine answers.
+  const examples =
+    answer.intent === 'greeting' || answer.intent === 'help' ? exampleQuestions(engine) : undefined;
+  process.stdout.write(`${renderAnswerText(answer, { color, examples })}\n`);
   return 0;
 }
 

@@ -9,6 +9,7 @@ import { planFollowUp } from '../answer/follow-up.js';
 import type { AskOptions } from '../answer/types.js';
 import { renderAnswerText } from '../render/index.js';
 import type { AnswerEngine } from '../discord/context.js';
+import { exampleQuestions } from '../discord/examples.js';
 
 /** Excerpts per answer, as on Discord. */
 const PAGE_SIZE = 3;
@@ -23,6 +24,10 @@ export interface ChatOptions {
   output: Writable & { isTTY?: boolean; columns?: number };
 }
 
+/** What the help adds in the chat: its own commands. */
+export const CHAT_COMMANDS_LINE =
+  'Type "more" for more excerpts of the last answer, "exit" or Ctrl+D to leave.';
+
 /** What the chat remembers between lines. */
 export interface ChatState {
   /** The last question answered, for `more`. */
@@ -34,12 +39,16 @@ export interface ChatState {
   remembered?: string;
 }
 
-/** Answers one line typed in the chat; `more` pages through the last answer. Returns the text to print. */
+/**
+ * Answers one line typed in the chat; `more` pages through the last answer. Returns the text to
+ * print. Chat ("hi", "thanks", "help", "sources", "tldr") is answered as such and leaves the
+ * last question as it was, for `more` and for follow-ups.
+ */
 export function chatReply(
   engine: Pick<AnswerEngine, 'ask'>,
   line: string,
   state: ChatState,
-  render: { color?: boolean; width?: number } = {},
+  render: { color?: boolean; width?: number; examples?: readonly string[] } = {},
 ): string {
   const typed = line.trim();
   const isMore = /^more$/i.test(typed) && state.last !== undefined;
@@ -52,11 +61,15 @@ export function chatReply(
   const hasMore = full.answered && full.excerpts.length > PAGE_SIZE;
   const answer = { ...full, excerpts: full.excerpts.slice(0, PAGE_SIZE) };
   if (isMore && answer.excerpts.length === 0) return 'No more passages answer that question.';
+  if (answer.intent) {
+    const text = renderAnswerText(answer, render);
+    return answer.intent === 'help' ? `${text}\n\n${CHAT_COMMANDS_LINE}` : text;
+  }
   state.last = question;
   state.offset = offset;
   if (plan) {
     state.context = plan.context;
-    state.remembered = plan.remember;
+    if (plan.remember !== undefined) state.remembered = plan.remember;
   }
   const text = renderAnswerText(answer, render);
   return hasMore ? `${text}\n\n(type "more" for more excerpts)` : text;
@@ -72,6 +85,8 @@ export async function runChat(engine: Pick<AnswerEngine, 'ask'>, options: ChatOp
   print(CHAT_BANNER);
   print('Ask a question about the news briefings. Type "exit" or press Ctrl+D to leave.\n');
   const state: ChatState = { offset: 0 };
+  // Those the engine answers, as in the bot's /help; for the greeting and the help.
+  const examples = exampleQuestions(engine);
   rl.setPrompt('? ');
   rl.on('SIGINT', () => rl.close());
   rl.prompt();
@@ -80,7 +95,7 @@ export async function runChat(engine: Pick<AnswerEngine, 'ask'>, options: ChatOp
     if (/^(exit|quit)$/i.test(typed)) break;
     if (typed !== '') {
       const width = output.columns ? Math.min(output.columns, 100) : undefined;
-      print(`\n${chatReply(engine, typed, state, { color: output.isTTY === true, width })}\n`);
+      print(`\n${chatReply(engine, typed, state, { color: output.isTTY === true, width, examples })}\n`);
     }
     rl.prompt();
   }

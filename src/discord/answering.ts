@@ -27,11 +27,15 @@ export interface AnswerOptions {
   private?: boolean;
   /** The earlier question a follow-up leans on; its buttons carry it too, so they ask alike. */
   context?: string;
+  /** Example questions the engine answers (`BotContext.examples`): for the reply to "hi" and "help". */
+  examples?: readonly string[];
 }
 
 /**
  * Asks `question` and renders excerpts `offset`… with a "More excerpts" button when the engine
- * has more answering passages (asked for one extra to know) and the 👍/👎 pair.
+ * has more answering passages (asked for one extra to know) and the 👍/👎 pair. Chat gets
+ * neither, except a summary, which quotes the briefings and may be voted on (it has no next page:
+ * the engine reads a paged message as a question).
  */
 export function answerQuestion(
   engine: AnswerEngine,
@@ -41,14 +45,15 @@ export function answerQuestion(
   const offset = options.offset ?? 0;
   const { context } = options;
   const full = engine.ask(question, { offset, top: ANSWER_PAGE_SIZE + 1, ...(context ? { context } : {}) });
-  const hasMore = full.answered && full.excerpts.length > ANSWER_PAGE_SIZE;
+  const hasMore = full.answered && !full.intent && full.excerpts.length > ANSWER_PAGE_SIZE;
   const answer: Answer = { ...full, excerpts: full.excerpts.slice(0, ANSWER_PAGE_SIZE) };
-  const votable = answer.reason !== 'empty';
+  const votable = answer.reason !== 'empty' && (!answer.intent || answer.intent === 'summary');
   // The engine's cleaned question (mentions and markup removed) is what the title echoes, so a
   // question cut short in an id can be completed from the title after a restart.
   const asked = full.question.trim() === '' ? question : full.question;
   const rendered = renderAnswer(answer, {
     private: options.private ?? false,
+    ...(options.examples ? { examples: options.examples } : {}),
     buttons: {
       more: hasMore ? moreId(asked, offset + ANSWER_PAGE_SIZE, context) : null,
       feedback: votable
@@ -65,7 +70,7 @@ export function answerQuestion(
  * remembered for the next one. Never rejects because of the store.
  */
 export async function answerInConversation(
-  ctx: Pick<BotContext, 'engine' | 'store'>,
+  ctx: Pick<BotContext, 'engine' | 'store'> & Partial<Pick<BotContext, 'examples'>>,
   conversation: Conversation,
   question: string,
   options: Pick<AnswerOptions, 'private'> = {},
@@ -73,6 +78,7 @@ export async function answerInConversation(
   const plan = await planQuestion(ctx.store, conversation, question);
   const result = answerQuestion(ctx.engine, plan.question, {
     ...options,
+    ...(ctx.examples ? { examples: ctx.examples } : {}),
     ...(plan.context ? { context: plan.context } : {}),
   });
   await rememberPlan(ctx.store, conversation, plan);

@@ -41,6 +41,8 @@ export async function rememberPlan(
   conversation: Conversation,
   plan: FollowUpPlan,
 ): Promise<void> {
+  // Chat ("thanks!") leaves the earlier question as the one a follow-up leans on.
+  if (plan.remember === undefined) return;
   await store.rememberQuestion(
     scope(conversation),
     conversation.channelId,

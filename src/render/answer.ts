@@ -3,19 +3,31 @@
  * briefings answer, a plain "not covered" (and at most a clearly labelled related passage) when not.
  */
 import type { APIEmbed } from 'discord.js';
-import type { Answer, Excerpt } from '../answer/types.js';
+import type { Answer, ChatIntent, Excerpt } from '../answer/types.js';
 import { attributionMarkdown, excerptMarkdown } from './excerpt.js';
 import { LIMITS } from './limits.js';
 import type { ButtonRow, MessageOptions, RenderedMessage } from './message.js';
 import { button, BUTTON_STYLE, buttonRows, message } from './message.js';
-import { oneLine, sanitiseUserText, truncateSentences, truncateWords } from './text.js';
+import { renderHelp, renderNotice, renderSources } from './briefings.js';
+import {
+  oneLine,
+  safeMarkdown,
+  sanitiseUserText,
+  stripInvisible,
+  truncateSentences,
+  truncateWords,
+} from './text.js';
 import {
   ANSWER_FOOTER,
   DEFAULT_EXAMPLE,
   declineLines,
+  greetingLine,
   HELPFUL_PROMPT,
+  NO_BRIEFINGS_LINE,
   plural,
   RELATED_HEADING,
+  summaryHeading,
+  THANKS_LINE,
 } from './wording.js';
 
 /** Options for {@link renderAnswer}. */
@@ -30,6 +42,11 @@ export interface RenderAnswerOptions extends MessageOptions {
   };
   /** Example question suggested when the question was empty (default: one about the seed briefings). */
   example?: string;
+  /**
+   * Example questions the engine answers: listed when the message asked for help, and the first
+   * suggested in reply to a greeting (default: `example` alone).
+   */
+  examples?: readonly string[];
 }
 
 const COLOR_ANSWER = 0x3b82f6;
@@ -145,6 +162,41 @@ function declinedEmbed(
 }
 
 /**
+ * The reply to a chat intent: a greeting or thanks as a short line, the help, the list of
+ * briefings, or a summary quoted like an answer under "Summary of <title>". Buttons only on a
+ * summary (the caller decides which).
+ */
+function renderIntent(
+  answer: Answer & { intent: ChatIntent },
+  opts: RenderAnswerOptions,
+): RenderedMessage | undefined {
+  const examples = opts.examples ?? [opts.example ?? DEFAULT_EXAMPLE];
+  switch (answer.intent) {
+    case 'greeting': {
+      const example = examples[0] ?? opts.example ?? DEFAULT_EXAMPLE;
+      return renderNotice(greetingLine(`*${truncateWords(sanitiseUserText(oneLine(example)), 300)}*`), opts);
+    }
+    case 'thanks':
+      return renderNotice(THANKS_LINE, opts);
+    case 'help':
+      return renderHelp(examples, opts);
+    case 'sources':
+      return renderSources(answer.briefings ?? [], opts);
+    case 'summary': {
+      const titles = answer.excerpts.map((b) => safeMarkdown(oneLine(stripInvisible(b.title ?? ''))));
+      const heading = truncateWords(summaryHeading(titles), LIMITS.embedTitle);
+      const embed = answer.answered
+        ? answeredEmbed(answer, heading, opts.buttons?.feedback != null)
+        : undefined;
+      if (!embed) return renderNotice(NO_BRIEFINGS_LINE, opts);
+      return message({ embeds: [embed], components: answerButtons(opts.buttons) }, opts);
+    }
+  }
+  // An intent this renderer does not know (from a newer engine): shown as an ordinary answer.
+  return undefined;
+}
+
+/**
  * Renders an answer as a Discord message.
  *
  * Answered: one embed, the (sanitised) question as its title, each excerpt as a block quote with
@@ -152,10 +204,14 @@ function declinedEmbed(
  * the briefings don't cover it, names the words they never mention, and shows the closest passage
  * only under a "Related (not an answer)" heading. Always within Discord's limits (long quotes are
  * cut at sentences, trailing excerpts dropped and counted in the footer), never pings anyone.
+ * Chat (`answer.intent`): a greeting or thanks as one short line, the help, the list of
+ * briefings, or a summary quoted like an answer under "Summary of <title>".
  *
  * @throws RangeError if a button custom id is empty, longer than 100 characters, or repeated.
  */
 export function renderAnswer(answer: Answer, opts: RenderAnswerOptions = {}): RenderedMessage {
+  const chat = answer.intent ? renderIntent({ ...answer, intent: answer.intent }, opts) : undefined;
+  if (chat) return chat;
   const title = questionTitle(answer.question ?? '');
   const askFeedback = opts.buttons?.feedback != null;
   const components = answerButtons(opts.buttons);

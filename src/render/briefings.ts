@@ -17,7 +17,7 @@ import {
   truncateSentences,
   truncateWords,
 } from './text.js';
-import { plural } from './wording.js';
+import { BOT_PURPOSE, chatHintLine, NO_BRIEFINGS_LINE, NO_GUESS_LINE, plural } from './wording.js';
 
 const COLOR_INFO = 0x3b82f6;
 /** In the list, a title and a source are cut to these. */
@@ -56,10 +56,7 @@ export function renderSources(
   const n = summaries.length;
   const title = n === 0 ? 'Briefings' : `Briefings (${n.toLocaleString('en-US')})`;
   if (n === 0) {
-    return message(
-      { embeds: [{ color: COLOR_INFO, title, description: 'No briefings are loaded yet.' }] },
-      opts,
-    );
+    return message({ embeds: [{ color: COLOR_INFO, title, description: NO_BRIEFINGS_LINE }] }, opts);
   }
   const budget = Math.min(LIMITS.embedDescription, LIMITS.embedTotal - title.length - 100);
   const lines: string[] = [];
@@ -110,13 +107,14 @@ export function renderBriefing(summary: BriefingSummary, opts: MessageOptions = 
 /** The help: what the bot does and how to ask, with example questions. */
 export function renderHelp(examples: readonly string[], opts: MessageOptions = {}): RenderedMessage {
   const intro = [
-    'I answer questions about the news briefings by **quoting the passages** that answer them, with their sources.',
-    "If the briefings don't cover something, I say so rather than guess.",
+    BOT_PURPOSE.replace('quoting the passages', '**quoting the passages**'),
+    NO_GUESS_LINE,
     '',
     '**How to ask**',
     '- `/ask` followed by your question, or mention me with it, or send me a direct message',
     '- `/search` lists every passage that matches some words',
     '- `/sources` lists the briefings; `/briefing` shows one of them',
+    `- ${chatHintLine((s) => `**${s}**`)}`,
   ].join('\n');
   const shown = examples
     // Example questions are ours, but are escaped like anything else that is echoed.

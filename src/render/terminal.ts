@@ -2,10 +2,22 @@
  * Renders an {@link Answer} as terminal text, for `npm run ask` and the local chat: the same
  * quotes, sources and wording as on Discord, with ANSI bold instead of markdown.
  */
-import type { Answer, Excerpt } from '../answer/types.js';
-import { attributionText, excerptRuns, safeUrl } from './excerpt.js';
-import { oneLine, stripInvisible, truncateSentences } from './text.js';
-import { DEFAULT_EXAMPLE, declineLines, RELATED_HEADING } from './wording.js';
+import type { Answer, BriefingSummary, ChatIntent, Excerpt } from '../answer/types.js';
+import { attributionParts, attributionText, excerptRuns, safeUrl } from './excerpt.js';
+import { oneLine, stripInvisible, truncateSentences, truncateWords } from './text.js';
+import {
+  BOT_PURPOSE,
+  chatHintLine,
+  DEFAULT_EXAMPLE,
+  declineLines,
+  greetingLine,
+  NO_BRIEFINGS_LINE,
+  NO_GUESS_LINE,
+  plural,
+  RELATED_HEADING,
+  summaryHeading,
+  THANKS_LINE,
+} from './wording.js';
 
 /** Options for {@link renderAnswerText}. */
 export interface TextRenderOptions {
@@ -15,6 +27,11 @@ export interface TextRenderOptions {
   width?: number;
   /** Example question suggested when the question was empty. */
   example?: string;
+  /**
+   * Example questions the engine answers: listed when the message asked for help, and the first
+   * suggested in reply to a greeting (default: `example` alone).
+   */
+  examples?: readonly string[];
 }
 
 const BOLD = '\x1b[1m';
@@ -90,13 +107,70 @@ function block(ex: Excerpt, opts: TextRenderOptions): string {
   return lines.join('\n');
 }
 
+/** The help, as the terminal shows it: what the bot does, how to ask, example questions. */
+export function renderHelpText(examples: readonly string[]): string {
+  const clean = (s: string): string => truncateWords(oneLine(stripInvisible(s)), 200, { markdown: false });
+  const lines = [
+    BOT_PURPOSE,
+    NO_GUESS_LINE,
+    '',
+    'Ask a question in plain words.',
+    chatHintLine((s) => `"${s}"`),
+  ];
+  const shown = examples.map(clean).filter((e) => e !== '');
+  if (shown.length > 0) lines.push('', 'Try asking:', ...shown.slice(0, 10).map((e) => `- ${e}`));
+  return lines.join('\n');
+}
+
+/** The list of briefings, one line each: `- Title · Source · 2024-01-02 · 12 passages`. */
+export function renderSourcesText(briefings: readonly BriefingSummary[]): string {
+  if (briefings.length === 0) return NO_BRIEFINGS_LINE;
+  const cut = (s: string, max: number): string => truncateWords(s, max, { markdown: false });
+  const lines = briefings.map((b) => {
+    const { title, source, date } = attributionParts(b);
+    const parts = [cut(title, 150) || 'Untitled briefing', cut(source, 150), cut(date, 32)];
+    parts.push(plural(Math.max(0, Math.trunc(b.passages) || 0), 'passage'));
+    return `- ${parts.filter((p) => p !== '').join(' · ')}`;
+  });
+  return [`Briefings (${briefings.length.toLocaleString('en-US')}):`, ...lines].join('\n');
+}
+
+/** The reply to a chat intent; undefined for an intent this renderer does not know. */
+function intentText(answer: Answer & { intent: ChatIntent }, opts: TextRenderOptions): string | undefined {
+  const clean = (s: string): string => oneLine(stripInvisible(s));
+  const examples = opts.examples ?? [opts.example ?? DEFAULT_EXAMPLE];
+  switch (answer.intent) {
+    case 'greeting':
+      return greetingLine(`“${clean(examples[0] ?? opts.example ?? DEFAULT_EXAMPLE)}”`);
+    case 'thanks':
+      return THANKS_LINE;
+    case 'help':
+      return renderHelpText(examples);
+    case 'sources':
+      return renderSourcesText(answer.briefings ?? []);
+    case 'summary': {
+      const shown = answer.answered
+        ? answer.excerpts.filter((ex) => excerptRuns(ex.text ?? '', []).length > 0)
+        : [];
+      if (shown.length === 0) return NO_BRIEFINGS_LINE;
+      const titles = shown.map((b) => truncateWords(clean(b.title ?? ''), 150, { markdown: false }));
+      return [`${summaryHeading(titles)}:`, ...shown.map((ex) => block(ex, opts))].join('\n\n');
+    }
+  }
+  return undefined;
+}
+
 /**
  * Renders an answer as plain terminal text: each excerpt quoted with `> ` and its source under
  * it; for a decline, the same wording as on Discord, and a related passage only under a
  * "Related (not an answer):" heading. Control characters from the briefings or the question are
- * removed, so the text cannot carry terminal escapes of its own. No trailing newline.
+ * removed, so the text cannot carry terminal escapes of its own. No trailing newline. Chat
+ * (`answer.intent`) gets the same replies as on Discord: a short line, the help, the list of
+ * briefings, or a summary quoted like an answer under "Summary of <title>:".
  */
 export function renderAnswerText(answer: Answer, opts: TextRenderOptions = {}): string {
+  const chat = answer.intent ? intentText({ ...answer, intent: answer.intent }, opts) : undefined;
+  if (chat !== undefined) return chat;
   const shown = answer.answered
     ? answer.excerpts.filter((ex) => excerptRuns(ex.text ?? '', []).length > 0)
     : [];

@@ -68,3 +68,31 @@ export function declineLines(
 export function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Chat intents ("hi", "thanks", "help", "sources?", "tldr"): what the bot says back.
+
+/** What the bot does, in one sentence: said in the greeting and the help. */
+export const BOT_PURPOSE =
+  'I answer questions about the news briefings by quoting the passages that answer them, with their sources.';
+/** The second sentence of the help. */
+export const NO_GUESS_LINE = "If the briefings don't cover something, I say so rather than guess.";
+/** How to get the list of briefings and their summaries by chatting; `quote` formats a typed word. */
+export function chatHintLine(quote: (s: string) => string): string {
+  return `Say ${quote('sources')} for the list of briefings, ${quote('tldr')} for the gist of each, or ${quote('tldr of')} and a briefing's name for one.`;
+}
+
+/** The reply to a greeting, with the example question already formatted by the caller. */
+export function greetingLine(example: string): string {
+  return `Hi! ${BOT_PURPOSE} Try asking: ${example}`;
+}
+/** The reply to thanks. */
+export const THANKS_LINE = "You're welcome! Ask me anything else about the briefings.";
+/** Said for "sources?" or "tldr" when the knowledge folder has no briefing. */
+export const NO_BRIEFINGS_LINE = 'No briefings are loaded yet.';
+
+/** The heading over a summary: "Summary of <title>" for one briefing, "Summary of 3 briefings" for several. */
+export function summaryHeading(titles: readonly string[]): string {
+  if (titles.length === 1) return `Summary of ${titles[0] || 'the briefing'}`;
+  return `Summary of ${plural(titles.length, 'briefing')}`;
+}

@@ -46,6 +46,18 @@ describe('isFollowUp', () => {
     }
   });
 
+  it('is false for chat, which leans on nothing even when it says "that" or names nothing', () => {
+    for (const q of [
+      'thanks for that',
+      'thank you!',
+      'what can you do',
+      'how does this work',
+      'sum it up',
+      'hi',
+    ])
+      expect(isFollowUp(q), q).toBe(false);
+  });
+
   it('is false for text without words', () => {
     for (const q of ['', '   ', '?', '!!!', '👍']) expect(isFollowUp(q), q).toBe(false);
   });
@@ -92,6 +104,18 @@ describe('planFollowUp', () => {
       question: 'Who is Pranay Vaddi?',
       remember: 'Who is Pranay Vaddi?',
     });
+  });
+
+  it('gives chat no context and nothing to remember, so the earlier question stays', () => {
+    expect(planFollowUp('thanks for that!', earlier)).toEqual({ question: 'thanks for that!' });
+    let remembered: string | undefined;
+    const contexts: (string | undefined)[] = [];
+    for (const q of [earlier, 'thanks!', 'what can you do', 'and who reported it?']) {
+      const plan = planFollowUp(q, remembered);
+      contexts.push(plan.context);
+      remembered = plan.remember ?? remembered;
+    }
+    expect(contexts).toEqual([undefined, undefined, undefined, earlier]);
   });
 
   it('has no context without an earlier question', () => {

@@ -83,6 +83,50 @@ describe('npm run ask', () => {
     });
   }, 60_000);
 
+  it('--json "tldr" prints a summary: the lead of each briefing, verbatim, with the briefings summarised', async () => {
+    const r = await ask(['--json', 'tldr']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const answer = JSON.parse(lines[0]!);
+    expect(answer).toMatchObject({
+      question: 'tldr',
+      answered: true,
+      intent: 'summary',
+      notCovered: [],
+      related: [],
+    });
+    expect(answer.reason).toBeUndefined();
+    expect(answer.excerpts).toHaveLength(2);
+    expect(answer.excerpts.map((e: { briefing: string }) => e.briefing)).toEqual(
+      answer.briefings.map((b: { id: string }) => b.id),
+    );
+    expect(answer.excerpts[0]).toMatchObject({ passage: 0, score: 0, highlights: [] });
+    for (const e of answer.excerpts as Array<{ text: string; briefing: string }>) {
+      const b = answer.briefings.find((x: { id: string }) => x.id === e.briefing);
+      expect(e.text.startsWith(b.opening)).toBe(true);
+    }
+  });
+
+  it('answers chat as text: "hi" with an example question the engine answers, "thanks" in a line', async () => {
+    const hi = await ask(['hi']);
+    expect(hi.code).toBe(0);
+    expect(hi.stdout).toBe(
+      'Hi! I answer questions about the news briefings by quoting the passages that answer them, with their sources. Try asking: “Who is Pranay Vaddi?”\n',
+    );
+    const thanks = await ask(['thanks!']);
+    expect(thanks.stdout).toBe("You're welcome! Ask me anything else about the briefings.\n");
+    const json = JSON.parse((await ask(['--json', 'sources?'])).stdout);
+    expect(json).toMatchObject({
+      answered: false,
+      intent: 'sources',
+      excerpts: [],
+      related: [],
+      notCovered: [],
+    });
+    expect(json.briefings).toHaveLength(2);
+  });
+
   it('saves the analysed briefings in DATA_DIR/index-cache and answers from them the next time', async () => {
     const own = await mkdtemp(path.join(tmpdir(), 'ask-cache-'));
     const cacheDir = path.join(own, 'index-cache');

@@ -4,7 +4,9 @@
  * real one in memory unless a test needs it to fail.
  */
 import type { ButtonInteraction, ChatInputCommandInteraction, Message } from 'discord.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/answer/engine.js';
+import { loadEngine } from '../../src/answer/load.js';
 import type { Answer, AskOptions } from '../../src/answer/types.js';
 import { ask } from '../../src/discord/commands/ask.js';
 import { search } from '../../src/discord/commands/search.js';
@@ -340,5 +342,103 @@ describe('mentions and DMs with the store', () => {
     const msg = message('Who is Pranay Vaddi?');
     await handle(msg.m);
     expect(msg.replies[0]!.embeds?.[0]?.title).toBe('Who is Pranay Vaddi?');
+  });
+});
+
+describe('chat intents through /ask, mentions and DMs', () => {
+  let real: Engine;
+  beforeAll(async () => {
+    real = await loadEngine('knowledge');
+  });
+
+  /** The real engine, recording what it was asked. */
+  function recordingReal(): AnswerEngine & { asked: Array<[string, AskOptions]> } {
+    const asked: Array<[string, AskOptions]> = [];
+    return {
+      asked,
+      ask: (q, o = {}) => (asked.push([q, o]), real.ask(q, o)),
+      search: (q, o) => real.search(q, o),
+      briefings: () => real.briefings(),
+      briefing: (id) => real.briefing(id),
+    };
+  }
+  const EXAMPLES = ['Who is Pranay Vaddi?'];
+  const reply = (calls: Call[]) => calls.find((c) => c.method === 'editReply')!.options;
+
+  it('/ask greets, thanks, helps and lists the briefings with no buttons', async () => {
+    const ctx = { ...context(await memoryStore(), recordingReal()), examples: EXAMPLES };
+    const hi = command({ question: 'hey there bot' });
+    await ask.execute(hi.i, ctx);
+    expect(reply(hi.calls).content).toBe(
+      'Hi! I answer questions about the news briefings by quoting the passages that answer them, with their sources. Try asking: *Who is Pranay Vaddi?*',
+    );
+    const thanks = command({ question: 'thanks!' });
+    await ask.execute(thanks.i, ctx);
+    expect(reply(thanks.calls).content).toBe("You're welcome! Ask me anything else about the briefings.");
+    const help = command({ question: 'what can you do?' });
+    await ask.execute(help.i, ctx);
+    expect(reply(help.calls).embeds?.[0]?.title).toBe('Ask the briefings');
+    const sources = command({ question: 'sources?' });
+    await ask.execute(sources.i, ctx);
+    expect(reply(sources.calls).embeds?.[0]?.title).toBe('Briefings (2)');
+    for (const { calls } of [hi, thanks, help, sources]) expect(buttonIds(calls.at(-1)!)).toEqual([]);
+  });
+
+  it('/ask summarises under "Summary of <title>", with 👍/👎 but no "More excerpts"', async () => {
+    const ctx = { ...context(await memoryStore(), recordingReal()), examples: EXAMPLES };
+    const tldr = command({ question: 'tldr of the tass one' });
+    await ask.execute(tldr.i, ctx);
+    const embed = reply(tldr.calls).embeds?.[0] as { title?: string; description?: string };
+    expect(embed.title).toBe(
+      'Summary of US Official Highlights Rising Russia–North Korea Military Cooperation',
+    );
+    expect(embed.description).toMatch(/^> A senior US national security official warned/);
+    expect(buttonIds(tldr.calls.at(-1)!)).toEqual([
+      'vote:u:0:=tldr of the tass one',
+      'vote:d:0:=tldr of the tass one',
+    ]);
+  });
+
+  it('"thanks" after a question is not its follow-up, and the next follow-up still leans on the question', async () => {
+    const store = await memoryStore();
+    const engine = recordingReal();
+    const ctx = { ...context(store, engine), examples: EXAMPLES };
+    await ask.execute(command({ question: EARLIER }).i, ctx);
+    const thanks = command({ question: 'thanks for that' });
+    await ask.execute(thanks.i, ctx);
+    expect(reply(thanks.calls).content).toMatch(/^You're welcome!/);
+    expect(await store.previousQuestion(GUILD, CHANNEL, 'ann')).toBe(EARLIER);
+    await ask.execute(command({ question: 'and who reported it?' }).i, ctx);
+    expect(engine.asked.map(([q, o]) => [q, o.context])).toEqual([
+      [EARLIER, undefined],
+      ['thanks for that', undefined],
+      ['and who reported it?', EARLIER],
+    ]);
+  });
+
+  it('answers "@bot hi" and a DM "tldr" alike, pinging nobody', async () => {
+    const ctx = { ...context(await memoryStore(), recordingReal()), examples: EXAMPLES };
+    const handle = createMessageHandler(ctx);
+    const replies: Array<{ content?: string; embeds?: { title?: string }[]; allowedMentions?: unknown }> = [];
+    const message = (content: string, inGuild: boolean) =>
+      ({
+        id: '1',
+        content: inGuild ? `<@${BOT}> ${content}` : content,
+        client: { user: { id: BOT } },
+        author: { id: 'ann', bot: false },
+        webhookId: null,
+        system: false,
+        guildId: inGuild ? GUILD : null,
+        channelId: CHANNEL,
+        inGuild: () => inGuild,
+        mentions: { users: new Map(inGuild ? [[BOT, {}]] : []) },
+        channel: { sendTyping: async () => undefined },
+        reply: async (o: (typeof replies)[number]) => void replies.push(o),
+      }) as unknown as Message;
+    await handle(message('hi', true));
+    await handle(message('tldr', false));
+    expect(replies[0]!.content).toMatch(/^Hi! I answer questions about the news briefings/);
+    expect(replies[1]!.embeds?.[0]?.title).toBe('Summary of 2 briefings');
+    for (const r of replies) expect(r.allowedMentions).toEqual({ parse: [], repliedUser: false });
   });
 });

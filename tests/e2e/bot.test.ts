@@ -341,6 +341,29 @@ describe('the bot against a fake Discord', () => {
     expect(embedOf(body).description).toContain('Vostochny Cosmodrome');
   });
 
+  it('chat: /ask "tldr" quotes each briefing\'s lead; a DM "thanks!" gets one short line', async () => {
+    const { reply } = await ask('tldr');
+    const body = finalBody(reply);
+    expectNoPing(body);
+    const embed = embedOf(body);
+    expect(embed.title).toBe('Summary of 2 briefings');
+    expect(embed.description).toContain('> A senior US national security official warned');
+    expect(customIds(body).some((id) => id.startsWith('more:'))).toBe(false);
+    expect(customIds(body).some((id) => id.startsWith('vote:u:'))).toBe(true);
+
+    const msg = await fake.sendMessage({ content: 'thanks!', dm: true });
+    const req = await fake.waitFor(
+      (r) =>
+        (r.body as { message_reference?: { message_id?: string } } | undefined)?.message_reference
+          ?.message_id === msg.id,
+    );
+    const thanks = req.body as Record<string, unknown>;
+    expect(thanks.content).toBe("You're welcome! Ask me anything else about the briefings.");
+    expect(thanks.embeds ?? []).toEqual([]);
+    expect(customIds(thanks)).toEqual([]);
+    expect(thanks.allowed_mentions).toEqual({ parse: [], replied_user: false });
+  });
+
   it('"More excerpts" shows the next excerpts privately; 👍 thanks privately and records the vote', async () => {
     const { reply } = await ask('Russia North Korea military cooperation');
     const body = finalBody(reply);

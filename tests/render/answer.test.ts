@@ -1,20 +1,29 @@
 import type { InteractionReplyOptions, MessageCreateOptions, MessageReplyOptions } from 'discord.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Answer, Excerpt } from '../../src/answer/types.js';
+import type { Answer, BriefingSummary, Excerpt } from '../../src/answer/types.js';
 import { renderAnswer } from '../../src/render/answer.js';
+import { renderHelp, renderSources } from '../../src/render/briefings.js';
 import { LIMITS, payloadViolations } from '../../src/render/limits.js';
 import { toDiscordJs, toDiscordJsMessage } from '../../src/render/message.js';
 import {
   ANSWERED,
   EMPTY,
   excerpt,
+  GREETING,
+  HELP,
   hl,
   KRITENBRINK,
+  LEAD_MEASURES,
   LIVE_MENTION,
   markerCount,
   NOT_COVERED,
   SANCTIONS,
+  SOURCES,
+  SUMMARIES,
+  SUMMARY_ALL,
+  SUMMARY_ONE,
+  THANKS,
   UNPRECEDENTED,
   visibleStrings,
   VOSTOCHNY,
@@ -374,6 +383,45 @@ describe('renderAnswer: properties', () => {
     );
   });
 
+  it('replies to any chat intent within the limits, pinging nobody, with buttons only on a summary', () => {
+    const anySummary: fc.Arbitrary<BriefingSummary> = fc.record({
+      id: fc.string({ maxLength: 30 }),
+      title: text(300),
+      source: text(300),
+      date: fc.option(text(40), { nil: undefined }),
+      url: fc.option(fc.oneof(fc.webUrl(), text(100)), { nil: undefined }),
+      passages: fc.integer({ min: -5, max: 100_000 }),
+      opening: text(400),
+    });
+    const anyChat = fc
+      .tuple(
+        anyAnswer,
+        fc.constantFrom(
+          'greeting' as const,
+          'thanks' as const,
+          'help' as const,
+          'sources' as const,
+          'summary' as const,
+        ),
+        fc.array(anySummary, { maxLength: 60 }),
+      )
+      .map(([answer, intent, briefings]): Answer => ({ ...answer, intent, briefings }));
+    fc.assert(
+      fc.property(anyChat, anyOptions, fc.array(text(300), { maxLength: 12 }), (answer, opts, examples) => {
+        const m = renderAnswer(answer, { ...opts, examples });
+        expect(payloadViolations(m)).toEqual([]);
+        expect(m.allowed_mentions.parse).toEqual([]);
+        if (answer.intent !== 'summary') expect(m.components).toEqual([]);
+        for (const s of visibleStrings(m)) {
+          expect(s).not.toMatch(LIVE_MENTION);
+          // eslint-disable-next-line no-control-regex -- asserting their absence
+          expect(s).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F\u202E]/);
+        }
+      }),
+      HEAVY,
+    );
+  });
+
   it('keeps bold markers balanced and quote lines whole', () => {
     fc.assert(
       fc.property(anyAnswer, (answer) => {
@@ -412,5 +460,74 @@ describe('renderAnswer: properties', () => {
         expect(bold.sort()).toEqual([...chosen].sort());
       }),
     );
+  });
+});
+
+describe('renderAnswer: chat intents', () => {
+  const EXAMPLES = ['Who is Pranay Vaddi?', 'Where were *Putin* and Kim supposed to meet?'];
+
+  it('greets with what the bot does and the first example question, in one short line', () => {
+    const msg = renderAnswer(GREETING, { buttons: BUTTONS, examples: EXAMPLES });
+    expect(msg.content).toBe(
+      'Hi! I answer questions about the news briefings by quoting the passages that answer them, with their sources. Try asking: *Who is Pranay Vaddi?*',
+    );
+    expect(msg.embeds).toEqual([]);
+    expect(msg.components).toEqual([]);
+    expect(payloadViolations(msg)).toEqual([]);
+    // Without examples: the default one.
+    expect(renderAnswer(GREETING).content).toContain('Try asking: *What did Pranay Vaddi say');
+  });
+
+  it('answers thanks with a short line and no buttons, privately when asked', () => {
+    const msg = renderAnswer(THANKS, { buttons: BUTTONS, private: true });
+    expect(msg.content).toBe("You're welcome! Ask me anything else about the briefings.");
+    expect(msg.embeds).toEqual([]);
+    expect(msg.components).toEqual([]);
+    expect(msg.flags).toBe(64);
+    expect(msg.allowed_mentions).toEqual({ parse: [], replied_user: false });
+  });
+
+  it('shows the help, as /help does, with the examples escaped', () => {
+    const msg = renderAnswer(HELP, { buttons: BUTTONS, examples: EXAMPLES });
+    expect(msg).toEqual(renderHelp(EXAMPLES));
+    const description = msg.embeds[0]?.description ?? '';
+    expect(description).toContain('- Where were \\*Putin\\* and Kim supposed to meet?');
+    expect(description).toContain('**tldr** for the gist of each');
+  });
+
+  it('lists the briefings, as /sources does', () => {
+    const msg = renderAnswer(SOURCES, { buttons: BUTTONS });
+    expect(msg).toEqual(renderSources(SUMMARIES));
+    expect(msg.components).toEqual([]);
+  });
+
+  it('quotes a summary like an answer under "Summary of <title>", with feedback but no "More excerpts"', () => {
+    const msg = renderAnswer(SUMMARY_ONE, { buttons: { feedback: BUTTONS.feedback } });
+    const embed = msg.embeds[0]!;
+    expect(embed.title).toBe(
+      'Summary of US Plans Measures to Counter Russia–North Korea Defense Cooperation',
+    );
+    expect(embed.description).toBe(
+      `> ${LEAD_MEASURES.text}\n— *US Plans Measures to Counter Russia–North Korea Defense Cooperation* · U.S. Department of State statements and subsequent analyses by regional observers`,
+    );
+    expect(embed.footer?.text).toBe('Quoted verbatim from the briefings · Was this helpful?');
+    expect(msg.components.flatMap((r) => r.components.map((c) => c.label))).toEqual([
+      'Helpful',
+      'Not helpful',
+    ]);
+    expect(payloadViolations(msg)).toEqual([]);
+    const all = renderAnswer(SUMMARY_ALL);
+    expect(all.embeds[0]?.title).toBe('Summary of 2 briefings');
+    expect(all.embeds[0]?.description?.split('\n\n')).toHaveLength(2);
+    expect(all.components).toEqual([]);
+  });
+
+  it('escapes a briefing title in the heading and says when there is nothing to summarise', () => {
+    const odd = { ...LEAD_MEASURES, title: '**Bold** <@123> title' };
+    const msg = renderAnswer({ ...SUMMARY_ONE, excerpts: [odd] });
+    expect(msg.embeds[0]?.title).toBe('Summary of \\*\\*Bold\\*\\* \\<\u200b@123> title');
+    expect(msg.embeds[0]?.title).not.toMatch(LIVE_MENTION);
+    const none = renderAnswer({ ...SUMMARY_ALL, answered: false, excerpts: [], briefings: [] });
+    expect(none.content).toBe('No briefings are loaded yet.');
   });
 });

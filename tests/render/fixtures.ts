@@ -113,6 +113,49 @@ export const SUMMARIES: BriefingSummary[] = [
   },
 ];
 
+/** Replies to chat intents, as the engine gives them. */
+const chat = (question: string, intent: Answer['intent'], extra: Partial<Answer> = {}): Answer => ({
+  question,
+  answered: false,
+  excerpts: [],
+  notCovered: [],
+  related: [],
+  intent,
+  ...extra,
+});
+export const GREETING = chat('hey there bot', 'greeting');
+export const THANKS = chat('thanks!', 'thanks');
+export const HELP = chat('what can you do', 'help');
+export const SOURCES = chat('sources?', 'sources', { briefings: SUMMARIES });
+
+/** Leads of the two briefings, as `Engine.lead` quotes them. */
+export const LEAD_MEASURES: Excerpt = {
+  ...MEASURES,
+  text: `${SUMMARIES[0]!.opening} This stance was conveyed by Daniel Kritenbrink, the Assistant Secretary of State for East Asian and Pacific Affairs.`,
+  score: 0,
+  passage: 0,
+  highlights: [],
+};
+export const LEAD_OFFICIAL: Excerpt = {
+  ...OFFICIAL,
+  text: `${SUMMARIES[1]!.opening} The comment came as part of briefing material shared with the press and reported by TASS.`,
+  date: '2024-03-05',
+  url: 'https://tass.com/world/1760001',
+  score: 0,
+  passage: 0,
+  highlights: [],
+};
+export const SUMMARY_ONE = chat('summary of the State Department briefing', 'summary', {
+  answered: true,
+  excerpts: [LEAD_MEASURES],
+  briefings: [SUMMARIES[0]!],
+});
+export const SUMMARY_ALL = chat('tldr', 'summary', {
+  answered: true,
+  excerpts: [LEAD_OFFICIAL, LEAD_MEASURES],
+  briefings: [SUMMARIES[1]!, SUMMARIES[0]!],
+});
+
 /** Every string a user could see in a payload (content, embed texts, button labels). */
 export function visibleStrings(payload: {
   content?: string;

@@ -1,7 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderAnswerText } from '../../src/render/terminal.js';
-import { ANSWERED, EMPTY, NOT_COVERED, SANCTIONS, UNPRECEDENTED, WEAK } from './fixtures.js';
+import {
+  ANSWERED,
+  EMPTY,
+  GREETING,
+  HELP,
+  LEAD_MEASURES,
+  NOT_COVERED,
+  SANCTIONS,
+  SOURCES,
+  SUMMARIES,
+  SUMMARY_ALL,
+  SUMMARY_ONE,
+  THANKS,
+  UNPRECEDENTED,
+  WEAK,
+} from './fixtures.js';
 
 const BOLD = '\x1b[1m';
 const NORMAL = '\x1b[22m';
@@ -80,6 +95,71 @@ describe('renderAnswerText', () => {
           expect(out).not.toContain('\x1b[2J');
         },
       ),
+    );
+  });
+});
+
+describe('renderAnswerText: chat intents', () => {
+  const EXAMPLES = ['Who is Pranay Vaddi?', 'Where were Putin and Kim supposed to meet?'];
+
+  it('greets and thanks in one line, the greeting with the first example question', () => {
+    expect(renderAnswerText(GREETING, { examples: EXAMPLES })).toBe(
+      'Hi! I answer questions about the news briefings by quoting the passages that answer them, with their sources. Try asking: “Who is Pranay Vaddi?”',
+    );
+    expect(renderAnswerText(THANKS)).toBe("You're welcome! Ask me anything else about the briefings.");
+  });
+
+  it('shows the help with the example questions, without markdown', () => {
+    expect(renderAnswerText(HELP, { examples: EXAMPLES })).toBe(
+      [
+        'I answer questions about the news briefings by quoting the passages that answer them, with their sources.',
+        "If the briefings don't cover something, I say so rather than guess.",
+        '',
+        'Ask a question in plain words.',
+        'Say "sources" for the list of briefings, "tldr" for the gist of each, or "tldr of" and a briefing\'s name for one.',
+        '',
+        'Try asking:',
+        '- Who is Pranay Vaddi?',
+        '- Where were Putin and Kim supposed to meet?',
+      ].join('\n'),
+    );
+  });
+
+  it('lists the briefings one a line, and says when there are none', () => {
+    expect(renderAnswerText(SOURCES)).toBe(
+      [
+        'Briefings (2):',
+        '- US Plans Measures to Counter Russia–North Korea Defense Cooperation · U.S. Department of State statements and subsequent analyses by regional observers · 24 passages',
+        '- US Official Highlights Rising Russia–North Korea Military Cooperation · TASS and official briefings by US government channels · 2024-03-05 · 27 passages',
+      ].join('\n'),
+    );
+    expect(renderAnswerText({ ...SOURCES, briefings: [] })).toBe('No briefings are loaded yet.');
+  });
+
+  it('quotes a summary like an answer under "Summary of <title>:"', () => {
+    expect(renderAnswerText(SUMMARY_ONE)).toBe(
+      [
+        'Summary of US Plans Measures to Counter Russia–North Korea Defense Cooperation:',
+        '',
+        `> ${LEAD_MEASURES.text}`,
+        '  — US Plans Measures to Counter Russia–North Korea Defense Cooperation · U.S. Department of State statements and subsequent analyses by regional observers',
+      ].join('\n'),
+    );
+    const all = renderAnswerText(SUMMARY_ALL);
+    expect(all.split('\n')[0]).toBe('Summary of 2 briefings:');
+    expect(all.match(/^> /gm)).toHaveLength(2);
+  });
+
+  it('cannot be made to print control characters through a briefing title', () => {
+    const title = 'Evil\x1b[31m title\x07';
+    const out = renderAnswerText({
+      ...SOURCES,
+      briefings: [{ ...SUMMARIES[0]!, title }],
+    });
+    expect(out).not.toContain('\x1b');
+    expect(out).not.toContain('\x07');
+    expect(renderAnswerText({ ...SUMMARY_ONE, excerpts: [{ ...LEAD_MEASURES, title }] })).not.toContain(
+      '\x1b',
     );
   });
 });

@@ -34,6 +34,10 @@ export const askMessage: MessageCommand = {
       await respond(interaction, renderNotice('That message has no text to look up in the briefings.'));
       return;
     }
-    await respond(interaction, answerQuestion(ctx.engine, question, { private: admitted.private }).rendered);
+    const { rendered } = answerQuestion(ctx.engine, question, {
+      private: admitted.private,
+      examples: ctx.examples,
+    });
+    await respond(interaction, rendered);
   },
 };
