@@ -24,8 +24,6 @@ export interface DecisionFeatures {
   looseShare: number;
   /** Share of the question's important weight the passage lacks (0–1). */
   missing: number;
-  /** The question's predicates (verbs) that the passage and its neighbours don't say, as a share (0–1). */
-  predicatesMissing: number;
   /** Names asked about that the passage and its neighbours lack, each weighed by its rarity (0–1). */
   namesMissing: number;
   /** 1 when the question asks for a time ("when", "what year") and the passage gives none. */
@@ -46,7 +44,6 @@ export const FEATURE_NAMES = [
   'exactShare',
   'looseShare',
   'missing',
-  'predicatesMissing',
   'namesMissing',
   'timeMissing',
   'numberMissing',
@@ -71,7 +68,6 @@ export const DEFAULT_MODEL: DecisionModel = {
     exactShare: 1.72,
     looseShare: 3.803,
     missing: -1.889,
-    predicatesMissing: -0.19,
     namesMissing: -4.927,
     timeMissing: -4.117,
     numberMissing: -4.263,
@@ -107,7 +103,6 @@ export function decisionFeatures(
     exactShare: best.exactShare,
     looseShare: Math.max(0, best.share - best.exactShare),
     missing: best.missing,
-    predicatesMissing: best.predicatesMissing,
     namesMissing: best.namesMissing,
     timeMissing: q.type === 'when' && !best.typeMatched ? 1 : 0,
     numberMissing: q.type === 'number' && !best.typeMatched ? 1 : 0,

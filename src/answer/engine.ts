@@ -45,7 +45,7 @@ export const DEFAULT_OPTIONS: EngineOptions = {
   fullNameBonus: 0.2,
   nameFloor: 0.8,
   meaningBonus: 4,
-  rerankDepth: 40,
+  rerankDepth: 20,
   commonShare: 0.01,
   expansion: true,
   decision: DEFAULT_MODEL,

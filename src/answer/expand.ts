@@ -28,8 +28,6 @@ export interface QueryTerm {
   /** True for the question's own words (false for words carried over from an earlier question). */
   own: boolean;
   name: boolean;
-  /** A verb saying what the question asks about ("supply", "respond"). */
-  predicate: boolean;
   /** A name that is no common word: never expanded; missing from the briefings, it declines the question. */
   proper: boolean;
   important: boolean;
@@ -182,7 +180,6 @@ export class QueryExpander {
               : 1),
         own: t.own,
         name: t.name,
-        predicate: t.predicate && t.own && t.part === 'topic',
         proper: t.proper,
         // The tagger guesses on short questions ("…North Korea new?" comes out a noun); a word
         // WordNet has no noun for is not a thing the question is about.

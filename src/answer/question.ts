@@ -95,8 +95,6 @@ export interface QuestionTerm {
   commonLemma?: string;
   /** A noun or name: when missing from the briefings, the question is about something they don't cover. */
   important: boolean;
-  /** A verb that says what the question asks about ("supply", "respond"; not a framing or light verb). */
-  predicate: boolean;
   /** Folded surface form, tried when the lemma is unknown ("goods" when the lemma says "good"). */
   surfaceKey: string;
   /** 1 for the question's own words; lower for words carried over from earlier questions. */
@@ -269,7 +267,6 @@ export function analyseQuestion(
         important:
           name ||
           (!STANCE_WORDS.has(o.term) && (first.pos === 'NOUN' || first.pos === 'PROPN' || first.pos === 'X')),
-        predicate: single && first.pos === 'VERB' && !STANCE_WORDS.has(o.term),
         surfaceKey: first.key,
         weight,
         own,

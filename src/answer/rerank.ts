@@ -39,11 +39,6 @@ export interface Candidate {
   missing: number;
   /** How many of the question's own important words the passage (and its neighbours) lack. */
   missingCount: number;
-  /**
-   * The question's predicates ("supply", "state", "respond") that neither the passage nor its
-   * neighbours say, in any form or by a synonym (a vector neighbour is not enough), as a share of them.
-   */
-  predicatesMissing: number;
   /** Names asked about, and how many of them the passage (or a neighbour) has. */
   names: number;
   namesMatched: number;
@@ -67,6 +62,9 @@ const INTRODUCTION =
 
 /** How much more a defining sentence counts when a "who" question names nothing else. */
 const DEFINITION_BONUS_FACTOR = 3;
+
+/** Candidates whose meaning is compared with the question's, best by the other signals first. */
+const MEANING_DEPTH = 30;
 
 /** Numbers of re-ranking scores kept from query to query (1 MB): any /ask, and /search pages. */
 const MAX_KEPT_SLAB = 131_072;
@@ -104,13 +102,6 @@ export class Reranker {
     for (const term of terms) if (term.covered || term.important) totalWeight += term.weight * term.idf;
     /** Index term id → the query terms (bit, alternative weight) it stands for. */
     const altOf = new Map<number, Array<{ bit: number; weight: number; after?: number }>>();
-    /** Per query term: the index terms that say it in some form or by a synonym, not just a near vector. */
-    const strong = terms.map(
-      (term) =>
-        new Set(
-          term.alternatives.filter((a) => a.kind !== 'vector' && a.kind !== 'related').map((a) => a.id),
-        ),
-    );
     terms.forEach((term, bit) => {
       for (const alt of term.alternatives) {
         let list = altOf.get(alt.id);
@@ -118,7 +109,6 @@ export class Reranker {
         list.push({ bit, weight: alt.weight, ...(alt.after === undefined ? {} : { after: alt.after }) });
       }
     });
-    const predicates = terms.flatMap((t, bit) => (t.predicate ? [bit] : []));
 
     const contextScore = new Float64Array(n);
     const contextCover = new Float64Array(n);
@@ -245,8 +235,6 @@ export class Reranker {
       // News writing introduces a person or body by full name; later mentions shorten it.
       if (fullNames.length && matched & nameMask && fullNames.some((re) => re.test(ix.texts[p]!)))
         s *= 1 + this.options.fullNameBonus;
-      const meaning = questionMeaning ? this.meaning(p, questionMeaning) : 0;
-      s *= 1 + this.options.meaningBonus * Math.max(0, meaning);
       const namesMatched = popcount(matched & nameMask);
       let namesMissing = 0;
       if (names) {
@@ -266,19 +254,9 @@ export class Reranker {
         missingWeight += t.weight * t.idf;
         if (t.own) missingCount++;
       }
-      let predicatesMissing = 0;
-      for (const bit of predicates) {
-        const says = (q: number) =>
-          q >= 0 &&
-          q < ix.texts.length &&
-          ix.passageBriefing[q] === briefing &&
-          this.contains(q, strong[bit]!);
-        if (!says(p) && !says(p - 1) && !says(p + 1)) predicatesMissing++;
-      }
       return {
         passage: p,
         score: s,
-        predicatesMissing: predicates.length ? predicatesMissing / predicates.length : 0,
         share: totalWeight ? cover / totalWeight : 0,
         exactShare: totalWeight ? exactCover / totalWeight : 0,
         missing: totalWeight ? missingWeight / totalWeight : 1,
@@ -287,19 +265,20 @@ export class Reranker {
         namesMatched,
         namesMissing,
         typeMatched,
-        meaning,
+        meaning: 0,
       };
     });
     candidates.sort((x, y) => y.score - x.score || x.passage - y.passage);
+    // Meaning weighs in among the best few only: averaging vectors is the costliest signal.
+    if (questionMeaning) {
+      const scratch = new Float32Array(questionMeaning.length);
+      for (const c of candidates.slice(0, MEANING_DEPTH)) {
+        c.meaning = this.meaning(c.passage, questionMeaning, scratch);
+        c.score *= 1 + this.options.meaningBonus * Math.max(0, c.meaning);
+      }
+      candidates.sort((x, y) => y.score - x.score || x.passage - y.passage);
+    }
     return candidates;
-  }
-
-  /** Whether passage `p` has one of these terms. */
-  private contains(p: number, ids: Set<number>): boolean {
-    const ix = this.index;
-    for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++)
-      if (ids.has(ix.sequence[i]!)) return true;
-    return false;
   }
 
   /** The question's meaning: its words' vectors, weighted by idf, summed and scaled to unit length. */
@@ -316,11 +295,11 @@ export class Reranker {
     return any ? normalise(v) : undefined;
   }
 
-  /** Cosine of passage `p`'s meaning with the question's. */
-  private meaning(p: number, question: Float32Array): number {
+  /** Cosine of passage `p`'s meaning with the question's (`v` is scratch space). */
+  private meaning(p: number, question: Float32Array, v: Float32Array): number {
     const tv = this.vectors!;
     const ix = this.index;
-    const v = new Float32Array(question.length);
+    v.fill(0);
     for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++) {
       const id = tv.vectorId(ix.sequence[i]!);
       if (id >= 0) tv.addTo(v, id, this.retriever.expander.idf(ix.sequence[i]!));

@@ -112,6 +112,14 @@ export class WordVectors {
     return out;
   }
 
+  /** Adds `weight` × the unit vector of word `id` to `into`, without dequantising into a new array. */
+  addTo(into: Float32Array, id: number, weight: number): void {
+    const d = this.dimensions;
+    const c = this.components;
+    const w = weight * this.scales[id]!;
+    for (let k = 0, j = id * d; k < d; k++) into[k]! += w * c[j + k]!;
+  }
+
   /** Cosine similarity of words `a` and `b` (ids). */
   cosine(a: number, b: number): number {
     const d = this.dimensions;
@@ -292,9 +300,7 @@ export class TermVectors {
 
   /** Adds `weight` × the unit vector of word `id` to `into`. */
   addTo(into: Float32Array, id: number, weight: number): void {
-    const d = this.vectors.dimensions;
-    const v = this.vectors.vector(id);
-    for (let k = 0; k < d; k++) into[k]! += weight * v[k]!;
+    this.vectors.addTo(into, id, weight);
   }
 
   /**
