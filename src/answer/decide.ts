@@ -63,20 +63,20 @@ export interface DecisionModel {
 
 /** Fitted on the tuning parts of tests/*-questions.json by `npm run eval -- --fit`. */
 export const DEFAULT_MODEL: DecisionModel = {
-  intercept: -0.886,
+  intercept: -1.116,
   weights: {
-    exactShare: 1.72,
-    looseShare: 3.803,
-    missing: -1.889,
-    namesMissing: -4.927,
-    timeMissing: -4.117,
-    numberMissing: -4.263,
-    entityMissing: -0.139,
-    margin: -0.795,
-    meaning: 1.204,
-    unmatched: -2.663,
+    exactShare: 2.106,
+    looseShare: 4.151,
+    missing: -2.089,
+    namesMissing: -6.801,
+    timeMissing: -3.995,
+    numberMissing: -4.279,
+    entityMissing: -0.125,
+    margin: -1.167,
+    meaning: 1.217,
+    unmatched: -2.327,
   },
-  threshold: 0.5,
+  threshold: 0.32,
 };
 
 export interface Decision {

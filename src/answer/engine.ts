@@ -43,7 +43,7 @@ export const DEFAULT_OPTIONS: EngineOptions = {
   typeBonus: 0.15,
   proximityBonus: 0.1,
   fullNameBonus: 0.2,
-  nameFloor: 0.8,
+  namePenalty: 0.6,
   meaningBonus: 4,
   rerankDepth: 20,
   commonShare: 0.01,

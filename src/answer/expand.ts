@@ -121,6 +121,7 @@ export class QueryExpander {
       if (plain) {
         push(t.surfaceKey, 1, 'exact');
         if (t.commonLemma) push(t.commonLemma, 1, 'exact');
+        if (t.compound) push(t.compound, 1, 'exact');
         // The same word written as one, as two or hyphenated: "policymakers", "policy makers".
         if (t.term.includes('-')) push(t.term.replace(/-/g, ''), 1, 'exact');
         for (const [first, second] of this.compoundSplits(t.surfaceKey)) push(second, 1, 'exact', first);

@@ -16,7 +16,7 @@ import { AliasMatcher } from './terms.js';
  */
 const MAGIC = 'BRIDX';
 /** Bump when the index's content or layout changes. */
-export const INDEX_FORMAT = 5;
+export const INDEX_FORMAT = 6;
 
 const ARRAYS = [
   ['df', Uint32Array],

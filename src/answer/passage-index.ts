@@ -126,7 +126,11 @@ class IndexBuilder {
             nameCount.push(0);
             plainCount.push(0);
           }
-          if (o.name) nameCount[id]!++;
+          // A capitalised word opening a sentence is tagged a name whatever it is ("Officials
+          // said…"): it says nothing either way.
+          if (o.from === sentence.from && !o.entity) {
+            // neither a name nor a plain word
+          } else if (o.name) nameCount[id]!++;
           else plainCount[id]!++;
           sequence.push(id);
           sequenceFrom.push(Math.min(65535, analysis.tokens[o.from]!.start - sentence.start));

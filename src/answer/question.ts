@@ -93,6 +93,8 @@ export interface QuestionTerm {
   proper: boolean;
   /** For a capitalised word, its lemma read in lower case, when that differs ("Media" → "medium"). */
   commonLemma?: string;
+  /** A verb and its particle written as one word, as the noun they make ("pushing back" → "pushback"). */
+  compound?: string;
   /** A noun or name: when missing from the briefings, the question is about something they don't cover. */
   important: boolean;
   /** Folded surface form, tried when the lemma is unknown ("goods" when the lemma says "good"). */
@@ -158,6 +160,9 @@ export function cleanQuestion(raw: string): string {
     .trim()
     .slice(0, MAX_QUESTION_CHARS);
 }
+
+/** Particles that make a phrasal verb, and with it a noun ("push back" → "pushback", "crack down"). */
+const PARTICLES = new Set(['back', 'up', 'down', 'off', 'out', 'over']);
 
 /** Words that open what a question asks: its type is decided by the first of them. */
 const WH_WORDS = new Set(['who', 'whom', 'whose', 'where', 'when', 'what', 'which', 'how', 'why']);
@@ -264,6 +269,9 @@ export function analyseQuestion(
         name,
         proper,
         ...(commonLemma && commonLemma !== o.term ? { commonLemma } : {}),
+        ...(single && first.pos === 'VERB' && PARTICLES.has(analysis.tokens[o.to]?.key ?? '')
+          ? { compound: o.term + analysis.tokens[o.to]!.key }
+          : {}),
         important:
           name ||
           (!STANCE_WORDS.has(o.term) && (first.pos === 'NOUN' || first.pos === 'PROPN' || first.pos === 'X')),

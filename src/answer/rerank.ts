@@ -21,8 +21,8 @@ export interface RerankOptions {
   fullNameBonus: number;
   /** Bonus per pair of question terms standing next to each other in a sentence. */
   proximityBonus: number;
-  /** Least factor a passage's score keeps when it lacks every name asked about (1: names weigh as words). */
-  nameFloor: number;
+  /** How much of its score a passage loses for lacking a name asked about, at the rarest (scaled by rarity²). */
+  namePenalty: number;
   /** Bonus for a passage whose meaning (its words' vectors, averaged) is near the question's, per unit of cosine. */
   meaningBonus: number;
 }
@@ -177,10 +177,6 @@ export class Reranker {
       if (t.name && t.covered && t.own && t.important) nameMask |= 1 << bit;
     });
     const names = popcount(nameMask);
-    let nameWeight = 0;
-    terms.forEach((t, bit) => {
-      if (nameMask & (1 << bit)) nameWeight += t.idf;
-    });
     const fullNames = terms
       .filter((t) => t.name && t.own && t.surface.includes(' '))
       .map(
@@ -238,13 +234,14 @@ export class Reranker {
       const namesMatched = popcount(matched & nameMask);
       let namesMissing = 0;
       if (names) {
-        let found = 0;
         for (let bit = 0; bit < n; bit++) {
-          if (!(nameMask & (1 << bit))) continue;
-          if (matched & (1 << bit)) found += terms[bit]!.idf;
-          else namesMissing += (terms[bit]!.idf / expander.maxIdf) ** 2;
+          if (!(nameMask & (1 << bit)) || matched & (1 << bit)) continue;
+          // Lacking a rare name counts against a passage; lacking one that most passages have
+          // ("Super Bowl" in an article about it) hardly does.
+          const rarity = (terms[bit]!.idf / expander.maxIdf) ** 2;
+          namesMissing += rarity;
+          s *= 1 - this.options.namePenalty * rarity;
         }
-        s *= this.options.nameFloor + ((1 - this.options.nameFloor) * found) / nameWeight;
       }
       let missingWeight = 0;
       let missingCount = 0;
