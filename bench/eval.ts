@@ -116,7 +116,7 @@ if (values.fit) {
       ...collectSamples((await systemsFor(knowledge)).engine, name, splitQuestions(questions).tuning),
     );
   const fitted = fitLogistic(samples);
-  const threshold = chooseThreshold(samples, fitted, confidence, 0.05);
+  const threshold = chooseThreshold(samples, fitted, confidence, 0.06);
   const model = { ...fitted, threshold };
   console.log(`Fitted on the tuning parts (${samples.length} questions):\n`);
   console.log(`export const DEFAULT_MODEL: DecisionModel = ${JSON.stringify(model, null, 2)};\n`);

@@ -115,9 +115,10 @@ export function declineRates(
 }
 
 /**
- * The threshold that declines the most unanswerable questions (mean share over the sets that have
- * them) while answerable questions are declined at most `maxWronglyDeclined` of the time (mean
- * share over the sets), and no set's more than twice that.
+ * The threshold that best separates the two kinds of question: the mean share of unanswerable
+ * questions declined minus the mean share of answerable ones declined (over the sets that have
+ * them), among thresholds that decline at most `maxWronglyDeclined` of the answerable questions
+ * (mean share over the sets).
  */
 export function chooseThreshold(
   samples: Sample[],
@@ -126,18 +127,16 @@ export function chooseThreshold(
   maxWronglyDeclined: number,
 ): number {
   let best = 0;
-  let bestScore = -1;
+  let bestScore = -Infinity;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
   for (let t = 0.02; t < 0.99; t += 0.01) {
     const threshold = round(t);
     const rates = [...declineRates(samples, { ...model, threshold }, probability).values()];
-    const wrong = rates.filter((r) => r.answerable).map((r) => r.wronglyDeclined / r.answerable);
-    if (wrong.reduce((a, b) => a + b, 0) / wrong.length > maxWronglyDeclined) continue;
-    if (wrong.some((w) => w > 2 * maxWronglyDeclined)) continue;
-    const withUnanswerable = rates.filter((r) => r.unanswerable);
-    const score =
-      withUnanswerable.reduce((a, r) => a + r.declined / r.unanswerable, 0) / (withUnanswerable.length || 1);
-    if (score > bestScore) {
-      bestScore = score;
+    const wrong = mean(rates.filter((r) => r.answerable).map((r) => r.wronglyDeclined / r.answerable));
+    if (wrong > maxWronglyDeclined) continue;
+    const declined = mean(rates.filter((r) => r.unanswerable).map((r) => r.declined / r.unanswerable));
+    if (declined - wrong > bestScore) {
+      bestScore = declined - wrong;
       best = threshold;
     }
   }

@@ -8,6 +8,7 @@ import { stdin, stdout } from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { Events } from 'discord.js';
 import { LiveEngine } from './answer/live.js';
+import { sharedWordVectors } from './answer/vectors.js';
 import { runChat } from './cli/chat.js';
 import { ConfigError, configSecrets, loadConfig } from './config.js';
 import type { Config } from './config.js';
@@ -140,6 +141,10 @@ async function main(): Promise<void> {
   });
   metrics.setPassages(live.passageCount);
   indexLoaded = true;
+  if (!sharedWordVectors())
+    logger.warn(
+      'no word vectors (lexicon/word-vectors.bin): answers match fewer paraphrases; npm run distil-vectors makes them',
+    );
   logger.info(
     {
       dir: config.knowledgeDir,

@@ -63,20 +63,20 @@ export interface DecisionModel {
 
 /** Fitted on the tuning parts of tests/*-questions.json by `npm run eval -- --fit`. */
 export const DEFAULT_MODEL: DecisionModel = {
-  intercept: -1.116,
+  intercept: -1.036,
   weights: {
-    exactShare: 2.106,
-    looseShare: 4.151,
-    missing: -2.089,
-    namesMissing: -6.801,
-    timeMissing: -3.995,
-    numberMissing: -4.279,
-    entityMissing: -0.125,
-    margin: -1.167,
-    meaning: 1.217,
-    unmatched: -2.327,
+    exactShare: 2.034,
+    looseShare: 3.747,
+    missing: -3.166,
+    namesMissing: -4.224,
+    timeMissing: -3.761,
+    numberMissing: -4.372,
+    entityMissing: -0.256,
+    margin: -1.465,
+    meaning: 1.552,
+    unmatched: -1.205,
   },
-  threshold: 0.32,
+  threshold: 0.31,
 };
 
 export interface Decision {
@@ -106,7 +106,8 @@ export function decisionFeatures(
     namesMissing: best.namesMissing,
     timeMissing: q.type === 'when' && !best.typeMatched ? 1 : 0,
     numberMissing: q.type === 'number' && !best.typeMatched ? 1 : 0,
-    entityMissing: (q.type === 'who' || q.type === 'where') && !best.typeMatched ? 1 : 0,
+    entityMissing:
+      (q.type === 'who' || q.type === 'person' || q.type === 'where') && !best.typeMatched ? 1 : 0,
     margin: best.score > 0 ? (best.score - second) / best.score : 0,
     meaning: best.meaning,
     unmatched: own.length ? own.filter((t) => !t.covered).length / own.length : 0,

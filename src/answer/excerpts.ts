@@ -10,7 +10,7 @@ import type { Excerpt, Highlight } from './types.js';
 /** Excerpts are about this long at most; a sentence that refers back gets its predecessor within it. */
 export const EXCERPT_CHARS = 400;
 /** A sentence opening like this leans on the one before it ("He is…", "The ministry's stance…"). */
-const REFERS_BACK =
+export const REFERS_BACK =
   /^(he|she|it|they|this|that|these|those|his|her|its|their|such|the same|the (?:ministry|official|department|agency|government|statement|remarks?)\b)\b/i;
 
 /** Turns ranked passages into excerpts: `top` of them, after skipping `offset`. */

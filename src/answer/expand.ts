@@ -141,7 +141,8 @@ export class QueryExpander {
       if (plain && wordnet)
         for (const form of wordnet.derivedForms(t.term, { stem: 4, pertainyms: true }))
           push(form, options.thesaurusWeight, 'thesaurus');
-      const expandable = plain && !t.proper && !/\d/.test(t.term);
+      // Adverbs ("actually", "exactly") qualify a question; their near words would only add noise.
+      const expandable = plain && !t.proper && !/\d/.test(t.term) && t.pos !== 'ADV';
       if (expandable && wordnet) {
         for (const word of new Set([t.term, t.surfaceKey])) {
           const related = wordnet.related(word, t.partOfSpeech);

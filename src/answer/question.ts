@@ -4,10 +4,12 @@ import { correctSpelling, type SpellingDictionary } from './spelling.js';
 import { Feature, extractTerms, type AliasMatcher } from './terms.js';
 
 /** What kind of answer the question asks for, as sentence features that would satisfy it. */
-export type QuestionType = 'who' | 'where' | 'when' | 'number' | 'other';
+export type QuestionType = 'who' | 'person' | 'where' | 'when' | 'number' | 'other';
 
 export const TYPE_FEATURES: Record<QuestionType, number> = {
   who: Feature.Person | Feature.Organization,
+  /** "Which official…?", "What person…?": a person, not a body. */
+  person: Feature.Person,
   where: Feature.Place,
   when: Feature.Time,
   number: Feature.Number,
@@ -93,6 +95,8 @@ export interface QuestionTerm {
   proper: boolean;
   /** For a capitalised word, its lemma read in lower case, when that differs ("Media" → "medium"). */
   commonLemma?: string;
+  /** The word's part of speech as tagged in the question (NOUN, VERB, ADJ, ADV…). */
+  pos: string;
   /** A verb and its particle written as one word, as the noun they make ("pushing back" → "pushback"). */
   compound?: string;
   /** A noun or name: when missing from the briefings, the question is about something they don't cover. */
@@ -178,9 +182,14 @@ function questionType(words: string[]): QuestionType {
   if (w === 'when') return 'when';
   if (w === 'how') return /^(many|much|old|far)$/.test(next) ? 'number' : next === 'long' ? 'when' : 'other';
   if (w === 'what' || w === 'which') {
-    if (/^(year|date|month|day|time)s?$/.test(next)) return 'when';
-    if (/^(country|countries|city|cities|place|places|site|location)$/.test(next)) return 'where';
-    if (/^(person|people|official|officials)$/.test(next)) return 'who';
+    // "what year…", and "what are the dates of…"
+    let k = i + 1;
+    if (/^(is|are|was|were)$/.test(words[k] ?? '') && /^(the|a|an)$/.test(words[k + 1] ?? '')) k += 2;
+    const noun = words[k] ?? '';
+    if (/^(year|date|month|day|time)s?$/.test(noun)) return 'when';
+    if (/^(country|countries|city|cities|place|places|site|location)$/.test(noun)) return 'where';
+    if (/^(person|people|official|officials|individual|individuals)$/.test(noun)) return 'person';
+    if (/^(number|amount|total|count)$/.test(noun)) return 'number';
   }
   return 'other';
 }
@@ -276,6 +285,7 @@ export function analyseQuestion(
           name ||
           (!STANCE_WORDS.has(o.term) && (first.pos === 'NOUN' || first.pos === 'PROPN' || first.pos === 'X')),
         surfaceKey: first.key,
+        pos: first.pos,
         weight,
         own,
         part:

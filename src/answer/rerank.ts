@@ -8,6 +8,7 @@
 import type { QueryTerm } from './expand.js';
 import type { PassageIndex } from './passage-index.js';
 import { TYPE_FEATURES, type AnalysedQuestion } from './question.js';
+import { REFERS_BACK } from './excerpts.js';
 import type { Pool, Retriever } from './retrieve.js';
 import { Feature } from './terms.js';
 import type { TermVectors } from './vectors.js';
@@ -43,8 +44,9 @@ export interface Candidate {
   names: number;
   namesMatched: number;
   /**
-   * The names the passage and its neighbours lack, each weighed by how rare it is in the
-   * briefings (idf over the largest idf): lacking a name every passage has means little.
+   * The names the passage lacks, each weighed by its rarity in the briefings ((idf over the
+   * largest idf)²: lacking a name every passage has means little). A name in the sentence before
+   * counts when the passage refers back to it ("He is…"); one only nearby does not.
    */
   namesMissing: number;
   /** Whether the passage holds what the question type asks for (true when the type asks nothing). */
@@ -152,10 +154,12 @@ export class Reranker {
       }
       return at;
     };
-    const addContext = (nb: number, briefing: number): void => {
+    let previousMask = 0;
+    const addContext = (nb: number, briefing: number, previous: boolean): void => {
       if (nb < 0 || nb >= ix.texts.length || ix.passageBriefing[nb] !== briefing) return;
       const at = termScores(nb);
       for (let bit = 0; bit < n; bit++) {
+        if (previous && slab[at + bit]! > 0) previousMask |= 1 << bit;
         const neighbour = slab[at + bit]! * neighbourWeight;
         if (neighbour > contextScore[bit]!) {
           contextScore[bit] = neighbour;
@@ -198,8 +202,9 @@ export class Reranker {
       contextScore.fill(0);
       contextCover.fill(0);
       const briefing = ix.passageBriefing[p]!;
-      addContext(p - 1, briefing);
-      addContext(p + 1, briefing);
+      previousMask = 0;
+      addContext(p - 1, briefing, true);
+      addContext(p + 1, briefing, false);
       let total = 0;
       let cover = 0;
       let exactCover = 0;
@@ -232,15 +237,16 @@ export class Reranker {
       if (fullNames.length && matched & nameMask && fullNames.some((re) => re.test(ix.texts[p]!)))
         s *= 1 + this.options.fullNameBonus;
       const namesMatched = popcount(matched & nameMask);
+      const own = directMask | (REFERS_BACK.test(ix.texts[p]!) ? previousMask : 0);
       let namesMissing = 0;
       if (names) {
         for (let bit = 0; bit < n; bit++) {
-          if (!(nameMask & (1 << bit)) || matched & (1 << bit)) continue;
+          if (!(nameMask & (1 << bit))) continue;
           // Lacking a rare name counts against a passage; lacking one that most passages have
           // ("Super Bowl" in an article about it) hardly does.
           const rarity = (terms[bit]!.idf / expander.maxIdf) ** 2;
-          namesMissing += rarity;
-          s *= 1 - this.options.namePenalty * rarity;
+          if (!(own & (1 << bit))) namesMissing += rarity;
+          if (!(matched & (1 << bit))) s *= 1 - this.options.namePenalty * rarity;
         }
       }
       let missingWeight = 0;
