@@ -106,3 +106,43 @@ describe('loadKnowledge', () => {
     await expect(loadKnowledge('/nonexistent/knowledge')).rejects.toThrow(/cannot be read: ENOENT/);
   });
 });
+
+describe('loadKnowledge: chat-language.yaml', () => {
+  it('reads a valid file into chatWords, lower-casing its keys', async () => {
+    const k = await loadKnowledge(
+      await folder({ 'a.md': GOOD, 'chat-language.yaml': 'words:\n  NK: Nakhodka\n  fwiw: ""\n' }),
+    );
+    expect(k.chatWords).toEqual({ nk: 'Nakhodka', fwiw: '' });
+  });
+
+  it('leaves chatWords empty when the folder has no such file', async () => {
+    expect((await loadKnowledge(await folder({ 'a.md': GOOD }))).chatWords).toEqual({});
+  });
+
+  it.each([
+    ['a value too long', `words:\n  nk: ${'x'.repeat(81)}\n`, 'words.nk', '80 characters'],
+    ['a key of four words', 'words:\n  one two three four: x\n', 'words.one two three four', ''],
+    ['a value that is not text', 'words:\n  nk: [North, Korea]\n', 'words.nk', ''],
+    ['no words map', 'other: 1\n', 'words', ''],
+    ['text that is not YAML', 'words: [unclosed', undefined, 'not valid YAML'],
+  ])('refuses %s with a KnowledgeError naming the file and field', async (_label, text, field, message) => {
+    const err = await loadKnowledge(await folder({ 'a.md': GOOD, 'chat-language.yaml': text })).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(KnowledgeError);
+    const found = (err as KnowledgeError).problems;
+    const p = found.find((x) => x.file === 'chat-language.yaml' && x.field === field);
+    expect(p, JSON.stringify(found)).toBeDefined();
+    expect(p!.message).toContain(message);
+    expect((err as KnowledgeError).message).toContain(`chat-language.yaml${field ? `: ${field}` : ''}: `);
+  });
+
+  it('reports a broken chat-language file beside the other problems of the folder', async () => {
+    const found = await problems({
+      'a.md': `---\nsource: S\n---\n\nText.`,
+      'chat-language.yaml': `words:\n  nk: ${'x'.repeat(81)}\n`,
+    });
+    expect(found.map((p) => `${p.file}: ${p.field}`).sort()).toEqual(['a.md: title', 'chat-language.yaml: words.nk']);
+  });
+});
