@@ -1,0 +1,183 @@
+/**
+ * Question analysis: cleaning, normalisation (chat language, possessives typed without an
+ * apostrophe, spelling) and question types, alone with a small lexicon and through a real engine.
+ */
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChatLanguage } from '../../src/answer/chat-language.js';
+import { Engine } from '../../src/answer/engine.js';
+import {
+  cleanQuestion,
+  MAX_QUESTION_CHARS,
+  normaliseQuestion,
+  type QuestionLexicon,
+} from '../../src/answer/question.js';
+import type { AliasMatcher } from '../../src/answer/terms.js';
+import { loadKnowledge } from '../../src/knowledge/load.js';
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = Engine.build(await loadKnowledge('knowledge'));
+});
+
+describe('cleanQuestion', () => {
+  it('takes out mentions, invisible characters and runs of spaces', () => {
+    expect(cleanQuestion('<@123456> what\u200b did <#42>  @everyone   Vaddi\tsay?')).toBe(
+      'what did Vaddi say?',
+    );
+  });
+
+  it('bounds the length', () => {
+    expect(cleanQuestion('a '.repeat(MAX_QUESTION_CHARS))).toHaveLength(MAX_QUESTION_CHARS);
+  });
+});
+
+describe('normaliseQuestion, with a small lexicon', () => {
+  const briefingWords = new Set(['where', 'meet', 'kim', 'putin', 'kritenbrink', 'moscow', 'sanctions']);
+  const english = [
+    'the',
+    'is',
+    'where',
+    'there',
+    'what',
+    'said',
+    'saying',
+    'about',
+    'view',
+    'was',
+    'sanctions',
+  ];
+  const lexicon: QuestionLexicon = {
+    aliases: {} as AliasMatcher,
+    chat: new ChatLanguage({ whats: 'what is', nk: 'North Korea', rn: '' }),
+    inBriefings: (w) => briefingWords.has(w),
+    englishRank: (w) => english.indexOf(w),
+    isWord: (w) => briefingWords.has(w) || english.includes(w),
+    isBriefingName: (w) => ['kim', 'putin', 'kritenbrink', 'moscow'].includes(w),
+    nameKind: () => undefined,
+    commonLemma: (w) => w,
+  };
+
+  it('rewrites chat language, then corrects spelling', () => {
+    expect(normaliseQuestion('whats nk saying abut sanctons rn', lexicon)).toEqual({
+      text: 'what is North Korea saying about sanctions',
+      ignored: [],
+    });
+  });
+
+  it('leaves a word it knows as typed, even one a letter away from another', () => {
+    // "there" is one letter from "where", and "where" from "there": both are words.
+    expect(normaliseQuestion('where there was', lexicon).text).toBe('where there was');
+  });
+
+  it('corrects a capitalised word only to a name or word of the briefings, keeping the capital', () => {
+    expect(normaliseQuestion('Kritenbrinck said', lexicon).text).toBe('Kritenbrink said');
+    // "Thre" is a letter from the English "there" only: an unknown name, kept as typed.
+    expect(normaliseQuestion('Thre said', lexicon)).toEqual({ text: 'Thre said', ignored: [] });
+  });
+
+  it('reads a name with a trailing "s" as a possessive', () => {
+    expect(normaliseQuestion('what was moscows view', lexicon).text).toBe("what was moscow's view");
+    expect(normaliseQuestion('Moscows view', lexicon).text).toBe("Moscow's view");
+  });
+
+  it('leaves out a lower-case word nothing can read, and lists it', () => {
+    expect(normaliseQuestion('what xqzvt said', lexicon)).toEqual({ text: 'what said', ignored: ['xqzvt'] });
+  });
+});
+
+describe('question analysis in the engine', () => {
+  const analysed = (q: string) => engine.trace(q).question;
+
+  it('keeps the question as asked in `text`, and what was analysed in `normalised`', () => {
+    const q = analysed('whats nk getting from russia rn');
+    expect(q.text).toBe('whats nk getting from russia rn');
+    expect(q.normalised).toBe('what is North Korea getting from russia');
+    expect(q.terms.some((t) => t.surface === 'north korea' && t.proper)).toBe(true);
+  });
+
+  it('reads "wher" as a "where" question', () => {
+    const q = analysed('wher was putin supposed to meet kim');
+    expect(q.normalised).toMatch(/^where was putin/);
+    expect(q.type).toBe('where');
+    expect(q.ignored).toEqual([]);
+    expect(engine.trace('wher was putin supposed to meet kim').decision.reason).not.toBe('not_covered');
+  });
+
+  it('reads a misspelt name as the briefings’ name', () => {
+    const t = engine.trace('What did Kritenbrinck say?');
+    expect(t.question.normalised).toContain('Kritenbrink');
+    expect(t.question.normalised).not.toContain('Kritenbrinck');
+    expect(t.question.terms.some((x) => x.surface === 'kritenbrink' && x.proper)).toBe(true);
+    expect(t.decision.notCovered).toEqual([]);
+    expect(t.decision.reason).not.toBe('not_covered');
+  });
+
+  it('reads a place name typed without its apostrophe as a possessive', () => {
+    const q = analysed('what is moscows view of the sanctions');
+    expect(q.normalised).toContain("moscow's");
+    expect(q.terms.some((t) => t.surface.startsWith('moscow') && t.proper)).toBe(true);
+    expect(q.ignored).toEqual([]);
+  });
+
+  it('ignores a lower-case word nothing can read: never a reason to decline', () => {
+    for (const question of ['xqzvt sanctions on russia', 'what xqzvt did russia supply to north korea']) {
+      const t = engine.trace(question);
+      expect(t.question.ignored).toEqual(['xqzvt']);
+      expect(t.question.normalised).not.toContain('xqzvt');
+      expect(t.question.terms.map((x) => x.surface)).not.toContain('xqzvt');
+      expect(t.decision.notCovered).not.toContain('xqzvt');
+      expect(t.decision.reason).not.toBe('not_covered');
+      expect(t.decision.reason).not.toBe('empty');
+    }
+  });
+
+  it('keeps a capitalised unknown name, and declines as not covered, naming it', () => {
+    const t = engine.trace('What did Zorbakov say about North Korea?');
+    expect(t.question.ignored).toEqual([]);
+    expect(t.question.terms.find((x) => x.surface === 'zorbakov')).toMatchObject({
+      name: true,
+      proper: true,
+    });
+    expect(t.decision).toMatchObject({ answered: false, reason: 'not_covered', notCovered: ['zorbakov'] });
+    const a = engine.ask('What did Zorbakov say about North Korea?');
+    expect(a).toMatchObject({ answered: false, reason: 'not_covered', notCovered: ['zorbakov'] });
+  });
+
+  it('types a question by its first question word, not a later clause', () => {
+    expect(analysed('How old was Putin when he met Kim?').type).toBe('number');
+    expect(analysed('Where was Kim when Putin called?').type).toBe('where');
+    expect(analysed('When did Putin say where they would meet?').type).toBe('when');
+    expect(analysed('Who said when the sanctions began?').type).toBe('who');
+    expect(analysed('How many workers did North Korea send?').type).toBe('number');
+    expect(analysed('What year were the sanctions adopted?').type).toBe('when');
+    expect(analysed('Which country supplies oil?').type).toBe('where');
+    expect(analysed('Tell me about the sanctions').type).toBe('other');
+  });
+});
+
+describe('a knowledge folder’s own chat language', () => {
+  let dir: string;
+  let own: Engine;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'knowledge-'));
+    await cp('knowledge', dir, { recursive: true });
+    await writeFile(
+      path.join(dir, 'chat-language.yaml'),
+      'words:\n  vostok: Vostochny\n  nk: North Korea’s\n',
+    );
+    own = Engine.build(await loadKnowledge(dir));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is added to the defaults, and wins where both name the same word', () => {
+    expect(own.trace('whats the vostok site').question.normalised).toBe('what is the Vostochny site');
+    expect(own.trace('nk missiles').question.normalised).toBe('North Korea’s missiles');
+    // The seed engine, without the file, keeps the default.
+    expect(engine.trace('nk missiles').question.normalised).toBe('North Korea missiles');
+  });
+});
