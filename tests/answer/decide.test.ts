@@ -1,0 +1,237 @@
+/**
+ * The decision: one logistic confidence over the evidence, monotonic in each feature as its
+ * weight says; a hard decline only for names the briefings lack; and on a weak match, the
+ * important words nothing matched are named.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  confidence,
+  decide,
+  DEFAULT_MODEL,
+  FEATURE_NAMES,
+  type DecisionFeatures,
+  type DecisionModel,
+} from '../../src/answer/decide.js';
+import type { QueryTerm } from '../../src/answer/expand.js';
+import type { AnalysedQuestion, QuestionTerm } from '../../src/answer/question.js';
+import type { Candidate } from '../../src/answer/rerank.js';
+
+/** Every feature at `value`, some set otherwise. */
+function features(value: number, set: Partial<DecisionFeatures> = {}): DecisionFeatures {
+  const all = {} as Record<(typeof FEATURE_NAMES)[number], number>;
+  for (const name of FEATURE_NAMES) all[name] = value;
+  return { ...all, ...set };
+}
+
+function questionTerm(term: string, set: Partial<QuestionTerm> = {}): QuestionTerm {
+  return {
+    term,
+    surface: term,
+    name: false,
+    proper: false,
+    important: true,
+    surfaceKey: term,
+    weight: 1,
+    own: true,
+    part: 'topic',
+    ...set,
+  } as QuestionTerm;
+}
+
+function question(terms: QuestionTerm[], type: AnalysedQuestion['type'] = 'other'): AnalysedQuestion {
+  const text = terms.map((t) => t.surface).join(' ');
+  return { text, normalised: text, type, terms, ignored: [] };
+}
+
+function queryTerm(surface: string, set: Partial<QueryTerm> = {}): QueryTerm {
+  const covered = set.covered ?? true;
+  return {
+    surface,
+    weight: 1,
+    own: true,
+    name: false,
+    proper: false,
+    important: true,
+    alternatives: covered ? [{ id: 0, weight: 1, kind: 'exact' }] : [],
+    idf: 1,
+    covered,
+    nearest: 0,
+    vector: -1,
+    ...set,
+  } as QueryTerm;
+}
+
+function candidate(set: Partial<Candidate> = {}): Candidate {
+  return {
+    passage: 0,
+    score: 10,
+    share: 1,
+    exactShare: 1,
+    missing: 0,
+    missingCount: 0,
+    names: 0,
+    namesMatched: 0,
+    namesMissing: 0,
+    typeMatched: true,
+    meaning: 0.8,
+    ...set,
+  } as Candidate;
+}
+
+/** A model that answers whatever the evidence, and one that never does. */
+const ALWAYS: DecisionModel = { ...DEFAULT_MODEL, threshold: 0 };
+const NEVER: DecisionModel = { ...DEFAULT_MODEL, threshold: 1.01 };
+
+describe('confidence', () => {
+  it('is a probability', () => {
+    for (const value of [0, 0.5, 1]) {
+      const p = confidence(features(value));
+      expect(p).toBeGreaterThan(0);
+      expect(p).toBeLessThan(1);
+    }
+  });
+
+  it.each(FEATURE_NAMES)('moves with %s as the sign of its weight says', (name) => {
+    const weight = DEFAULT_MODEL.weights[name];
+    for (const base of [0, 0.3, 0.7]) {
+      const low = confidence(features(base, { [name]: 0.1 }));
+      const high = confidence(features(base, { [name]: 0.9 }));
+      expect(Math.sign(high - low)).toBe(Math.sign(weight));
+    }
+  });
+
+  it('follows the model it is given', () => {
+    for (const name of FEATURE_NAMES) {
+      const flipped: DecisionModel = {
+        ...DEFAULT_MODEL,
+        weights: { ...DEFAULT_MODEL.weights, [name]: -DEFAULT_MODEL.weights[name] },
+      };
+      const low = features(0.5, { [name]: 0.1 });
+      const high = features(0.5, { [name]: 0.9 });
+      expect(Math.sign(confidence(high, flipped) - confidence(low, flipped))).toBe(
+        -Math.sign(DEFAULT_MODEL.weights[name]),
+      );
+    }
+    const zero: DecisionModel = {
+      intercept: 0,
+      weights: features(0) as DecisionModel['weights'],
+      threshold: 0.5,
+    };
+    expect(confidence(features(1), zero)).toBe(0.5);
+  });
+
+  it('is higher for a passage matching every word exactly than for one missing the names asked about', () => {
+    const good = features(0, { exactShare: 1, meaning: 0.8 });
+    const bad = features(0, { exactShare: 0.3, missing: 0.7, namesMissing: 1, unmatched: 0.5, meaning: 0.2 });
+    expect(confidence(good)).toBeGreaterThan(confidence(bad));
+  });
+});
+
+describe('decide', () => {
+  it("declines a question with no terms as 'empty'", () => {
+    const d = decide(question([]), [], []);
+    expect(d).toMatchObject({ answered: false, reason: 'empty', notCovered: [], confidence: 0 });
+    expect(decide(question([]), [], [candidate()], ALWAYS).reason).toBe('empty');
+  });
+
+  it("declines as 'not_covered' when the briefings lack a proper name asked about, naming each once", () => {
+    const q = question([
+      questionTerm('china', { name: true, proper: true }),
+      questionTerm('sanction'),
+      questionTerm('zorbakov', { name: true, proper: true }),
+    ]);
+    const terms = [
+      queryTerm('china', { name: true, proper: true, covered: false }),
+      queryTerm('sanctions'),
+      queryTerm('zorbakov', { name: true, proper: true, covered: false }),
+      queryTerm('china', { name: true, proper: true, covered: false }),
+    ];
+    // However good the best passage, and whatever the model.
+    const d = decide(q, terms, [candidate()], ALWAYS);
+    expect(d).toMatchObject({ answered: false, reason: 'not_covered', confidence: 0 });
+    expect(d.notCovered).toEqual(['china', 'zorbakov']);
+  });
+
+  it('never declines as not covered for a common word, nor for a name carried over from an earlier question', () => {
+    const q = question([questionTerm('laborer'), questionTerm('vaddi', { name: true, proper: true })]);
+    const terms = [
+      queryTerm('laborers', { covered: false }),
+      queryTerm('ukraine', { name: true, proper: true, covered: false, own: false, weight: 0.5 }),
+      queryTerm('vaddi', { name: true, proper: true }),
+      // A name that is also a common word ("Media Day") is no proof either.
+      queryTerm('media day', { name: true, proper: false, covered: false }),
+    ];
+    for (const model of [ALWAYS, NEVER, DEFAULT_MODEL])
+      expect(decide(q, terms, [candidate()], model).reason).not.toBe('not_covered');
+  });
+
+  it('answers when the confidence reaches the threshold, and says how confident', () => {
+    const q = question([questionTerm('sanction')]);
+    const terms = [queryTerm('sanctions')];
+    const ranked = [candidate(), candidate({ passage: 1, score: 2 })];
+    const d = decide(q, terms, ranked, ALWAYS);
+    expect(d.answered).toBe(true);
+    expect(d.reason).toBeUndefined();
+    expect(d.notCovered).toEqual([]);
+    expect(d.features).toBeDefined();
+    expect(d.confidence).toBeCloseTo(confidence(d.features!), 10);
+    const declined = decide(q, terms, ranked, NEVER);
+    expect(declined).toMatchObject({ answered: false, reason: 'weak_match' });
+    expect(declined.confidence).toBeCloseTo(d.confidence, 10);
+  });
+
+  it("declines as 'weak_match' when nothing was retrieved", () => {
+    const d = decide(question([questionTerm('sanction')]), [queryTerm('sanctions')], [], ALWAYS);
+    expect(d).toMatchObject({ answered: false, reason: 'weak_match', confidence: 0 });
+  });
+
+  it('on a weak match, names the important words of the question nothing matched', () => {
+    const q = question([
+      questionTerm('penguin'),
+      questionTerm('eat'),
+      questionTerm('sanction'),
+      questionTerm('cap'),
+    ]);
+    const terms = [
+      queryTerm('penguins', { covered: false }),
+      queryTerm('eat', { covered: false, important: false }),
+      queryTerm('sanctions'),
+      queryTerm('penguins', { covered: false }),
+      queryTerm('cheese', { covered: false, own: false, weight: 0.5 }),
+      queryTerm('cap', { covered: false }),
+    ];
+    const d = decide(q, terms, [candidate({ share: 0.3, exactShare: 0.3, missing: 0.6 })], NEVER);
+    expect(d).toMatchObject({ answered: false, reason: 'weak_match' });
+    expect(d.notCovered).toEqual(['penguins', 'cap']);
+  });
+
+  it('takes the type features from the question type and the best passage', () => {
+    const ranked = (typeMatched: boolean) => [
+      candidate({ typeMatched }),
+      candidate({ passage: 1, score: 5 }),
+    ];
+    const types = ['when', 'number', 'who', 'where', 'other'] as const;
+    for (const type of types) {
+      const q = question([questionTerm('meeting')], type);
+      const lacking = decide(q, [queryTerm('meeting')], ranked(false), ALWAYS).features!;
+      expect(lacking).toMatchObject({
+        timeMissing: type === 'when' ? 1 : 0,
+        numberMissing: type === 'number' ? 1 : 0,
+        entityMissing: type === 'who' || type === 'where' ? 1 : 0,
+        margin: 0.5,
+      });
+      const holding = decide(q, [queryTerm('meeting')], ranked(true), ALWAYS).features!;
+      expect(holding).toMatchObject({ timeMissing: 0, numberMissing: 0, entityMissing: 0 });
+    }
+  });
+
+  it('counts the question’s own words nothing matched as a share of its own words', () => {
+    const q = question([questionTerm('penguin'), questionTerm('sanction')]);
+    const terms = [
+      queryTerm('penguins', { covered: false }),
+      queryTerm('sanctions'),
+      queryTerm('cheese', { covered: false, own: false, weight: 0.5 }),
+    ];
+    expect(decide(q, terms, [candidate()], ALWAYS).features!.unmatched).toBeCloseTo(0.5, 10);
+  });
+});
