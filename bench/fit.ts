@@ -118,7 +118,7 @@ export function declineRates(
  * The threshold that best separates the two kinds of question: the mean share of unanswerable
  * questions declined minus the mean share of answerable ones declined (over the sets that have
  * them), among thresholds that decline at most `maxWronglyDeclined` of the answerable questions
- * (mean share over the sets).
+ * (mean share over the sets, and in every set of 100 or more answerable questions).
  */
 export function chooseThreshold(
   samples: Sample[],
@@ -134,6 +134,8 @@ export function chooseThreshold(
     const rates = [...declineRates(samples, { ...model, threshold }, probability).values()];
     const wrong = mean(rates.filter((r) => r.answerable).map((r) => r.wronglyDeclined / r.answerable));
     if (wrong > maxWronglyDeclined) continue;
+    // A large set's rate is a reliable estimate on its own: it must keep within the bound too.
+    if (rates.some((r) => r.answerable >= 100 && r.wronglyDeclined / r.answerable > maxWronglyDeclined)) continue;
     const declined = mean(rates.filter((r) => r.unanswerable).map((r) => r.declined / r.unanswerable));
     if (declined - wrong > bestScore) {
       bestScore = declined - wrong;

@@ -14,16 +14,10 @@ export const CHAT_LANGUAGE_FILE = 'chat-language.yaml';
 
 const DEFAULT_FILE = new URL(`../../lexicon/${CHAT_LANGUAGE_FILE}`, import.meta.url);
 
-const entryKey = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(
-    /^[\p{L}\p{N}][\p{L}\p{N}.'/;&-]*(?: [\p{L}\p{N}][\p{L}\p{N}.'/;&-]*){0,2}$/u,
-    'must be one to three words',
-  );
+/** An entry: one to three words ("nk", "the us", "w/o"). */
+const ENTRY_KEY = /^[\p{L}\p{N}][\p{L}\p{N}.'/;&-]*(?: [\p{L}\p{N}][\p{L}\p{N}.'/;&-]*){0,2}$/u;
 const fileSchema = z.object({
-  words: z.record(entryKey, z.string().trim().max(80, 'must be at most 80 characters').nullable()),
+  words: z.record(z.string(), z.string().trim().max(80, 'must be at most 80 characters').nullable()),
 });
 
 /** A problem in a chat-language file, naming the field. */
@@ -57,8 +51,14 @@ export function parseChatLanguage(text: string): {
     };
   }
   const words: Record<string, string> = {};
-  for (const [key, value] of Object.entries(parsed.data.words)) words[key.toLowerCase()] = value ?? '';
-  return { words, problems: [] };
+  const problems: ChatLanguageProblem[] = [];
+  for (const [key, value] of Object.entries(parsed.data.words)) {
+    const entry = key.trim().toLowerCase();
+    if (!ENTRY_KEY.test(entry))
+      problems.push({ field: `words.${key}`, message: 'must be one to three words' });
+    else words[entry] = value ?? '';
+  }
+  return problems.length ? { words: {}, problems } : { words, problems };
 }
 
 let defaults: ChatWords | undefined;
@@ -77,7 +77,7 @@ export function defaultChatWords(): ChatWords {
 }
 
 /** A word as chat writes it: letters and digits, with inner dots, apostrophes, "&" or hyphens; "w/", "U.S.". */
-const WORD = /[\p{L}\p{N}]+(?:[.'’&;-][\p{L}\p{N}]+)*(?:\.(?=[\s,?!;:)]|$)|\/)?/gu;
+const WORD = /[\p{L}\p{N}]+(?:[.'’&;/-][\p{L}\p{N}]+)*(?:\.(?=[\s,?!;:)]|$)|\/)?/gu;
 
 /** Chat language compiled for look-ups: keys by their number of words. */
 export class ChatLanguage {
@@ -110,10 +110,16 @@ export class ChatLanguage {
         const run = tokens.slice(i, i + n);
         if (run.some((t, k) => k > 0 && text.slice(run[k - 1]!.end, t.start) !== ' ')) continue;
         const key = run.map((t) => t.word.toLowerCase().replace(/’/g, "'")).join(' ');
-        const value = this.words.get(key) ?? this.words.get(key.replace(/\.$/, ''));
-        if (value !== undefined) {
+        // "nk", "nk." at the end of a sentence, "nk's": the entry, keeping the full stop or possessive.
+        const forms: Array<[string, string]> = [[key, '']];
+        if (key.endsWith('.')) forms.push([key.slice(0, -1), '.']);
+        if (key.endsWith("'s")) forms.push([key.slice(0, -2), "'s"]);
+        for (const [form, tail] of forms) {
+          const value = this.words.get(form);
+          if (value === undefined) continue;
           matched = n;
-          replacement = value;
+          replacement = value === '' ? (tail === '.' ? '.' : '') : value + tail;
+          break;
         }
       }
       if (!matched) {
@@ -122,7 +128,6 @@ export class ChatLanguage {
       }
       const first = tokens[i]!;
       const last = tokens[i + matched - 1]!;
-      // A trailing sentence dot matched as part of "d.c." stays a full stop.
       out += text.slice(cursor, first.start) + replacement;
       cursor = last.end;
       i += matched;

@@ -1,15 +1,19 @@
 /**
  * The decision: answer from the best passage, or decline. Two kinds of evidence:
  *
- * - A name or entity asked about that the briefings never mention ("What did China say?"): the
- *   briefings don't cover the question, and the answer says which names they never mention.
+ * - A name or entity asked about that the briefings never mention ("What did China say?", "Who
+ *   won the World Cup?" — a name of several words counts when the briefings never write those
+ *   words together): the briefings don't cover the question, and the answer says which names
+ *   they never mention.
  *   An ordinary word the briefings lack is no such evidence: they may say it in other words
  *   ("laborers" → workers), and a word with no near neighbour at all weighs in the confidence.
  * - Otherwise one confidence, from how well the best passage matches: the share of the
- *   question's weight it matches and how closely, the important words it lacks, the names asked
- *   about that it (and its neighbours) lacks, whether it holds what the question type asks for,
- *   and its margin over the next passage. A logistic model, fitted on the tuning parts of the
- *   question sets (`npm run eval -- --fit`), turns these into a probability of answering well.
+ *   question's weight it matches by the words themselves and by near words, the important words
+ *   it lacks, the names asked about that it lacks, whether it holds the time or number a "when"
+ *   or "how many" question asks for, how near its meaning is to the question's (averaged word
+ *   vectors), and the question's words nothing in the briefings matches. A logistic model,
+ *   fitted on the tuning parts of the question sets (`npm run eval -- --fit`), turns these into
+ *   a probability that the briefings answer the question; below the threshold, it declines.
  */
 import type { QueryTerm } from './expand.js';
 import type { AnalysedQuestion } from './question.js';
@@ -30,10 +34,6 @@ export interface DecisionFeatures {
   timeMissing: number;
   /** 1 when the question asks for a number ("how many", "how much") and the passage gives none. */
   numberMissing: number;
-  /** 1 when the question asks for a person ("who") or a place ("where") and the passage names none. */
-  entityMissing: number;
-  /** (best − second best) / best score. */
-  margin: number;
   /** Cosine of the passage's meaning with the question's (word vectors, averaged). */
   meaning: number;
   /** Question terms that nothing in the briefings matches, as a share of the question's terms. */
@@ -47,8 +47,6 @@ export const FEATURE_NAMES = [
   'namesMissing',
   'timeMissing',
   'numberMissing',
-  'entityMissing',
-  'margin',
   'meaning',
   'unmatched',
 ] as const;
@@ -63,20 +61,18 @@ export interface DecisionModel {
 
 /** Fitted on the tuning parts of tests/*-questions.json by `npm run eval -- --fit`. */
 export const DEFAULT_MODEL: DecisionModel = {
-  intercept: -1.036,
+  intercept: -1.26,
   weights: {
-    exactShare: 2.034,
-    looseShare: 3.747,
-    missing: -3.166,
-    namesMissing: -4.224,
-    timeMissing: -3.761,
-    numberMissing: -4.372,
-    entityMissing: -0.256,
-    margin: -1.465,
-    meaning: 1.552,
-    unmatched: -1.205,
+    exactShare: 1.415,
+    looseShare: 3.128,
+    missing: -3.09,
+    namesMissing: -3.88,
+    timeMissing: -4.057,
+    numberMissing: -4.29,
+    meaning: 1.666,
+    unmatched: -1.087,
   },
-  threshold: 0.31,
+  threshold: 0.26,
 };
 
 export interface Decision {
@@ -97,7 +93,6 @@ export function decisionFeatures(
 ): DecisionFeatures | undefined {
   const best = ranked[0];
   if (!best) return undefined;
-  const second = ranked[1]?.score ?? 0;
   const own = terms.filter((t) => t.own);
   return {
     exactShare: best.exactShare,
@@ -106,9 +101,6 @@ export function decisionFeatures(
     namesMissing: best.namesMissing,
     timeMissing: q.type === 'when' && !best.typeMatched ? 1 : 0,
     numberMissing: q.type === 'number' && !best.typeMatched ? 1 : 0,
-    entityMissing:
-      (q.type === 'who' || q.type === 'person' || q.type === 'where') && !best.typeMatched ? 1 : 0,
-    margin: best.score > 0 ? (best.score - second) / best.score : 0,
     meaning: best.meaning,
     unmatched: own.length ? own.filter((t) => !t.covered).length / own.length : 0,
   };
@@ -127,17 +119,23 @@ export function decide(
   terms: QueryTerm[],
   ranked: Candidate[],
   model: DecisionModel = DEFAULT_MODEL,
+  missingNames: string[] = [],
 ): Decision {
   if (!q.terms.length) return { answered: false, reason: 'empty', notCovered: [], confidence: 0 };
-  const notCovered = [...new Set(terms.filter((t) => t.own && !t.covered && t.proper).map((t) => t.surface))];
+  const notCovered = [
+    ...new Set([
+      ...terms.filter((t) => t.own && !t.covered && t.proper).map((t) => t.surface),
+      ...missingNames,
+    ]),
+  ];
   if (notCovered.length) return { answered: false, reason: 'not_covered', notCovered, confidence: 0 };
-  const features = decisionFeatures(q, terms, ranked);
-  if (!features) return { answered: false, reason: 'weak_match', notCovered: [], confidence: 0 };
-  const p = confidence(features, model);
-  if (p >= model.threshold) return { answered: true, notCovered: [], confidence: p, features };
-  // Declined on the evidence: the important words nothing in the briefings matched are worth naming.
+  // Declined on the evidence, the important words nothing in the briefings matched are worth naming.
   const unmatched = [
     ...new Set(terms.filter((t) => t.own && !t.covered && t.important).map((t) => t.surface)),
   ];
+  const features = decisionFeatures(q, terms, ranked);
+  if (!features) return { answered: false, reason: 'weak_match', notCovered: unmatched, confidence: 0 };
+  const p = confidence(features, model);
+  if (p >= model.threshold) return { answered: true, notCovered: [], confidence: p, features };
   return { answered: false, reason: 'weak_match', notCovered: unmatched, confidence: p, features };
 }

@@ -163,7 +163,7 @@ export class Engine {
     const q = analyseQuestion(question, this.lexicon, context);
     const terms = this.expander.expand(q);
     const ranked = this.rank(q, terms, want);
-    const decision = decide(q, terms, ranked, this.options.decision);
+    const decision = decide(q, terms, ranked, this.options.decision, this.expander.missingNames(q, terms));
     return { question: q, terms, ranked, decision };
   }
 

@@ -94,6 +94,56 @@ export class QueryExpander {
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
+  /**
+   * Names of several words that the briefings never write together ("World Cup", "Secretary of
+   * Defense"), as the question writes them: no passage has all their words within a few words of
+   * each other ("Super Bowls XXI and XXIV" still has "Super Bowl XXIV"). Aliases are names the
+   * briefings know already; a word the briefings lack alone is judged on its own.
+   */
+  missingNames(q: AnalysedQuestion, terms: QueryTerm[]): string[] {
+    const runs = new Map<number, number[]>();
+    q.terms.forEach((t, i) => {
+      if (t.nameRun !== undefined && !t.term.startsWith('#'))
+        runs.set(t.nameRun, [...(runs.get(t.nameRun) ?? []), i]);
+    });
+    const missing: string[] = [];
+    for (const members of runs.values()) {
+      if (members.length < 2) continue;
+      // A name's words as written, in either number ("Most Valuable Player" / "…Players").
+      const ids = members.map((i) => {
+        const set = new Set(terms[i]!.alternatives.filter((a) => a.kind === 'exact').map((a) => a.id));
+        const word = q.terms[i]!.surfaceKey;
+        for (const form of [`${word}s`, word.replace(/s$/, '')]) {
+          const id = this.index.termIds.get(form);
+          if (id !== undefined) set.add(id);
+        }
+        return set;
+      });
+      if (ids.some((set) => set.size === 0)) continue;
+      if (!this.writtenTogether(ids, members.length + 2))
+        missing.push(q.nameRuns[q.terms[members[0]!]!.nameRun! - 1]!);
+    }
+    return missing;
+  }
+
+  /** Whether some passage has one of each set of terms within `span` consecutive terms. */
+  private writtenTogether(ids: Array<Set<number>>, span: number): boolean {
+    const ix = this.index;
+    for (const first of ids[0]!) {
+      for (let k = ix.postingStart[first]!, end = ix.postingStart[first + 1]!; k < end; k++) {
+        const p = ix.postingPassage[k]!;
+        const from = ix.sequenceStart[p]!;
+        const to = ix.sequenceStart[p + 1]!;
+        for (let i = from; i < to; i++) {
+          if (ix.sequence[i] !== first) continue;
+          const window = ix.sequence.subarray(Math.max(from, i - span + 1), Math.min(to, i + span));
+          if (ids.every((set) => window.some((id) => set.has(id)))) return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Resolves question terms to index terms: exact, surface form, synonyms, vectors, near spellings. */
   expand(q: AnalysedQuestion): QueryTerm[] {
     const { termIds, nameTerm } = this.index;

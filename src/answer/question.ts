@@ -97,6 +97,11 @@ export interface QuestionTerm {
   commonLemma?: string;
   /** The word's part of speech as tagged in the question (NOUN, VERB, ADJ, ADV…). */
   pos: string;
+  /**
+   * Terms of one name written in capitals over several words ("World Cup", "Secretary of
+   * Defense") share a number; undefined for others.
+   */
+  nameRun?: number;
   /** A verb and its particle written as one word, as the noun they make ("pushing back" → "pushback"). */
   compound?: string;
   /** A noun or name: when missing from the briefings, the question is about something they don't cover. */
@@ -127,6 +132,8 @@ export interface AnalysedQuestion {
   terms: QuestionTerm[];
   /** Words nothing could read (slang, typos nothing corrects): left out, never a reason to decline. */
   ignored: string[];
+  /** The names written in capitals over several words, as written (folded): `nameRun` n is `nameRuns[n - 1]`. */
+  nameRuns: string[];
 }
 
 /** What question analysis needs to know of the language and of the briefings. */
@@ -210,7 +217,9 @@ export function normaliseQuestion(
   const ignored: string[] = [];
   const rewritten = lexicon.chat.normalise(text).replace(SPELT_WORD, (word) => {
     const lower = fold(word);
-    if (lower.includes("'") || lexicon.isWord(lower)) return word;
+    // A word as it stands, or in its base form ("xylophones": WordNet knows "xylophone").
+    if (lower.includes("'") || lexicon.isWord(lower) || lexicon.isWord(lexicon.commonLemma(lower)))
+      return word;
     if (lower.endsWith('s') && lexicon.isBriefingName(lower.slice(0, -1))) return `${word.slice(0, -1)}'s`;
     // A capitalised word is a name: only a name the briefings use is a likely correction of it.
     const capitalised = /^\p{Lu}/u.test(word);
@@ -234,6 +243,7 @@ export function analyseQuestion(
   const seen = new Set<string>();
   let type: QuestionType = 'other';
   const normalised = normaliseQuestion(text, lexicon);
+  const nameRuns: string[] = [];
   const add = (source: string, weight: number) => {
     if (!source) return;
     const analysis = analyse(source);
@@ -242,6 +252,16 @@ export function analyseQuestion(
     const focus = own ? focusToken(analysis.tokens) : -1;
     const attribution = own ? attributionStart(analysis.tokens) : -1;
     const { occurrences } = extractTerms(analysis, 0, analysis.tokens.length, lexicon.aliases);
+    const runs = own ? capitalisedRuns(analysis.tokens) : new Map<number, number>();
+    if (own) {
+      const spans = new Map<number, [number, number]>();
+      for (const [i, run] of runs) {
+        const t = analysis.tokens[i]!;
+        const span = spans.get(run);
+        spans.set(run, span ? [span[0], t.end] : [t.start, t.end]);
+      }
+      for (const [run, [start, end]] of spans) nameRuns[run - 1] = fold(source.slice(start, end));
+    }
     for (const o of occurrences) {
       // "according to" introduces whom the asker attributes the answer to; it is no topic.
       if (seen.has(o.term) || FRAMING.has(o.term) || analysis.tokens[o.from]!.key === 'according') continue;
@@ -286,6 +306,7 @@ export function analyseQuestion(
           (!STANCE_WORDS.has(o.term) && (first.pos === 'NOUN' || first.pos === 'PROPN' || first.pos === 'X')),
         surfaceKey: first.key,
         pos: first.pos,
+        ...(single && runs.has(o.from) ? { nameRun: runs.get(o.from)! } : {}),
         weight,
         own,
         part:
@@ -314,7 +335,44 @@ export function analyseQuestion(
     type,
     terms: terms.slice(0, MAX_QUESTION_TERMS),
     ignored: normalised.ignored,
+    nameRuns,
   };
+}
+
+/** Little words that may stand inside a name written in capitals ("Secretary *of* Defense"); "and" joins two names. */
+const NAME_CONNECTORS = new Set(['of', 'de']);
+
+/**
+ * Token index → run number, for the capitalised words that make names of two or more words
+ * ("the World Cup", "Secretary of Defense"), not counting a question's capitalised first word.
+ */
+function capitalisedRuns(
+  tokens: ReadonlyArray<{ value: string; key: string; type: string }>,
+): Map<number, number> {
+  const runs = new Map<number, number>();
+  let run: number[] = [];
+  let pending = 0;
+  let number = 0;
+  const close = () => {
+    if (run.length >= 2) {
+      number++;
+      for (const i of run) runs.set(i, number);
+    }
+    run = [];
+    pending = 0;
+  };
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    // An acronym or a numeral ("NFL", "XXIV") is a name of its own, not a word of a longer one.
+    const acronym = /^\p{Lu}[\p{Lu}\d.]+$/u.test(t.value);
+    if (/^\p{Lu}/u.test(t.value) && t.type === 'word' && !acronym) {
+      run.push(i);
+      pending = 0;
+    } else if (run.length && NAME_CONNECTORS.has(t.key) && pending < 1) pending++;
+    else close();
+  }
+  close();
+  return runs;
 }
 
 /** Index of the first token after "according to", or -1. */

@@ -28,9 +28,9 @@ const MIN_LENGTH = 4;
 const COST = { omitted: 0.6, swapped: 0.7, added: 0.8, replaced: 1, firstLetter: 1 } as const;
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
-/** The correction of a lower-case word, or null when none is close enough. */
+/** The correction of a lower-case word, or null when it is a word already or none is close enough. */
 export function correctSpelling(word: string, dictionary: SpellingDictionary): string | null {
-  if (word.length < MIN_LENGTH || !/^[a-z]+$/.test(word)) return null;
+  if (word.length < MIN_LENGTH || !/^[a-z]+$/.test(word) || dictionary.isWord(word)) return null;
   let best: string | null = null;
   let bestScore = Infinity;
   const consider = (candidate: string, cost: number, at: number) => {
@@ -40,10 +40,7 @@ export function correctSpelling(word: string, dictionary: SpellingDictionary): s
     if (!briefing && (rank < 0 || rank > MAX_CORRECTION_RANK)) return;
     // The briefings' words first; among English words, the frequent ones.
     const score =
-      cost +
-      (at === 0 ? COST.firstLetter : 0) +
-      (briefing ? 0 : 0.3) +
-      (rank >= 0 ? Math.log10(rank + 10) * 0.1 : 0.5);
+      cost + (at === 0 ? COST.firstLetter : 0) + (briefing ? 0 : 0.3 + Math.log10(rank + 10) * 0.1);
     if (score < bestScore || (score === bestScore && best !== null && candidate < best)) {
       bestScore = score;
       best = candidate;

@@ -40,7 +40,7 @@ function questionTerm(term: string, set: Partial<QuestionTerm> = {}): QuestionTe
 
 function question(terms: QuestionTerm[], type: AnalysedQuestion['type'] = 'other'): AnalysedQuestion {
   const text = terms.map((t) => t.surface).join(' ');
-  return { text, normalised: text, type, terms, ignored: [] };
+  return { text, normalised: text, type, terms, ignored: [], nameRuns: [] };
 }
 
 function queryTerm(surface: string, set: Partial<QueryTerm> = {}): QueryTerm {
