@@ -1,35 +1,80 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../../src/answer/load.js';
 import type { Engine } from '../../src/answer/engine.js';
-import { measure, readDevQuestions } from '../../bench/quality.js';
+import { miniSearchPeer } from '../../bench/peers.js';
+import {
+  measure,
+  QUESTION_SETS,
+  questionSetFile,
+  questionSetKnowledge,
+  readDevQuestions,
+  splitQuestions,
+} from '../../bench/quality.js';
+
+/**
+ * Floors on the held-back part of every question set (what `npm run eval` prints last): the
+ * figures that count, since nothing was tuned on them. A change that loses ground on any of them
+ * fails here. `hit1` and `declined` are least shares, `wronglyDeclined` a greatest share;
+ * `beatsMiniSearch` says whether this engine's hit@1 must stay above MiniSearch's on that part.
+ *
+ * The answer-quality issue's targets, for comparison: casual hit@1 ≥ 0.60, analyst ≥ 0.90,
+ * adversarial ≥ 0.45, dev and more ≥ 0.90; wrongly declined ≤ 8 %, unanswerable declined ≥ 75 %
+ * (adversarial ≥ 60 %); above MiniSearch on every set. Where a floor is below its target, the
+ * engine does not reach it yet (see README, Answer quality).
+ */
+const FLOORS: Record<
+  (typeof QUESTION_SETS)[number],
+  { hit1: number; wronglyDeclined: number; declined: number; beatsMiniSearch: boolean }
+> = {
+  dev: { hit1: 1, wronglyDeclined: 0, declined: 0.75, beatsMiniSearch: true },
+  more: { hit1: 0.95, wronglyDeclined: 0.05, declined: 0.75, beatsMiniSearch: true },
+  casual: { hit1: 0.5, wronglyDeclined: 0.08, declined: 0.5, beatsMiniSearch: true },
+  analyst: { hit1: 0.857, wronglyDeclined: 0, declined: 0.83, beatsMiniSearch: false },
+  adversarial: { hit1: 0.5, wronglyDeclined: 0.17, declined: 0.6, beatsMiniSearch: true },
+  superbowl: { hit1: 0.55, wronglyDeclined: 0.06, declined: 0, beatsMiniSearch: true },
+};
+
+const engines = new Map<string, Engine>();
+beforeAll(async () => {
+  for (const name of QUESTION_SETS) {
+    const dir = questionSetKnowledge(name);
+    if (!engines.has(dir)) engines.set(dir, await loadEngine(dir));
+  }
+});
+
+describe('answer quality on the held-back questions', () => {
+  it.each(QUESTION_SETS)('holds the floor on the held-back part of %s', (name) => {
+    const engine = engines.get(questionSetKnowledge(name))!;
+    const { heldBack } = splitQuestions(readDevQuestions(questionSetFile(name)));
+    const q = measure(heldBack, (question) => {
+      const a = engine.ask(question, { top: 10 });
+      return a.answered ? a.excerpts.map((e) => e.text) : null;
+    });
+    const floor = FLOORS[name];
+    const misses = q.misses.join('\n');
+    expect(q.hit1, misses).toBeGreaterThanOrEqual(floor.hit1 - 1e-9);
+    expect(q.wronglyDeclined / q.answerable, misses).toBeLessThanOrEqual(floor.wronglyDeclined + 1e-9);
+    if (q.unanswerable)
+      expect(q.declined / q.unanswerable, misses).toBeGreaterThanOrEqual(floor.declined - 1e-9);
+    if (floor.beatsMiniSearch) {
+      const passages = engine.passages();
+      const textOf = new Map(passages.map((p) => [p.id, p.text]));
+      const mini = miniSearchPeer(passages, { stopWords: false });
+      const peer = measure(heldBack, (question) => {
+        const ids = mini.search(question, 10);
+        return ids.length ? ids.map((id) => textOf.get(id) ?? '') : null;
+      });
+      expect(q.hit1, misses).toBeGreaterThan(peer.hit1);
+    }
+  });
+});
 
 let engine: Engine;
 beforeAll(async () => {
   engine = await loadEngine('knowledge');
 });
 
-describe('answer quality on the dev questions', () => {
-  it('holds the floor: hit@1 >= 0.93, hit@3 = 1, >= 8/10 unanswerable declined, <= 1 wrongly declined', () => {
-    const q = measure(readDevQuestions(), (question) => {
-      const a = engine.ask(question, { top: 10 });
-      return a.answered ? a.excerpts.map((e) => e.text) : null;
-    });
-    expect(q.hit1, q.misses.join('\n')).toBeGreaterThanOrEqual(0.93);
-    expect(q.hit3, q.misses.join('\n')).toBe(1);
-    expect(q.declined, q.misses.join('\n')).toBeGreaterThanOrEqual(8);
-    expect(q.wronglyDeclined, q.misses.join('\n')).toBeLessThanOrEqual(1);
-  });
-
-  it('holds a floor on tests/more-questions.json too: hit@1 >= 0.9, >= 14/20 declined, <= 3 wrongly declined', () => {
-    const q = measure(readDevQuestions(new URL('../more-questions.json', import.meta.url)), (question) => {
-      const a = engine.ask(question, { top: 10 });
-      return a.answered ? a.excerpts.map((e) => e.text) : null;
-    });
-    expect(q.hit1, q.misses.join('\n')).toBeGreaterThanOrEqual(0.9);
-    expect(q.declined, q.misses.join('\n')).toBeGreaterThanOrEqual(14);
-    expect(q.wronglyDeclined, q.misses.join('\n')).toBeLessThanOrEqual(3);
-  });
-
+describe('answer quality on the seed briefings', () => {
   it.each([
     ['What goods were banned?', 'banned the import of coal'],
     ["Who's Vaddi?", 'Pranay Vaddi'],
