@@ -113,7 +113,7 @@ describe('load', () => {
     });
   }, 60_000);
 
-  it('keeps memory flat over a sustained run of 2,000 questions in about a minute', async () => {
+  it('keeps memory flat over a sustained run of 2,500 questions in about a minute and a quarter', async () => {
     const users = Array.from({ length: 100 }, () => fake.createUser().id);
     const all = [...dev.answerable.map((a) => a.q), ...dev.unanswerable];
     // Weighed once the replies are in and the REST client's sweep of idle queues has run.
@@ -126,10 +126,12 @@ describe('load', () => {
     const pending: Array<Promise<{ reply: InteractionReply }>> = [];
     let mid = before;
     let paused = 0;
-    for (let i = 0; i < 2000; i++) {
+    for (let i = 0; i < 2500; i++) {
       pending.push(ask(all[i % all.length]!, users[i % users.length]));
-      if (i === 1000) {
-        // Every question and user has been seen by now: any cache is as full as it will get.
+      if (i === 1500) {
+        // Every question and user has been seen by now: any cache is as full as it will get, and
+        // the compiler has optimised what it will (its code weighs on the heap too: the engine
+        // alone grows ~0.4 MB of optimised code between 1,000 and 2,000 questions, then levels off).
         await Promise.all(pending);
         const pausedAt = Date.now();
         mid = await weigh();
@@ -141,7 +143,7 @@ describe('load', () => {
     const seconds = Math.round((Date.now() - started - paused) / 1000);
     const after = await weigh();
     figures.sustained = {
-      questions: 2000,
+      questions: 2500,
       seconds,
       rssBeforeMb: Math.round(before.rss),
       rssMidMb: Math.round(mid.rss),
@@ -151,13 +153,13 @@ describe('load', () => {
       heapAfterMb: Number(after.heap.toFixed(1)),
     };
     for (const { reply } of replies) expectSafe(finalBody(reply));
-    // Flat: what the heap keeps after a full collection grows by less than 0.5 MB over the second
+    // Flat: what the heap keeps after a full collection grows by less than 0.5 MB over the last
     // 1,000 questions, i.e. under half a KB per question (a REST queue left behind by each
     // answer, about 1 KB, failed this). RSS is reported, not judged: it swings with garbage not
     // yet collected and memory the allocator keeps.
     expect(after.heap - mid.heap).toBeLessThan(0.5);
     expect(bot.alive).toBe(true);
-  }, 180_000);
+  }, 240_000);
 });
 
 describe('faults injected by Discord', () => {
