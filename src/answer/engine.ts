@@ -9,6 +9,7 @@ import { detectIntent, intentAnswer, leadExcerpt, LEAD_SENTENCES, looksLikeChat 
 import { analyseQuestion, cleanQuestion, type AnalysedQuestion, type QuestionLexicon } from './question.js';
 import { Reranker, type Candidate, type RerankOptions } from './rerank.js';
 import { Retriever, type RetrievalOptions } from './retrieve.js';
+import { PassageSearch, type SearchOptions, type SearchResult } from './search.js';
 import type { Answer, AskOptions, BriefingSummary, Excerpt } from './types.js';
 import { sharedWordVectors, TermVectors, type WordVectors } from './vectors.js';
 import { sharedWordNet, type WordNet } from './wordnet.js';
@@ -79,6 +80,7 @@ export class Engine {
   private readonly expander: QueryExpander;
   private readonly retriever: Retriever;
   private readonly reranker: Reranker;
+  private searcher?: PassageSearch;
 
   private constructor(
     readonly index: PassageIndex,
@@ -167,18 +169,13 @@ export class Engine {
     return { question: q, terms, ranked, decision };
   }
 
-  /** Ranked passages for a query, without abstention: for browsing (`/search`). */
-  search(
-    query: string,
-    options: { top?: number; offset?: number } = {},
-  ): { total: number; excerpts: Excerpt[] } {
-    const top = clampInt(options.top ?? 10, 1, 50);
-    const offset = clampInt(options.offset ?? 0, 0, 10_000);
-    const q = analyseQuestion(query, this.lexicon);
-    if (!q.terms.length) return { total: 0, excerpts: [] };
-    const terms = this.expander.expand(q);
-    const ranked = this.rank(q, terms, offset + top);
-    return { total: ranked.total, excerpts: buildExcerpts(this.index, ranked, terms, offset, top) };
+  /**
+   * The passages that contain every word of `query` (or, when none does, the most of them), best
+   * first, a page at a time: for browsing (`/search`). No expansion: see `search.ts`.
+   */
+  search(query: string, options: SearchOptions = {}): SearchResult {
+    this.searcher ??= new PassageSearch(this.index);
+    return this.searcher.search(query, options);
   }
 
   /** Every briefing, in title order. */

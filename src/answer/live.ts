@@ -1,6 +1,7 @@
 import type { Engine } from './engine.js';
 import { loadEngineWithReport, type LoadOptions, type LoadReport } from './load.js';
-import type { Answer, AskOptions, BriefingSummary, Excerpt } from './types.js';
+import type { SearchOptions, SearchResult } from './search.js';
+import type { Answer, AskOptions, BriefingSummary } from './types.js';
 
 /** What a reload did. */
 export type ReloadResult =
@@ -62,7 +63,7 @@ export class LiveEngine {
     return this.engine.ask(question, options);
   }
 
-  search(query: string, options?: { top?: number; offset?: number }): { total: number; excerpts: Excerpt[] } {
+  search(query: string, options?: SearchOptions): SearchResult {
     return this.engine.search(query, options);
   }
 

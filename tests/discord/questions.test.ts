@@ -63,7 +63,15 @@ function recordingEngine(): AnswerEngine & { asked: Array<[string, AskOptions]> 
         excerpts: excerpts.slice(offset, offset + (options.top ?? 3)),
       };
     },
-    search: () => ({ total: 0, excerpts: [] }),
+    search: (query) => ({
+      query,
+      words: [],
+      match: 'empty',
+      wordsMatched: 0,
+      notFound: [],
+      total: 0,
+      excerpts: [],
+    }),
     briefings: () => [],
     briefing: () => undefined,
   };

@@ -88,7 +88,15 @@ function setup(execute: ChatInputCommand['execute'], autocomplete?: ChatInputCom
   };
   const engine: AnswerEngine = {
     ask: () => answer,
-    search: () => ({ total: 0, excerpts: [] }),
+    search: (query) => ({
+      query,
+      words: [],
+      match: 'empty',
+      wordsMatched: 0,
+      notFound: [],
+      total: 0,
+      excerpts: [],
+    }),
     briefings: () => [],
     briefing: () => undefined,
   };
