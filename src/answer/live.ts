@@ -1,5 +1,6 @@
 import type { Engine } from './engine.js';
 import { loadEngineWithReport, type LoadOptions, type LoadReport } from './load.js';
+import type { BriefingList, BriefingResolution, LookupMatch } from './lookup.js';
 import type { SearchOptions, SearchResult } from './search.js';
 import type { Answer, AskOptions, BriefingSummary } from './types.js';
 
@@ -73,6 +74,18 @@ export class LiveEngine {
 
   briefing(id: string): BriefingSummary | undefined {
     return this.engine.briefing(id);
+  }
+
+  findBriefings(query?: string, options?: { offset?: number; top?: number }): BriefingList {
+    return this.engine.findBriefings(query, options);
+  }
+
+  resolveBriefing(name: string, top?: number): BriefingResolution {
+    return this.engine.resolveBriefing(name, top);
+  }
+
+  suggestBriefings(typed: string, limit?: number): LookupMatch[] {
+    return this.engine.suggestBriefings(typed, limit);
   }
 
   get passageCount(): number {
