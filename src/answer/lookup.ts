@@ -45,6 +45,7 @@ export interface LookupMatch {
   briefing: number;
   id: string;
   title: string;
+  date?: string;
   tier: LookupTier;
   /** True when a query word was found only by near spelling. */
   near: boolean;
@@ -326,7 +327,15 @@ export class BriefingLookup {
   private match(b: number, rank: number): LookupMatch {
     const e = this.entries[b]!;
     const tier = TIERS[Math.floor(rank / KINDS)]!;
-    return { briefing: b, id: e.id, title: e.title, tier, near: rank % KINDS === NEAR, rank };
+    return {
+      briefing: b,
+      id: e.id,
+      title: e.title,
+      ...(e.date ? { date: e.date } : {}),
+      tier,
+      near: rank % KINDS === NEAR,
+      rank,
+    };
   }
 }
 

@@ -98,6 +98,9 @@ function engineWith(n: number): AnswerEngine & { asked: AskOptions[] } {
     }),
     briefings: () => [],
     briefing: () => undefined,
+    findBriefings: (query = '') => ({ query, total: 0, offset: 0, briefings: [] }),
+    resolveBriefing: () => ({ kind: 'none' }),
+    suggestBriefings: () => [],
   };
 }
 

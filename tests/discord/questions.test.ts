@@ -74,6 +74,9 @@ function recordingEngine(): AnswerEngine & { asked: Array<[string, AskOptions]> 
     }),
     briefings: () => [],
     briefing: () => undefined,
+    findBriefings: (query = '') => ({ query, total: 0, offset: 0, briefings: [] }),
+    resolveBriefing: () => ({ kind: 'none' }),
+    suggestBriefings: () => [],
   };
 }
 
@@ -368,6 +371,9 @@ describe('chat intents through /ask, mentions and DMs', () => {
       search: (q, o) => real.search(q, o),
       briefings: () => real.briefings(),
       briefing: (id) => real.briefing(id),
+      findBriefings: (q, o) => real.findBriefings(q, o),
+      resolveBriefing: (n, t) => real.resolveBriefing(n, t),
+      suggestBriefings: (t, l) => real.suggestBriefings(t, l),
     };
   }
   const EXAMPLES = ['Who is Pranay Vaddi?'];

@@ -99,6 +99,9 @@ function setup(execute: ChatInputCommand['execute'], autocomplete?: ChatInputCom
     }),
     briefings: () => [],
     briefing: () => undefined,
+    findBriefings: (query = '') => ({ query, total: 0, offset: 0, briefings: [] }),
+    resolveBriefing: () => ({ kind: 'none' }),
+    suggestBriefings: () => [],
   };
   const ctx: BotContext = { engine, store: fakeStore(), logger, examples: [] };
   const boom: ChatInputCommand = {
