@@ -109,8 +109,8 @@ export class PassageSearch {
     const cleaned = cleanQuestion(query);
     const units = this.units(cleaned);
     const words = units.map((u) => u.surface);
-    const base = { query: cleaned, words, wordsMatched: 0, notFound: [] as string[], total: 0, excerpts: [] };
-    if (units.length === 0) return { ...base, match: 'empty' };
+    if (units.length === 0)
+      return { query: cleaned, words, match: 'empty', wordsMatched: 0, notFound: [], total: 0, excerpts: [] };
 
     const { score, mask } = this.arrays();
     const touched: number[] = [];
@@ -129,7 +129,8 @@ export class PassageSearch {
       mask[p] = 0;
     }
     return {
-      ...base,
+      query: cleaned,
+      words,
       match: best === 0 ? 'none' : best === units.length ? 'all' : 'some',
       wordsMatched: best,
       notFound,

@@ -14,7 +14,7 @@ export {
   renderHelp,
   renderNotice,
 } from './briefings.js';
-export { renderAnswerText } from './terminal.js';
+export { renderAnswerText, renderSearchText, renderSourcesText } from './terminal.js';
 export type { TextRenderOptions } from './terminal.js';
 export { toDiscordJs, toDiscordJsMessage, EPHEMERAL } from './message.js';
 export type { RenderedMessage, DiscordJsMessage, MessageOptions, ButtonRow } from './message.js';
