@@ -96,11 +96,9 @@ export function lookupKey(s: string): string {
     .trim();
 }
 
-/** The words of a name, as the lookup compares them. */
-function words(s: string): string[] {
-  return lookupKey(s)
-    .split(' ')
-    .filter((w) => w !== '' && !STOP_WORDS.has(w));
+/** The words of a name, as the lookup compares them (of its key, when that is at hand). */
+function words(s: string, key = lookupKey(s)): string[] {
+  return key.split(' ').filter((w) => w !== '' && !STOP_WORDS.has(w));
 }
 
 /**
@@ -129,37 +127,57 @@ export class BriefingLookup {
     const n = entries.length;
     const wordIds = new Map<string, number>();
     const pairs: number[] = []; // word id, briefing, tier, …
-    // Sources and the names in the text repeat from briefing to briefing: split each once.
-    const splitCache = new Map<string, string[]>();
+    // Sources and the names in the text repeat from briefing to briefing: each is split into word
+    // ids once, and a briefing's best tier per word is kept in arrays stamped per briefing.
+    const split = new Map<string, number[]>();
+    let stamp = new Int32Array(1024).fill(-1);
+    let best = new Uint8Array(1024);
+    const touched: number[] = [];
     this.titles = [];
     entries.forEach((e, b) => {
-      for (const key of [lookupKey(e.id), lookupKey(e.title), ...e.aliases.map(lookupKey)]) {
+      const idKey = lookupKey(e.id);
+      const titleKey = lookupKey(e.title);
+      for (const key of [idKey, titleKey, ...e.aliases.map(lookupKey)]) {
         if (key === '') continue;
         const list = this.exact.get(key);
         if (!list) this.exact.set(key, [b]);
         else if (!list.includes(b)) list.push(b);
       }
-      this.titles.push([lookupKey(e.title), b]);
-      const tiers = new Map<string, number>();
-      const note = (text: string, tier: number): void => {
-        let split = splitCache.get(text);
-        if (!split) {
-          split = words(text);
-          if (splitCache.size >= 50_000) splitCache.clear();
-          splitCache.set(text, split);
+      this.titles.push([titleKey, b]);
+      touched.length = 0;
+      const note = (text: string, tier: number, key?: string): void => {
+        let ids = split.get(text);
+        if (!ids) {
+          ids = words(text, key).map((w) => {
+            let id = wordIds.get(w);
+            if (id === undefined) wordIds.set(w, (id = wordIds.size));
+            return id;
+          });
+          if (split.size >= 100_000) split.clear();
+          split.set(text, ids);
+          if (wordIds.size > stamp.length) {
+            const grown = new Int32Array(wordIds.size * 2).fill(-1);
+            grown.set(stamp);
+            stamp = grown;
+            const grownBest = new Uint8Array(wordIds.size * 2);
+            grownBest.set(best);
+            best = grownBest;
+          }
         }
-        for (const w of split) if ((tiers.get(w) ?? NONE) > tier) tiers.set(w, tier);
+        for (const id of ids) {
+          if (stamp[id] !== b) {
+            stamp[id] = b;
+            best[id] = tier;
+            touched.push(id);
+          } else if (tier < best[id]!) best[id] = tier;
+        }
       };
-      note(e.title, TIER.title);
-      note(e.id, TIER.title);
+      note(e.title, TIER.title, titleKey);
+      note(e.id, TIER.title, idKey);
       note(e.source, TIER.source);
       for (const a of e.aliases) note(a, TIER.source);
       for (const name of e.names) note(name, TIER.text);
-      for (const [w, tier] of tiers) {
-        let id = wordIds.get(w);
-        if (id === undefined) wordIds.set(w, (id = wordIds.size));
-        pairs.push(id, b, tier);
-      }
+      for (const id of touched) pairs.push(id, b, best[id]!);
     });
     this.titles.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] - y[1]));
     // Postings in compressed-sparse-row form, by word id.
@@ -184,8 +202,10 @@ export class BriefingLookup {
       const a = entries[x]!;
       const c = entries[y]!;
       if (Boolean(a.date) !== Boolean(c.date)) return a.date ? -1 : 1;
+      const da = a.date ?? '';
+      const dc = c.date ?? '';
       return (
-        (c.date ?? '').localeCompare(a.date ?? '') ||
+        (da > dc ? -1 : da < dc ? 1 : 0) ||
         titleOrder.compare(a.title, c.title) ||
         (a.id < c.id ? -1 : a.id > c.id ? 1 : 0)
       );
