@@ -295,11 +295,13 @@ export class BriefingLookup {
 
   /**
    * What a name typed in full designates: a briefing id as is; otherwise the one briefing that
-   * ranks above every other, or the several that rank alike at the top (best first), or none.
+   * ranks above every other, or the several that rank alike at the top (best first), or none
+   * (also for a name with nothing in it to look for).
    */
   resolve(name: string): Resolution {
     const byId = this.entries.findIndex((e) => e.id === name);
     if (byId >= 0) return { kind: 'one', match: this.match(byId, 0) };
+    if (lookupKey(name) === '') return { kind: 'none' };
     const matches = this.find(name);
     const first = matches[0];
     if (!first) return { kind: 'none' };

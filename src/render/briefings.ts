@@ -202,7 +202,7 @@ export function renderHelp(examples: readonly string[], opts: MessageOptions = {
     '',
     '**How to ask**',
     '- `/ask` followed by your question, or mention me with it, or send me a direct message',
-    '- `/search` lists every passage that matches some words',
+    '- `/search` lists every passage that has all your words ("words in quotes" as a phrase)',
     '- `/sources` lists the briefings; `/briefing` shows one of them',
     `- ${chatHintLine((s) => `**${s}**`)}`,
   ].join('\n');

@@ -121,7 +121,7 @@ describe('briefing lookup', () => {
       'portugal-storage',
     ]);
     expect(lookup.resolve('nothing like it')).toEqual({ kind: 'none' });
-    expect(lookup.resolve('')).toMatchObject({ kind: 'several' });
+    expect(lookup.resolve('  –  ')).toEqual({ kind: 'none' });
   });
 
   it('returns at most `limit`', () => {

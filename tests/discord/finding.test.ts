@@ -162,6 +162,15 @@ describe('/briefing', () => {
     });
   });
 
+  it('asks for a name when the name has nothing in it', async () => {
+    const { i, sent } = command({ name: ' … ' });
+    await briefing.execute(i, ctx(seeds));
+    expect(sent[0]).toMatchObject({
+      flags: 64,
+      content: 'Give a briefing’s name: a word of its title, its source, or a name it mentions.',
+    });
+  });
+
   it('autocompletes from any name: "vaddi" offers the White House official’s briefing', async () => {
     expect(await autocomplete(seeds, 'vaddi')).toEqual([
       { name: 'US Official Highlights Rising Russia–North Korea Military Cooperation', value: OFFICIAL },

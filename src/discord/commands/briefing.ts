@@ -6,7 +6,7 @@
  */
 import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord.js';
 import type { APIApplicationCommandOptionChoice } from 'discord.js';
-import type { LookupMatch } from '../../answer/lookup.js';
+import { lookupKey, type LookupMatch } from '../../answer/lookup.js';
 import {
   LIMITS,
   renderBriefing,
@@ -67,13 +67,12 @@ export const briefing: ChatInputCommand = {
       await respond(interaction, renderBriefingChoices(name, found, { private: true }));
       return;
     }
-    const shown = truncateWords(sanitiseUserText(name), 200);
     await respond(
       interaction,
       renderNotice(
-        shown
-          ? `No briefing matches “${shown}”. /sources lists them all.`
-          : 'Give a briefing’s name: a word of its title, its source, or a name it mentions.',
+        lookupKey(name) === ''
+          ? 'Give a briefing’s name: a word of its title, its source, or a name it mentions.'
+          : `No briefing matches “${truncateWords(sanitiseUserText(name), 200)}”. /sources lists them all.`,
         { private: true },
       ),
     );
