@@ -39,6 +39,9 @@ const HELP = `Usage: npm run bench [-- options]
 
 Compares this engine with MiniSearch (stop words dropped) and wink-bm25-text-search on the
 seed briefings plus N generated distractor briefings, each system in a fresh child process.
+For this engine it also times /briefing autocomplete (the lookup and the choices, keystroke by
+keystroke): "lookup ms" is the first call, which builds the lookup; "complete ms" and "complete
+p99" are the median and 99th percentile of the calls after it.
 
 Options:
   --briefings N[,N…]  distractor counts to add to the seed briefings (default 0,200,2000,20000)
@@ -134,6 +137,19 @@ export interface WorkerResult {
   falseAnswers: string[];
   /** Engine only: where its passages were written for the peers. */
   passagesFile?: string;
+  /** Engine only: `/briefing` autocomplete, what its handler computes (look-up and choices). */
+  autocomplete?: AutocompleteTiming;
+}
+
+/** `/briefing` autocomplete timings (engine only). */
+export interface AutocompleteTiming {
+  /** The first call: the briefing lookup is built then (from the index), so this is its build time. */
+  firstMs: number;
+  medianMs: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Calls timed: keystrokes of titles and sources, names, misspellings, and nothing typed. */
+  calls: number;
 }
 
 /** A system's answer to one question, reduced to what the quality figures need. */
@@ -145,6 +161,8 @@ interface Outcome {
 /** The engine, as its contract describes it (typed locally so this file builds before it lands). */
 interface EngineLike {
   ask(question: string): Answer;
+  suggestBriefings?(typed: string, limit?: number): Array<{ id: string; title: string; date?: string }>;
+  briefings?(): Array<{ title: string; source: string }>;
   passages?: () => Passage[];
   readonly passageCount?: number;
   readonly indexBytes?: number | (() => number);
@@ -262,6 +280,7 @@ async function runWorker(args: WorkerArgs): Promise<WorkerResult> {
     }
   }
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const autocomplete = engine ? await timeAutocomplete(engine, Math.min(args.repeat, 5)) : undefined;
 
   const misses: string[] = [];
   for (const { q, gold } of args.questions.answerable) {
@@ -291,6 +310,7 @@ async function runWorker(args: WorkerArgs): Promise<WorkerResult> {
     misses,
     falseAnswers,
   };
+  if (autocomplete) result.autocomplete = autocomplete;
   // After the peak RSS was taken: serializing may allocate a lot.
   if (peer) result.serializedMb = mb(peer.serializedBytes());
   if (engine && args.passagesOut && typeof engine.passages === 'function') {
@@ -301,6 +321,64 @@ async function runWorker(args: WorkerArgs): Promise<WorkerResult> {
     result.passagesFile = args.passagesOut;
   }
   return result;
+}
+
+/**
+ * What someone typing in `/briefing name:` makes the bot compute, keystroke by keystroke: the
+ * lookup's best matches and the choices Discord gets. The strings: every prefix (1–12 characters)
+ * of 40 titles and of their sources' first words spread over the list, names the seed briefings'
+ * text uses, misspellings (near spelling), a word nothing has, and nothing typed.
+ */
+export function autocompleteInputs(briefings: ReadonlyArray<{ title: string; source: string }>): string[] {
+  const typed = [
+    '',
+    'vaddi',
+    'kritenbrink',
+    'state',
+    'tass',
+    'kritenbrnk',
+    'nettelford',
+    'zzzz',
+    'the state department',
+  ];
+  const step = Math.max(1, Math.floor(briefings.length / 40));
+  for (let i = 0; i < briefings.length; i += step) {
+    const b = briefings[i]!;
+    for (let n = 1; n <= 12; n++) typed.push(b.title.slice(0, n));
+    const word = b.source.split(/\s+/)[0] ?? '';
+    for (let n = 1; n <= Math.min(8, word.length); n++) typed.push(word.slice(0, n));
+  }
+  return typed;
+}
+
+async function timeAutocomplete(engine: EngineLike, rounds: number): Promise<AutocompleteTiming | undefined> {
+  const suggest = engine.suggestBriefings?.bind(engine);
+  if (!suggest || !engine.briefings) return undefined;
+  // The handler's own formatting, imported before the clock starts (it loads discord.js).
+  const spec = pathToFileURL(path.join(ROOT, 'src/discord/commands/briefing.js')).href;
+  const { briefingChoices } = (await import(spec)) as {
+    briefingChoices(matches: Array<{ id: string; title: string; date?: string }>): unknown[];
+  };
+  const inputs = autocompleteInputs(engine.briefings());
+  const call = (typed: string): void => void briefingChoices(suggest(typed, 30));
+  let t = process.hrtime.bigint();
+  call('s');
+  const firstMs = ms(process.hrtime.bigint() - t);
+  const times: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const typed of inputs) {
+      t = process.hrtime.bigint();
+      call(typed);
+      times.push(ms(process.hrtime.bigint() - t));
+    }
+  }
+  return {
+    firstMs,
+    medianMs: percentile(times, 50),
+    p99Ms: percentile(times, 99),
+    maxMs: Math.max(...times),
+    calls: times.length,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -411,13 +489,16 @@ export function formatTable(sizes: readonly SizeResult[]): string {
     'index MB',
     'hit@1',
     'declined',
+    'lookup ms',
+    'complete ms',
+    'complete p99',
   ];
   const rows: string[][] = [];
   const notes: string[] = [];
   for (const s of sizes) {
     for (const r of s.systems) {
       if (r.status !== 'ok') {
-        rows.push([fmt(s.briefings), r.name, '', '', '', '', '', '', '', r.status]);
+        rows.push([fmt(s.briefings), r.name, '', '', '', '', '', '', '', r.status, '', '', '']);
         notes.push(`${fmt(s.briefings)} briefings, ${r.name}: ${r.status}: ${r.reason ?? ''}`);
         continue;
       }
@@ -432,6 +513,9 @@ export function formatTable(sizes: readonly SizeResult[]): string {
         fmt(r.indexMb, 1),
         `${r.hits}/${r.answerable}`,
         `${r.declined}/${r.unanswerable}`,
+        fmt(r.autocomplete?.firstMs),
+        fmt(r.autocomplete?.medianMs, 2),
+        fmt(r.autocomplete?.p99Ms, 2),
       ]);
     }
   }
@@ -552,8 +636,11 @@ async function runBench(o: MainOptions): Promise<SizeResult[]> {
             passagesFile = r.passagesFile;
             size.passagesSource = 'engine';
           }
+          const complete = r.autocomplete
+            ? `, autocomplete median ${fmt(r.autocomplete.medianMs, 2)} ms (p99 ${fmt(r.autocomplete.p99Ms, 2)}, first ${fmt(r.autocomplete.firstMs)})`
+            : '';
           progress(
-            `${label}: build ${fmt(r.buildMs)} ms, median ${fmt(r.medianMs, 2)} ms, hit@1 ${r.hits}/${r.answerable}, declined ${r.declined}/${r.unanswerable}`,
+            `${label}: build ${fmt(r.buildMs)} ms, median ${fmt(r.medianMs, 2)} ms, hit@1 ${r.hits}/${r.answerable}, declined ${r.declined}/${r.unanswerable}${complete}`,
             true,
           );
         } else if (child.timedOut) {

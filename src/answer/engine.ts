@@ -9,6 +9,8 @@ import { detectIntent, intentAnswer, leadExcerpt, LEAD_SENTENCES, looksLikeChat 
 import { analyseQuestion, cleanQuestion, type AnalysedQuestion, type QuestionLexicon } from './question.js';
 import { Reranker, type Candidate, type RerankOptions } from './rerank.js';
 import { Retriever, type RetrievalOptions } from './retrieve.js';
+import { BriefingLookup, type BriefingList, type BriefingResolution, type LookupMatch } from './lookup.js';
+import { PassageSearch, type SearchOptions, type SearchResult } from './search.js';
 import type { Answer, AskOptions, BriefingSummary, Excerpt } from './types.js';
 import { sharedWordVectors, TermVectors, type WordVectors } from './vectors.js';
 import { sharedWordNet, type WordNet } from './wordnet.js';
@@ -79,6 +81,8 @@ export class Engine {
   private readonly expander: QueryExpander;
   private readonly retriever: Retriever;
   private readonly reranker: Reranker;
+  private searcher?: PassageSearch;
+  private briefingLookup?: BriefingLookup;
 
   private constructor(
     readonly index: PassageIndex,
@@ -167,18 +171,13 @@ export class Engine {
     return { question: q, terms, ranked, decision };
   }
 
-  /** Ranked passages for a query, without abstention: for browsing (`/search`). */
-  search(
-    query: string,
-    options: { top?: number; offset?: number } = {},
-  ): { total: number; excerpts: Excerpt[] } {
-    const top = clampInt(options.top ?? 10, 1, 50);
-    const offset = clampInt(options.offset ?? 0, 0, 10_000);
-    const q = analyseQuestion(query, this.lexicon);
-    if (!q.terms.length) return { total: 0, excerpts: [] };
-    const terms = this.expander.expand(q);
-    const ranked = this.rank(q, terms, offset + top);
-    return { total: ranked.total, excerpts: buildExcerpts(this.index, ranked, terms, offset, top) };
+  /**
+   * The passages that contain every word of `query` (or, when none does, the most of them), best
+   * first, a page at a time: for browsing (`/search`). No expansion: see `search.ts`.
+   */
+  search(query: string, options: SearchOptions = {}): SearchResult {
+    this.searcher ??= new PassageSearch(this.index);
+    return this.searcher.search(query, options);
   }
 
   /** Every briefing, in title order. */
@@ -190,6 +189,47 @@ export class Engine {
   briefing(id: string): BriefingSummary | undefined {
     const b = this.index.briefings.findIndex((x) => x.id === id);
     return b < 0 ? undefined : this.summary(b);
+  }
+
+  /** Finds briefings by any of their names (built on first use). See `lookup.ts`. */
+  get lookup(): BriefingLookup {
+    return (this.briefingLookup ??= BriefingLookup.fromIndex(this.index));
+  }
+
+  /**
+   * The briefings `query` names, best first, or every briefing, newest first, when it is empty; a
+   * page at a time: for `/sources`.
+   */
+  findBriefings(query = '', options: { offset?: number; top?: number } = {}): BriefingList {
+    const offset = clampInt(options.offset ?? 0, 0, 1_000_000);
+    const top = clampInt(options.top ?? 20, 1, 1_000_000);
+    const found = this.lookup.find(query);
+    return {
+      query: cleanQuestion(query),
+      total: found.length,
+      offset,
+      briefings: found.slice(offset, offset + top).map((m) => this.summary(m.briefing)),
+    };
+  }
+
+  /**
+   * What a name typed for `/briefing` designates: one briefing, several that rank alike (the best
+   * `top` of them, with how many), or none.
+   */
+  resolveBriefing(name: string, top = 10): BriefingResolution {
+    const resolved = this.lookup.resolve(name);
+    if (resolved.kind === 'one') return { kind: 'one', briefing: this.summary(resolved.match.briefing) };
+    if (resolved.kind === 'none') return resolved;
+    return {
+      kind: 'several',
+      total: resolved.matches.length,
+      briefings: resolved.matches.slice(0, top).map((m) => this.summary(m.briefing)),
+    };
+  }
+
+  /** Briefings for autocomplete: the best `limit` for what has been typed so far. */
+  suggestBriefings(typed: string, limit = 25): LookupMatch[] {
+    return this.lookup.find(typed, limit);
   }
 
   /**

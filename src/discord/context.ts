@@ -18,7 +18,10 @@ import type { ButtonState } from './custom-id.js';
 import type { FeedbackHook } from './feedback.js';
 
 /** The engine as the bot uses it (a narrow view, so tests can pass a stub). */
-export type AnswerEngine = Pick<Engine, 'ask' | 'search' | 'briefings' | 'briefing'>;
+export type AnswerEngine = Pick<
+  Engine,
+  'ask' | 'search' | 'briefings' | 'briefing' | 'findBriefings' | 'resolveBriefing' | 'suggestBriefings'
+>;
 
 /** Shared by every handler. */
 export interface BotContext {

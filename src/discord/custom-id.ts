@@ -44,11 +44,22 @@ export interface PageState {
   truncated: boolean;
 }
 
-/** Everything a button of ours can carry. */
-export type ButtonState = MoreState | VoteState | PageState;
+/** A ◀/▶ button on the list of briefings (`/sources`): show the list from `offset`; `text` is its query, if any. */
+export interface ListState {
+  kind: 'list';
+  offset: number;
+  text: string;
+  truncated: boolean;
+}
 
-/** Largest offset a custom id may carry (the engine pages no further). */
-const MAX_OFFSET = 10_000;
+/** Everything a button of ours can carry. */
+export type ButtonState = MoreState | VoteState | PageState | ListState;
+
+/**
+ * Largest offset a custom id may carry: the deepest page of a search for a common word (hundreds
+ * of thousands of passages at 20,000 briefings) stays reachable.
+ */
+const MAX_OFFSET = 1_000_000;
 
 /** Collapses whitespace, so the id holds words, not padding. */
 function squash(text: string): string {
@@ -104,11 +115,16 @@ export function pageId(query: string, offset: number): string {
   return withText(`page:${checkOffset(offset)}:`, query);
 }
 
-const PATTERN = /^(more|vote|page):(?:([ud]):)?(\d{1,5}):(?:([=~])(.*)|\+(\d{1,2}):(.*))$/s;
+/** The custom id of a `/sources` page button showing the list (of briefings matching `query`, if any) from `offset`. */
+export function listId(query: string, offset: number): string {
+  return withText(`list:${checkOffset(offset)}:`, query);
+}
+
+const PATTERN = /^(more|vote|page|list):(?:([ud]):)?(\d{1,7}):(?:([=~])(.*)|\+(\d{1,2}):(.*))$/s;
 
 /**
- * Decodes a custom id made by {@link moreId}, {@link voteId} or {@link pageId}; undefined for
- * anything else (an id of another version, or of someone else's component).
+ * Decodes a custom id made by {@link moreId}, {@link voteId}, {@link pageId} or {@link listId};
+ * undefined for anything else (an id of another version, or of someone else's component).
  */
 export function parseCustomId(id: string): ButtonState | undefined {
   const m = PATTERN.exec(id);
@@ -121,7 +137,7 @@ export function parseCustomId(id: string): ButtonState | undefined {
   if (textLength !== undefined) {
     // Only answers (more, vote) are asked with context; the question is whole, the context not empty.
     const n = Number(textLength);
-    if (kind === 'page' || n < 1 || n >= withContext.length) return undefined;
+    if (kind === 'page' || kind === 'list' || n < 1 || n >= withContext.length) return undefined;
     text = withContext.slice(0, n);
     context = withContext.slice(n);
   }
@@ -133,7 +149,7 @@ export function parseCustomId(id: string): ButtonState | undefined {
   }
   if (vote !== undefined) return undefined;
   if (kind === 'more') return { kind, offset, text, truncated, ...extra };
-  if (kind === 'page') return { kind, offset, text, truncated };
+  if (kind === 'page' || kind === 'list') return { kind, offset, text, truncated };
   return undefined;
 }
 
@@ -144,15 +160,16 @@ export function unescapeEcho(markdown: string): string {
 
 /**
  * The full question for a button whose id holds only its start: the title of the message the
- * button is on (`Search: ` stripped for search results) when it begins with that start and says
- * more; otherwise the start itself, which still finds much the same passages.
+ * button is on (`Search: ` stripped for search results, `Briefings matching: ` for a list of
+ * briefings) when it begins with that start and says more; otherwise the start itself, which
+ * still finds much the same passages.
  */
 export function recoverText(
   state: Pick<ButtonState, 'text' | 'truncated'>,
   title: string | null | undefined,
 ): string {
   if (!state.truncated || !title) return state.text;
-  const echoed = unescapeEcho(title.replace(/^Search: /, '')).replace(/…$/, '');
+  const echoed = unescapeEcho(title.replace(/^(?:Search|Briefings matching): /, '')).replace(/…$/, '');
   const norm = (s: string): string => squash(s).toLowerCase();
   const full = norm(echoed);
   const start = norm(state.text);

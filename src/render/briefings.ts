@@ -2,11 +2,13 @@
  * Renders the list of briefings, one briefing, the help text and short notices.
  */
 import type { APIEmbed } from 'discord.js';
+import type { BriefingList } from '../answer/lookup.js';
 import type { BriefingSummary } from '../answer/types.js';
 import { attributionParts, safeUrl } from './excerpt.js';
 import { LIMITS } from './limits.js';
 import type { MessageOptions, RenderedMessage } from './message.js';
 import { message } from './message.js';
+import { pager } from './search.js';
 import {
   cleanText,
   neutraliseMentions,
@@ -33,13 +35,22 @@ const MAX_EXAMPLES = 10;
 const inline = (s: string | undefined, max: number): string =>
   truncateWords(safeMarkdown(oneLine(stripInvisible(s ?? ''))), max);
 
+/** A page of the list holds this many lines at most, each short enough that a full page always fits. */
+const PAGE_TITLE_MAX = 100;
+const PAGE_SOURCE_MAX = 80;
+const PAGE_URL_MAX = 150;
+export const MAX_SOURCES_PAGE = 10;
+
 /** `**Title** · Source · 2024-01-02 · 12 passages`, the title a link when the briefing has an http(s) url. */
-function sourceLine(b: BriefingSummary): string {
+function sourceLine(
+  b: BriefingSummary,
+  max = { title: LIST_TITLE_MAX, source: LIST_SOURCE_MAX, url: LIST_URL_MAX },
+): string {
   const { title, source, date } = attributionParts(b);
-  const t = `**${inline(title, LIST_TITLE_MAX) || 'Untitled briefing'}**`;
-  const url = safeUrl(b.url, LIST_URL_MAX);
+  const t = `**${inline(title, max.title) || 'Untitled briefing'}**`;
+  const url = safeUrl(b.url, max.url);
   const parts = [url ? `[${t}](${url})` : t];
-  if (source) parts.push(inline(source, LIST_SOURCE_MAX));
+  if (source) parts.push(inline(source, max.source));
   if (date) parts.push(inline(date, 32));
   parts.push(plural(Math.max(0, Math.trunc(b.passages) || 0), 'passage'));
   return parts.join(' · ');
@@ -72,10 +83,89 @@ export function renderSources(
   const hidden = n - lines.length;
   const footer =
     hidden > 0
-      ? `Showing ${lines.length} of ${plural(n, 'briefing')} · ${hidden.toLocaleString('en-US')} not shown`
+      ? `Showing ${lines.length} of ${plural(n, 'briefing')} · /sources pages through all of them`
       : `${plural(n, 'briefing')} · ${plural(passages, 'passage')}`;
   return message(
     { embeds: [{ color: COLOR_INFO, title, description: lines.join('\n'), footer: { text: footer } }] },
+    opts,
+  );
+}
+
+/** The lines of a page of briefings: as many as {@link MAX_SOURCES_PAGE}, each cut so that they always fit. */
+function pageLines(briefings: readonly BriefingSummary[]): string[] {
+  const max = { title: PAGE_TITLE_MAX, source: PAGE_SOURCE_MAX, url: PAGE_URL_MAX };
+  return briefings.slice(0, MAX_SOURCES_PAGE).map((b) => `- ${sourceLine(b, max)}`);
+}
+
+/** The title of a list of briefings: how many there are, or what they match. */
+function listTitle(query: string, total: number): string {
+  const q = truncateWords(oneLine(sanitiseUserText(query)), LIMITS.embedTitle - 40);
+  return q ? `Briefings matching: ${q}` : `Briefings (${total.toLocaleString('en-US')})`;
+}
+
+/**
+ * One page of the list of briefings (`/sources`): newest first, or best first for a query, with
+ * ◀ ▶ buttons and the total in the footer. At most {@link MAX_SOURCES_PAGE} briefings a page.
+ *
+ * @param ids custom ids for the ◀ / ▶ buttons, null at either end (the button is then shown disabled)
+ */
+export function renderSourcesPage(
+  list: Pick<BriefingList, 'query' | 'total' | 'offset' | 'briefings'>,
+  ids: { prev: string | null; next: string | null },
+  opts: MessageOptions = {},
+): RenderedMessage {
+  const total = Math.max(0, Math.trunc(list.total) || 0);
+  const offset = Math.max(0, Math.trunc(list.offset) || 0);
+  const query = list.query ?? '';
+  const embed: APIEmbed = { color: COLOR_INFO, title: listTitle(query, total) };
+  const lines = pageLines(list.briefings);
+  if (lines.length === 0) {
+    const shown = truncateWords(oneLine(sanitiseUserText(query)), 200);
+    embed.description =
+      total > 0
+        ? 'No briefings on this page.'
+        : shown
+          ? `No briefing matches “${shown}”. /sources without a query lists them all.`
+          : NO_BRIEFINGS_LINE;
+    return message({ embeds: [embed], components: total > 0 ? pager(ids, offset > 0, false) : [] }, opts);
+  }
+  embed.description = lines.join('\n');
+  const to = offset + lines.length;
+  embed.footer = {
+    text: `Showing ${(offset + 1).toLocaleString('en-US')}–${to.toLocaleString('en-US')} of ${plural(total, 'briefing')}${query ? '' : ', newest first'}`,
+  };
+  const hasPrev = offset > 0;
+  const hasNext = to < total;
+  return message(
+    { embeds: [embed], components: hasPrev || hasNext ? pager(ids, hasPrev, hasNext) : [] },
+    opts,
+  );
+}
+
+/**
+ * The reply to a name that fits several briefings alike (`/briefing name:` typed): the best of
+ * them, and how to pick one.
+ */
+export function renderBriefingChoices(
+  name: string,
+  found: { total: number; briefings: readonly BriefingSummary[] },
+  opts: MessageOptions = {},
+): RenderedMessage {
+  const q = truncateWords(oneLine(sanitiseUserText(name)), 100);
+  const lines = pageLines(found.briefings);
+  const total = Math.max(lines.length, Math.trunc(found.total) || 0);
+  const more = total > lines.length ? `Showing ${lines.length} of ${total.toLocaleString('en-US')} · ` : '';
+  return message(
+    {
+      embeds: [
+        {
+          color: COLOR_INFO,
+          title: `${plural(total, 'briefing')} match “${q}”`,
+          description: lines.join('\n'),
+          footer: { text: `${more}Type more of the name, or pick one from the list as you type` },
+        },
+      ],
+    },
     opts,
   );
 }
@@ -112,7 +202,7 @@ export function renderHelp(examples: readonly string[], opts: MessageOptions = {
     '',
     '**How to ask**',
     '- `/ask` followed by your question, or mention me with it, or send me a direct message',
-    '- `/search` lists every passage that matches some words',
+    '- `/search` lists every passage that has all your words ("words in quotes" as a phrase)',
     '- `/sources` lists the briefings; `/briefing` shows one of them',
     `- ${chatHintLine((s) => `**${s}**`)}`,
   ].join('\n');

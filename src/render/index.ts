@@ -4,9 +4,17 @@
  */
 export { renderAnswer, questionTitle } from './answer.js';
 export type { RenderAnswerOptions } from './answer.js';
-export { renderSearch } from './search.js';
-export { renderSources, renderBriefing, renderHelp, renderNotice } from './briefings.js';
-export { renderAnswerText } from './terminal.js';
+export { renderSearch, searchNoteLines } from './search.js';
+export type { SearchPage } from './search.js';
+export {
+  renderSources,
+  renderSourcesPage,
+  renderBriefingChoices,
+  renderBriefing,
+  renderHelp,
+  renderNotice,
+} from './briefings.js';
+export { renderAnswerText, renderSearchText, renderSourcesText } from './terminal.js';
 export type { TextRenderOptions } from './terminal.js';
 export { toDiscordJs, toDiscordJsMessage, EPHEMERAL } from './message.js';
 export type { RenderedMessage, DiscordJsMessage, MessageOptions, ButtonRow } from './message.js';

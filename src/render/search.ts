@@ -2,6 +2,7 @@
  * Renders a page of search results: a compact numbered list of passages with ◀ / ▶ paging.
  */
 import type { APIEmbed } from 'discord.js';
+import type { SearchResult } from '../answer/search.js';
 import type { Excerpt } from '../answer/types.js';
 import { excerptMarkdown, mergeHighlights } from './excerpt.js';
 import { LIMITS } from './limits.js';
@@ -15,6 +16,7 @@ import {
   stripInvisible,
   truncateWords,
 } from './text.js';
+import { neverMentionLine } from './wording.js';
 
 const COLOR_SEARCH = 0x3b82f6;
 /** How much of a passage a list line shows (markdown characters). */
@@ -58,18 +60,44 @@ function line(n: number, ex: Excerpt): string {
   return `**${n}.** ${snippet(ex) || '…'}${title ? ` — *${title}*` : ''}`;
 }
 
+/** What a page of search results shows: the engine's `SearchResult` (how it matched is optional). */
+export type SearchPage = Pick<SearchResult, 'total' | 'excerpts'> &
+  Partial<Pick<SearchResult, 'match' | 'words' | 'notFound'>>;
+
+/** Said for a search with nothing to look for (only stop words or punctuation). */
+export const SEARCH_EMPTY_LINE = 'Nothing to search for: give a word or a name, for example “sanctions”.';
+export const SEARCH_NONE_LINE = 'No passage in the briefings matches that.';
+
+/**
+ * The line over a list of passages that have only some of the words: "No passage has all of: a,
+ * b; passages with some of them:", after the words no passage has, if any. `esc` formats a word
+ * for the target (escaping for Discord, nothing for the terminal). Empty when every word matched.
+ */
+export function searchNoteLines(result: SearchPage, esc: (s: string) => string): string[] {
+  const never = neverMentionLine(result.notFound ?? [], esc);
+  if (result.match === 'empty') return [SEARCH_EMPTY_LINE];
+  if (result.match === 'none' || result.total === 0)
+    return never ? [SEARCH_NONE_LINE, never] : [SEARCH_NONE_LINE];
+  if (result.match !== 'some') return [];
+  const words = (result.words ?? []).map((w) => esc(truncateWords(oneLine(w), 60, { markdown: false })));
+  const all = truncateWords(words.join(', '), 300, { markdown: false });
+  const lines = [`No passage has all of: ${all}; passages with some of them:`];
+  return never ? [never, ...lines] : lines;
+}
+
 /**
  * Renders one page of search results.
  *
  * @param query the search as typed (sanitised here before it is echoed)
- * @param result what the engine's `search` returned for this page
+ * @param result what the engine's `search` returned for this page; for a list of passages with
+ *   only some of the words (`match: 'some'`), a line over the list says so
  * @param page where this page starts and how long pages are
  * @param ids custom ids for the ◀ / ▶ buttons, null at either end (the button is then shown disabled)
  * @throws RangeError if a custom id is empty or longer than 100 characters
  */
 export function renderSearch(
   query: string,
-  result: { total: number; excerpts: Excerpt[] },
+  result: SearchPage,
   page: { offset: number; pageSize: number },
   ids: { prev: string | null; next: string | null },
   opts: MessageOptions = {},
@@ -80,16 +108,18 @@ export function renderSearch(
   const offset = Math.max(0, Math.trunc(page.offset) || 0);
   const embed: APIEmbed = { color: COLOR_SEARCH, title };
 
+  const esc = (s: string): string => neutraliseMentions(escapeMarkdown(stripInvisible(s)));
   if (total === 0 || result.excerpts.length === 0) {
     embed.description =
-      total === 0 ? 'No passage in the briefings matches that.' : 'No passages on this page.';
+      total === 0 ? searchNoteLines({ ...result, total }, esc).join('\n') : 'No passages on this page.';
     if (total > 0) embed.footer = { text: `${total.toLocaleString('en-US')} in all` };
     const rows = total > 0 ? pager(ids, offset > 0, false) : [];
     return message({ embeds: [embed], components: rows }, opts);
   }
 
   // The description holds as many lines as fit; the footer says exactly which ones are shown.
-  const budget = Math.min(LIMITS.embedDescription, LIMITS.embedTotal - title.length - 60);
+  const note = searchNoteLines(result, esc).join('\n');
+  const budget = Math.min(LIMITS.embedDescription, LIMITS.embedTotal - title.length - 60) - note.length - 1;
   const lines: string[] = [];
   let used = 0;
   for (const [i, ex] of result.excerpts.slice(0, Math.max(1, Math.trunc(page.pageSize) || 1)).entries()) {
@@ -100,7 +130,7 @@ export function renderSearch(
   }
   const from = offset + 1;
   const to = offset + lines.length;
-  embed.description = lines.join('\n');
+  embed.description = note ? `${note}\n${lines.join('\n')}` : lines.join('\n');
   embed.footer = {
     text: `Showing ${from.toLocaleString('en-US')}–${to.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
   };
@@ -112,8 +142,8 @@ export function renderSearch(
   );
 }
 
-/** ◀ / ▶, each disabled when there is no page that way or no id for it. */
-function pager(
+/** ◀ / ▶, each disabled when there is no page that way or no id for it (search results, the list of briefings). */
+export function pager(
   ids: { prev: string | null; next: string | null },
   hasPrev: boolean,
   hasNext: boolean,

@@ -4,6 +4,7 @@
  */
 import type { Answer, BriefingSummary, ChatIntent, Excerpt } from '../answer/types.js';
 import { attributionParts, attributionText, excerptRuns, safeUrl } from './excerpt.js';
+import { searchNoteLines, type SearchPage } from './search.js';
 import { oneLine, stripInvisible, truncateSentences, truncateWords } from './text.js';
 import {
   BOT_PURPOSE,
@@ -122,17 +123,74 @@ export function renderHelpText(examples: readonly string[]): string {
   return lines.join('\n');
 }
 
-/** The list of briefings, one line each: `- Title · Source · 2024-01-02 · 12 passages`. */
-export function renderSourcesText(briefings: readonly BriefingSummary[]): string {
-  if (briefings.length === 0) return NO_BRIEFINGS_LINE;
-  const cut = (s: string, max: number): string => truncateWords(s, max, { markdown: false });
+/**
+ * The list of briefings, one line each: `- Title · Source · 2024-01-02 · 12 passages`. With
+ * `page` (a page of a longer list, or of what a query names), the heading says the query and the
+ * total, and a last line which of them are shown when that is not all.
+ */
+export function renderSourcesText(
+  briefings: readonly BriefingSummary[],
+  page?: { total: number; offset: number; query?: string },
+): string {
+  const clean = (s: string): string => oneLine(stripInvisible(s));
+  const query = clean(page?.query ?? '');
+  const total = page ? Math.max(0, Math.trunc(page.total) || 0) : briefings.length;
+  const offset = page ? Math.max(0, Math.trunc(page.offset) || 0) : 0;
+  if (briefings.length === 0) {
+    if (total > 0) return 'No briefings on this page.';
+    return query
+      ? `No briefing matches “${truncateWords(query, 200, { markdown: false })}”.`
+      : NO_BRIEFINGS_LINE;
+  }
+  const cut = (s: string, max: number): string => truncateWords(clean(s), max, { markdown: false });
   const lines = briefings.map((b) => {
     const { title, source, date } = attributionParts(b);
     const parts = [cut(title, 150) || 'Untitled briefing', cut(source, 150), cut(date, 32)];
     parts.push(plural(Math.max(0, Math.trunc(b.passages) || 0), 'passage'));
     return `- ${parts.filter((p) => p !== '').join(' · ')}`;
   });
-  return [`Briefings (${briefings.length.toLocaleString('en-US')}):`, ...lines].join('\n');
+  const heading = query
+    ? `Briefings matching “${truncateWords(query, 200, { markdown: false })}” (${total.toLocaleString('en-US')}):`
+    : `Briefings (${total.toLocaleString('en-US')}):`;
+  const out = [heading, ...lines];
+  if (offset > 0 || offset + briefings.length < total)
+    out.push(
+      `Showing ${(offset + 1).toLocaleString('en-US')}–${(offset + briefings.length).toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
+    );
+  return out.join('\n');
+}
+
+/**
+ * A page of search results as text: the same lines as on Discord over the list ("No passage has
+ * all of: …"), then each passage numbered, its matched words in bold (with `color`), its
+ * briefing's title and source under it, and which results are shown of how many.
+ */
+export function renderSearchText(
+  result: SearchPage,
+  page: { offset: number },
+  opts: Pick<TextRenderOptions, 'color' | 'width'> = {},
+): string {
+  const clean = (s: string): string => oneLine(stripInvisible(s));
+  const note = searchNoteLines(result, clean);
+  const total = Math.max(0, Math.trunc(result.total) || 0);
+  const offset = Math.max(0, Math.trunc(page.offset) || 0);
+  const shown = result.excerpts.filter((ex) => excerptRuns(ex.text ?? '', []).length > 0);
+  if (total === 0) return note.join('\n');
+  if (shown.length === 0) return `No passages on this page (there are ${total.toLocaleString('en-US')}).`;
+  const dim = (s: string): string => (opts.color ? `${DIM}${s}${NORMAL}` : s);
+  const items = shown.map((ex, i) => {
+    const number = `${(offset + i + 1).toLocaleString('en-US')}. `;
+    const indent = ' '.repeat(number.length);
+    const text = quote(ex, {
+      ...opts,
+      width: opts.width === undefined ? undefined : opts.width - indent.length + 2,
+    })
+      .split('\n')
+      .map((l, k) => `${k === 0 ? number : indent}${l.slice(2)}`);
+    return [...text, `${indent}${dim(attributionText(ex))}`].join('\n');
+  });
+  const footer = `Showing ${(offset + 1).toLocaleString('en-US')}–${(offset + shown.length).toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`;
+  return [...note, ...items, footer].join('\n');
 }
 
 /** The reply to a chat intent; undefined for an intent this renderer does not know. */

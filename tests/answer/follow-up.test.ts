@@ -132,6 +132,12 @@ describe('the local chat', () => {
         asked.push([question, options]);
         return { question, answered: false, excerpts: [], notCovered: [], related: [], reason: 'weak_match' };
       },
+      search: () => {
+        throw new Error('not a search');
+      },
+      findBriefings: () => {
+        throw new Error('not a list of briefings');
+      },
     };
     const state = { offset: 0 };
     chatReply(engine, 'Where were Putin and Kim supposed to meet?', state);

@@ -3,7 +3,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { foldForGold as foldText, isGold as containsGold } from '../../bench/quality.js';
-import { formatTable, percentile, splitPassages, type SizeResult } from '../../bench/run.js';
+import {
+  autocompleteInputs,
+  formatTable,
+  percentile,
+  splitPassages,
+  type SizeResult,
+} from '../../bench/run.js';
 
 describe('bench helpers', () => {
   it('folds case, accents and curly quotes when matching gold phrases', () => {
@@ -80,5 +86,66 @@ describe('bench helpers', () => {
     );
     expect(table).toMatch(/2\s+minisearch\s+46\s+12\s+0\.04\s+0\.30\s+80\s+0\.4\s+25\/28\s+5\/10/);
     expect(table).toContain('did not finish within 240 s');
+  });
+
+  it('prints the autocomplete figures of the engine, a dash for systems without them', () => {
+    const sizes: SizeResult[] = [
+      {
+        distractors: 2000,
+        briefings: 2002,
+        corpusDir: '/tmp/x',
+        corpusMs: 1,
+        passagesSource: 'engine',
+        systems: [
+          {
+            system: 'engine',
+            name: 'this engine',
+            status: 'ok',
+            sentences: 44898,
+            buildMs: 3500,
+            medianMs: 0.6,
+            p99Ms: 5,
+            peakRssMb: 260,
+            indexMb: 10.4,
+            hits: 26,
+            answerable: 28,
+            declined: 10,
+            unanswerable: 10,
+            autocomplete: { firstMs: 147.2, medianMs: 0.09, p99Ms: 2.55, maxMs: 9, calls: 2000 },
+          },
+          {
+            system: 'minisearch',
+            name: 'minisearch',
+            status: 'ok',
+            sentences: 44898,
+            buildMs: 650,
+            medianMs: 1.6,
+            p99Ms: 15,
+            peakRssMb: 190,
+            indexMb: 32,
+            hits: 25,
+            answerable: 28,
+            declined: 5,
+            unanswerable: 10,
+          },
+        ],
+      },
+    ];
+    const table = formatTable(sizes);
+    expect(table).toMatch(/declined\s+lookup ms\s+complete ms\s+complete p99$/m);
+    expect(table).toMatch(/this engine .*10\/10\s+147\s+0\.09\s+2\.55$/m);
+    expect(table).toMatch(/minisearch .*5\/10\s+–\s+–\s+–$/m);
+  });
+
+  it('types titles and sources keystroke by keystroke, names, misspellings and nothing at all', () => {
+    const briefings = Array.from({ length: 400 }, (_, i) => ({
+      title: `Title number ${i}`,
+      source: `Source${i} desk`,
+    }));
+    const inputs = autocompleteInputs(briefings);
+    expect(inputs).toEqual(
+      expect.arrayContaining(['', 'vaddi', 'kritenbrnk', 'T', 'Ti', 'Title number', 'Source0']),
+    );
+    expect(inputs.filter((x) => x === 'Title numbe')).toHaveLength(40);
   });
 });

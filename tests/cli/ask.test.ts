@@ -159,10 +159,84 @@ describe('npm run ask', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('--search lists every passage with the words as text, numbered, with the total', async () => {
+    const r = await ask(['--search', 'sanctions']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^1\. .*\bsanctions\b/);
+    expect(lines[1]).toMatch(
+      /^ {3}— US Official Highlights .* · TASS and official briefings by US government channels$/,
+    );
+    expect(lines.at(-1)).toBe('Showing 1–2 of 2');
+    const paged = await ask(['--search', '--top', '1', 'sanctions']);
+    expect(paged.stdout.trim().split('\n').at(-1)).toBe('Showing 1–1 of 2 (--offset 1 for more)');
+    const some = await ask(['--search', 'sanctions', 'france']);
+    expect(some.stdout.split('\n').slice(0, 2)).toEqual([
+      'The briefings never mention: france',
+      'No passage has all of: sanctions, france; passages with some of them:',
+    ]);
+  });
+
+  it('--search --json prints the search result; with no words, one per line of standard input', async () => {
+    const one = await ask(['--json', '--search', '"security council"']);
+    expect(one.code, one.stderr).toBe(0);
+    const result = JSON.parse(one.stdout);
+    expect(result).toMatchObject({
+      query: '"security council"',
+      words: ['"security council"'],
+      match: 'all',
+    });
+    expect(result.total).toBe(result.excerpts.length);
+    for (const e of result.excerpts as Array<{ text: string }>) expect(e.text).toContain('Security Council');
+    const many = await ask(['--json', '--search', '--offset', '1', '--top', '1'], 'sanctions\n\nzebra\n');
+    const lines = many.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.query, l.match, l.total, l.excerpts.length])).toEqual([
+      ['sanctions', 'all', 2, 1],
+      ['', 'empty', 0, 0],
+      ['zebra', 'none', 0, 0],
+    ]);
+  });
+
+  it('--sources lists the briefings, or those a name fits, as text or JSON', async () => {
+    const all = await ask(['--sources']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout.trim().split('\n')).toEqual([
+      'Briefings (2):',
+      expect.stringMatching(/^- US Official Highlights .* · 24 passages$/),
+      expect.stringMatching(/^- US Plans Measures .* · 22 passages$/),
+    ]);
+    const vaddi = JSON.parse((await ask(['--sources', '--json', 'vaddi'])).stdout);
+    expect(vaddi).toMatchObject({
+      query: 'vaddi',
+      total: 1,
+      offset: 0,
+      briefings: [{ id: 'us-official-russia-north-korea-cooperation', passages: 24 }],
+    });
+    const page = JSON.parse((await ask(['--sources', '--json', '--top', '1', '--offset', '1'])).stdout);
+    expect(page).toMatchObject({ query: '', total: 2, offset: 1 });
+    expect(page.briefings).toHaveLength(1);
+    expect((await ask(['--sources', 'zebra'])).stdout).toBe('No briefing matches “zebra”.\n');
+  });
+
   it('explains bad usage and has --help', async () => {
     expect((await ask(['--top', 'lots', 'q'])).code).toBe(2);
+    for (const args of [
+      ['--search'],
+      ['--search', '--sources', 'x'],
+      ['--offset', '3', 'q'],
+      ['--search', '--top', '51', 'x'],
+    ]) {
+      const r = await ask(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
     const help = await ask(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--knowledge <dir>');
+    expect(help.stdout).toContain('--search');
+    expect(help.stdout).toContain('--sources');
   });
 });

@@ -4,7 +4,7 @@ import type { Engine } from '../../src/answer/engine.js';
 import { loadEngine } from '../../src/answer/load.js';
 import type { AskOptions } from '../../src/answer/types.js';
 import { CHAT_BANNER, CHAT_COMMANDS_LINE, chatReply, runChat } from '../../src/cli/chat.js';
-import type { ChatState } from '../../src/cli/chat.js';
+import type { ChatEngine, ChatState } from '../../src/cli/chat.js';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -14,9 +14,14 @@ beforeAll(async () => {
 const EARLIER = 'Where were Putin and Kim supposed to meet?';
 
 /** The engine, recording what it was asked. */
-function recording(): Pick<Engine, 'ask'> & { asked: Array<[string, AskOptions | undefined]> } {
+function recording(): ChatEngine & { asked: Array<[string, AskOptions | undefined]> } {
   const asked: Array<[string, AskOptions | undefined]> = [];
-  return { asked, ask: (q, o) => (asked.push([q, o]), engine.ask(q, o)) };
+  return {
+    asked,
+    ask: (q, o) => (asked.push([q, o]), engine.ask(q, o)),
+    search: (q, o) => engine.search(q, o),
+    findBriefings: (q, o) => engine.findBriefings(q, o),
+  };
 }
 
 describe('the local chat and chat intents', () => {
@@ -61,6 +66,43 @@ describe('the local chat and chat intents', () => {
       ['thanks for that', 0, undefined],
       [EARLIER, 3, undefined],
       ['and who reported it?', 0, EARLIER],
+    ]);
+  });
+
+  it('"search" lists every passage with the words, a page at a time, and "more" pages on', () => {
+    const state: ChatState = { offset: 0 };
+    const out = chatReply(engine, 'search North Korea', state).split('\n');
+    const total = engine.search('North Korea').total;
+    expect(total).toBeGreaterThan(8);
+    expect(out[0]).toMatch(/^1\. /);
+    expect(out).toContain(`Showing 1–8 of ${total}`);
+    expect(out.at(-1)).toBe('(type "more" for the next page)');
+    const next = chatReply(engine, 'more', state).split('\n');
+    expect(next[0]).toMatch(/^9\. /);
+    expect(next).toContain(`Showing 9–${Math.min(16, total)} of ${total}`);
+    expect(chatReply(engine, 'search: sanctions france', state).split('\n').slice(0, 2)).toEqual([
+      'The briefings never mention: france',
+      'No passage has all of: sanctions, france; passages with some of them:',
+    ]);
+    expect(chatReply(engine, 'search', state)).toBe(
+      'Type what to search for after "search", e.g. search sanctions',
+    );
+  });
+
+  it('"sources" lists the briefings, and "sources <name>" those a name fits; a question after it gets "more" back', () => {
+    const recorder = recording();
+    const state: ChatState = { offset: 0 };
+    expect(chatReply(recorder, 'sources tass', state).split('\n')).toEqual([
+      'Briefings matching “tass” (1):',
+      expect.stringMatching(/^- US Official Highlights .* · 24 passages$/),
+    ]);
+    expect(chatReply(recorder, 'sources?', state).split('\n')[0]).toBe('Briefings (2):');
+    expect(chatReply(recorder, 'sources zebra', state)).toBe('No briefing matches “zebra”.');
+    chatReply(recorder, EARLIER, state);
+    chatReply(recorder, 'more', state);
+    expect(recorder.asked.map(([q, o]) => [q, o?.offset ?? 0])).toEqual([
+      [EARLIER, 0],
+      [EARLIER, 3],
     ]);
   });
 

@@ -2,9 +2,8 @@ import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord.js
 import type { APIApplicationCommandOption } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { commandDefinitions } from '../../src/discord/commands/index.js';
-import { findBriefing, rankBriefings } from '../../src/discord/commands/briefing.js';
+import { briefingChoices } from '../../src/discord/commands/briefing.js';
 import { messageQuestion } from '../../src/discord/commands/ask-message.js';
-import type { BriefingSummary } from '../../src/answer/types.js';
 
 function checkOptions(options: readonly APIApplicationCommandOption[], where: string): void {
   expect(options.length, where).toBeLessThanOrEqual(25);
@@ -67,61 +66,45 @@ describe('command definitions', () => {
     ]);
     const briefing = byName.get('briefing') as { options: { name: string; autocomplete?: boolean }[] };
     expect(briefing.options[0]).toMatchObject({ name: 'name', autocomplete: true });
+    const sources = byName.get('sources') as { options: APIApplicationCommandOption[] };
+    expect(sources.options.map((o) => [o.name, o.type, o.required ?? false])).toEqual([
+      ['query', ApplicationCommandOptionType.String, false],
+    ]);
   });
 });
 
-const briefing = (id: string, title: string): BriefingSummary => ({
-  id,
-  title,
-  source: 's',
-  passages: 1,
-  opening: 'o',
-});
+describe('briefing autocomplete choices', () => {
+  const match = (id: string, title: string, date?: string) => ({ id, title, ...(date ? { date } : {}) });
 
-describe('briefing autocomplete', () => {
-  const list = [
-    briefing('b', 'North Korea missile tests'),
-    briefing('a', 'US Official Highlights Rising Russia–North Korea Military Cooperation'),
-    briefing('c', 'Sanctions on North Korea'),
-    briefing('d', 'Économie nord-coréenne'),
-    briefing('e', 'Northern lights'),
-  ];
-
-  it('ranks prefix matches first, then word starts, then substrings, each in title order', () => {
-    // b and e start with it; c and a have a word that does ("Russia–North"); then title order.
-    expect(rankBriefings('north', list).map((c) => c.value)).toEqual(['b', 'e', 'c', 'a']);
-    expect(rankBriefings('orea', list).map((c) => c.value)).toEqual(['b', 'c', 'a']);
-    expect(rankBriefings('coreenne', list).map((c) => c.value)).toEqual(['d']);
-    expect(rankBriefings('russia-north', list).map((c) => c.value)).toEqual(['a']);
-    expect(rankBriefings('ECONOMIE', list).map((c) => c.value)).toEqual(['d']);
-    expect(rankBriefings('zzz', list)).toEqual([]);
+  it('are the matches in order, named by title and date (which tells same-titled briefings apart), valued by id', () => {
+    expect(
+      briefingChoices([
+        match('b', 'Talmar Announces Measures', '2024-05-01'),
+        match('a', 'Talmar Announces Measures', '2023-02-01'),
+        match('c', '  Spaced\n  title  '),
+        match('d', ''),
+      ]),
+    ).toEqual([
+      { name: 'Talmar Announces Measures · 2024-05-01', value: 'b' },
+      { name: 'Talmar Announces Measures · 2023-02-01', value: 'a' },
+      { name: 'Spaced title', value: 'c' },
+      { name: 'd', value: 'd' },
+    ]);
   });
 
-  it('lists everything in title order when nothing is typed', () => {
-    expect(rankBriefings('', list).map((c) => c.value)).toEqual(['d', 'b', 'e', 'c', 'a']);
-  });
-
-  it('returns at most 25 choices, names and values within 100 characters', () => {
+  it('are at most 25, names and values within 100 characters; an id too long to send is left out', () => {
     const many = Array.from({ length: 40 }, (_, i) =>
-      briefing(`id-${i}`, `Briefing ${i} ${'very long title '.repeat(10)}`),
+      match(`id-${i}`, `Briefing ${i} ${'very long title '.repeat(10)}`, '2024-01-01'),
     );
-    many.push(briefing('x'.repeat(101), 'Briefing with an id too long to send'));
-    const choices = rankBriefings('brief', many);
+    const choices = briefingChoices([match('x'.repeat(101), 'Too long to send'), ...many]);
     expect(choices).toHaveLength(25);
+    expect(choices[0]?.value).toBe('id-0');
     for (const c of choices) {
       expect(c.name.length).toBeGreaterThanOrEqual(1);
       expect(c.name.length).toBeLessThanOrEqual(100);
+      expect(c.name.endsWith(' · 2024-01-01')).toBe(true);
       expect(c.value.length).toBeLessThanOrEqual(100);
     }
-    expect(rankBriefings('too long to send', many)).toEqual([]);
-  });
-
-  it('finds a briefing by id, by exact title, or by best match', () => {
-    expect(findBriefing('c', list)?.id).toBe('c');
-    expect(findBriefing('sanctions on north korea', list)?.id).toBe('c');
-    expect(findBriefing('missile', list)?.id).toBe('b');
-    expect(findBriefing('nothing like it', list)).toBeUndefined();
-    expect(findBriefing('  ', list)).toBeUndefined();
   });
 });
 

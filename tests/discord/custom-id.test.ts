@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { moreId, pageId, parseCustomId, recoverText, voteId } from '../../src/discord/custom-id.js';
+import { listId, moreId, pageId, parseCustomId, recoverText, voteId } from '../../src/discord/custom-id.js';
 import { questionTitle } from '../../src/render/index.js';
 
 const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
-const offsets = fc.integer({ min: 0, max: 10_000 });
+const offsets = fc.integer({ min: 0, max: 1_000_000 });
 
 describe('custom ids', () => {
   it('round-trip every kind, for any question, within 1–100 characters', () => {
@@ -14,7 +14,7 @@ describe('custom ids', () => {
         offsets,
         fc.constantFrom('up', 'down' as const),
         (q, offset, vote) => {
-          const ids = [moreId(q, offset), voteId(vote, q, offset), pageId(q, offset)];
+          const ids = [moreId(q, offset), voteId(vote, q, offset), pageId(q, offset), listId(q, offset)];
           for (const id of ids) {
             expect(id.length).toBeGreaterThanOrEqual(1);
             expect(id.length).toBeLessThanOrEqual(100);
@@ -30,7 +30,8 @@ describe('custom ids', () => {
           expect(parseCustomId(ids[0]!)?.kind).toBe('more');
           expect(parseCustomId(ids[1]!)).toMatchObject({ kind: 'vote', vote });
           expect(parseCustomId(ids[2]!)?.kind).toBe('page');
-          expect(new Set(ids).size).toBe(3);
+          expect(parseCustomId(ids[3]!)?.kind).toBe('list');
+          expect(new Set(ids).size).toBe(4);
         },
       ),
     );
@@ -151,13 +152,26 @@ describe('custom ids', () => {
       'vote:3:=q',
       'page:u:3:=q',
       'render:search:prev:disabled',
-      'more:99999:=q',
+      'more:1000001:=q',
+      'more:99999999:=q',
       'page:0:+1:qcontext',
+      'list:0:+1:qcontext',
+      'list:u:0:=q',
       'more:0:+5:short',
       'more:0:+0:context',
     ]) {
       expect(parseCustomId(id)).toBeUndefined();
     }
     expect(() => moreId('q', -1)).toThrow(RangeError);
+    expect(() => listId('q', 1_000_001)).toThrow(RangeError);
+  });
+
+  it('carry an empty query for the list of every briefing, and recover a cut one from its title', () => {
+    expect(listId('', 10)).toBe('list:10:=');
+    expect(parseCustomId('list:10:=')).toEqual({ kind: 'list', offset: 10, text: '', truncated: false });
+    const long = `state department ${'x'.repeat(120)}`;
+    const state = parseCustomId(listId(long, 0))!;
+    expect(state.truncated).toBe(true);
+    expect(recoverText(state, `Briefings matching: ${long}`)).toBe(long);
   });
 });

@@ -87,9 +87,20 @@ function engineWith(n: number): AnswerEngine & { asked: AskOptions[] } {
         excerpts: all.slice(offset, offset + (options.top ?? 3)),
       };
     },
-    search: () => ({ total: 0, excerpts: [] }),
+    search: (query) => ({
+      query,
+      words: [],
+      match: 'empty',
+      wordsMatched: 0,
+      notFound: [],
+      total: 0,
+      excerpts: [],
+    }),
     briefings: () => [],
     briefing: () => undefined,
+    findBriefings: (query = '') => ({ query, total: 0, offset: 0, briefings: [] }),
+    resolveBriefing: () => ({ kind: 'none' }),
+    suggestBriefings: () => [],
   };
 }
 

@@ -63,9 +63,20 @@ function recordingEngine(): AnswerEngine & { asked: Array<[string, AskOptions]> 
         excerpts: excerpts.slice(offset, offset + (options.top ?? 3)),
       };
     },
-    search: () => ({ total: 0, excerpts: [] }),
+    search: (query) => ({
+      query,
+      words: [],
+      match: 'empty',
+      wordsMatched: 0,
+      notFound: [],
+      total: 0,
+      excerpts: [],
+    }),
     briefings: () => [],
     briefing: () => undefined,
+    findBriefings: (query = '') => ({ query, total: 0, offset: 0, briefings: [] }),
+    resolveBriefing: () => ({ kind: 'none' }),
+    suggestBriefings: () => [],
   };
 }
 
@@ -360,6 +371,9 @@ describe('chat intents through /ask, mentions and DMs', () => {
       search: (q, o) => real.search(q, o),
       briefings: () => real.briefings(),
       briefing: (id) => real.briefing(id),
+      findBriefings: (q, o) => real.findBriefings(q, o),
+      resolveBriefing: (n, t) => real.resolveBriefing(n, t),
+      suggestBriefings: (t, l) => real.suggestBriefings(t, l),
     };
   }
   const EXAMPLES = ['Who is Pranay Vaddi?'];

@@ -88,9 +88,20 @@ function setup(execute: ChatInputCommand['execute'], autocomplete?: ChatInputCom
   };
   const engine: AnswerEngine = {
     ask: () => answer,
-    search: () => ({ total: 0, excerpts: [] }),
+    search: (query) => ({
+      query,
+      words: [],
+      match: 'empty',
+      wordsMatched: 0,
+      notFound: [],
+      total: 0,
+      excerpts: [],
+    }),
     briefings: () => [],
     briefing: () => undefined,
+    findBriefings: (query = '') => ({ query, total: 0, offset: 0, briefings: [] }),
+    resolveBriefing: () => ({ kind: 'none' }),
+    suggestBriefings: () => [],
   };
   const ctx: BotContext = { engine, store: fakeStore(), logger, examples: [] };
   const boom: ChatInputCommand = {

@@ -268,6 +268,53 @@ describe('the bot against a fake Discord', () => {
     expect(embedOf(reply.data!).title).toBe(choices[0]!.name);
   });
 
+  it('/search query:sanctions lists only passages with a form of "sanction", and counts exactly those', async () => {
+    const sent = await fake.sendInteraction({
+      kind: 'command',
+      name: 'search',
+      options: { query: 'sanctions' },
+    });
+    const body = finalBody(await fake.waitForReply(sent));
+    const embed = embedOf(body);
+    const lines = embed.description!.split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^\*\*\d+\.\*\* .*\*\*sanction(s|ed|ing)?\*\*/i);
+    // The count is the list: every passage is on this one page, and no ▶.
+    expect(embed.footer?.text).toBe(`Showing 1–${lines.length} of ${lines.length}`);
+    expect(customIds(body)).toEqual([]);
+    expectNoPing(body);
+  });
+
+  it('/briefing name:state (typed, not picked) shows the State Department’s briefing', async () => {
+    const sent = await fake.sendInteraction({
+      kind: 'command',
+      name: 'briefing',
+      options: { name: 'state' },
+    });
+    const reply = await fake.waitForReply(sent);
+    const embed = embedOf(reply.data!);
+    expect(embed.title).toBe('US Plans Measures to Counter Russia–North Korea Defense Cooperation');
+    expect(embed.fields?.find((f) => f.name === 'Source')?.value).toContain('Department of State');
+    expectNoPing(reply.data!);
+  });
+
+  it('/briefing autocomplete for "vaddi" offers the White House official’s briefing', async () => {
+    const typed = await fake.sendInteraction({
+      kind: 'autocomplete',
+      name: 'briefing',
+      focused: 'name',
+      options: { name: 'vaddi' },
+    });
+    const reply = await fake.waitForReply(typed);
+    expect(reply.type).toBe(8);
+    expect(reply.data?.choices).toEqual([
+      {
+        name: 'US Official Highlights Rising Russia–North Korea Military Cooperation',
+        value: 'us-official-russia-north-korea-cooperation',
+      },
+    ]);
+  });
+
   it('/help answers privately with example questions', async () => {
     const sent = await fake.sendInteraction({ kind: 'command', name: 'help' });
     const reply = await fake.waitForReply(sent);

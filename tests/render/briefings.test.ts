@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { BriefingSummary } from '../../src/answer/types.js';
-import { renderBriefing, renderHelp, renderNotice, renderSources } from '../../src/render/briefings.js';
+import fc from 'fast-check';
+import {
+  renderBriefing,
+  renderBriefingChoices,
+  renderHelp,
+  renderNotice,
+  renderSources,
+  renderSourcesPage,
+} from '../../src/render/briefings.js';
 import { payloadViolations } from '../../src/render/limits.js';
-import { LIVE_MENTION, SUMMARIES } from './fixtures.js';
+import { LIVE_MENTION, SUMMARIES, visibleStrings } from './fixtures.js';
 
 describe('renderSources', () => {
   it('lists every briefing with source, date when known, and passage count', () => {
@@ -28,11 +36,99 @@ describe('renderSources', () => {
     const shown = (m.embeds[0]?.description ?? '').split('\n').length;
     expect(shown).toBeGreaterThan(5);
     expect(shown).toBeLessThan(400);
-    expect(m.embeds[0]?.footer?.text).toBe(`Showing ${shown} of 400 briefings · ${400 - shown} not shown`);
+    expect(m.embeds[0]?.footer?.text).toBe(
+      `Showing ${shown} of 400 briefings · /sources pages through all of them`,
+    );
   });
 
   it('says when there are none', () => {
     expect(renderSources([]).embeds[0]?.description).toBe('No briefings are loaded yet.');
+  });
+});
+
+describe('renderSourcesPage', () => {
+  const ids = { prev: 'list:0:=', next: 'list:20:=' };
+  const many = (n: number): BriefingSummary[] =>
+    Array.from({ length: n }, (_, i) => ({ ...SUMMARIES[1]!, id: `b-${i}`, title: `Briefing ${i}` }));
+
+  it('shows a page of briefings with the total, newest first, and ◀ ▶', () => {
+    const m = renderSourcesPage({ query: '', total: 2002, offset: 10, briefings: many(10) }, ids);
+    const e = m.embeds[0]!;
+    expect(e.title).toBe('Briefings (2,002)');
+    expect(e.description?.split('\n')).toHaveLength(10);
+    expect(e.description?.split('\n')[0]).toBe(
+      '- [**Briefing 0**](https://tass.com/world/1760001) · TASS and official briefings by US government channels · 2024-03-05 · 27 passages',
+    );
+    expect(e.footer?.text).toBe('Showing 11–20 of 2,002 briefings, newest first');
+    expect(m.components[0]?.components.map((b) => [b.custom_id, b.disabled ?? false])).toEqual([
+      ['list:0:=', false],
+      ['list:20:=', false],
+    ]);
+    expect(m.allowed_mentions.parse).toEqual([]);
+  });
+
+  it('says what a query matched, and has no buttons when one page holds them all', () => {
+    const m = renderSourcesPage(
+      { query: 'tass', total: 1, offset: 0, briefings: [SUMMARIES[1]!] },
+      {
+        prev: null,
+        next: null,
+      },
+    );
+    expect(m.embeds[0]?.title).toBe('Briefings matching: tass');
+    expect(m.embeds[0]?.footer?.text).toBe('Showing 1–1 of 1 briefing');
+    expect(m.components).toEqual([]);
+  });
+
+  it('says so when a query matches nothing, or nothing is loaded', () => {
+    const none = renderSourcesPage({ query: '@everyone zz', total: 0, offset: 0, briefings: [] }, ids);
+    expect(none.embeds[0]?.description).toBe(
+      'No briefing matches “@\u200beveryone zz”. /sources without a query lists them all.',
+    );
+    expect(none.components).toEqual([]);
+    const empty = renderSourcesPage({ query: '', total: 0, offset: 0, briefings: [] }, ids);
+    expect(empty.embeds[0]?.description).toBe('No briefings are loaded yet.');
+  });
+
+  it('property: a full page of the longest, most hostile lines fits, shows all ten, and never pings', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 600 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ title: text, source: text, date: fc.string({ maxLength: 40 }), url: text }), {
+          minLength: 10,
+          maxLength: 10,
+        }),
+        fc.string({ unit: 'binary', maxLength: 300 }),
+        (fields, query) => {
+          const briefings = fields.map((f, i) => ({
+            ...SUMMARIES[1]!,
+            ...f,
+            id: `b${i}`,
+            url: `https://example.com/${'x'.repeat(200)}${f.url}`,
+          }));
+          const m = renderSourcesPage({ query, total: 500, offset: 0, briefings }, ids);
+          expect(payloadViolations(m)).toEqual([]);
+          expect(m.embeds[0]?.description?.split('\n')).toHaveLength(10);
+          for (const s of visibleStrings(m)) expect(s).not.toMatch(LIVE_MENTION);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('renderBriefingChoices', () => {
+  it('lists the briefings a name fits, and how to pick one', () => {
+    const m = renderBriefingChoices('us', { total: 2, briefings: SUMMARIES }, { private: true });
+    const e = m.embeds[0]!;
+    expect(e.title).toBe('2 briefings match “us”');
+    expect(e.description?.split('\n')).toHaveLength(2);
+    expect(e.footer?.text).toBe('Type more of the name, or pick one from the list as you type');
+    expect(m.flags).toBe(64);
+    const more = renderBriefingChoices('s', { total: 156, briefings: SUMMARIES });
+    expect(more.embeds[0]?.footer?.text).toBe(
+      'Showing 2 of 156 · Type more of the name, or pick one from the list as you type',
+    );
   });
 });
 

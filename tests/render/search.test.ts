@@ -100,6 +100,50 @@ describe('renderSearch', () => {
     expect(m.components).toEqual([]);
   });
 
+  it('says when no passage has every word, and which words are in none', () => {
+    const m = renderSearch(
+      'sanctions france',
+      {
+        total: 2,
+        excerpts: [SANCTIONS, { ...SANCTIONS, passage: 10 }],
+        match: 'some',
+        words: ['sanctions', 'france'],
+        notFound: ['france'],
+      },
+      { offset: 0, pageSize: 8 },
+      { prev: null, next: null },
+    );
+    const lines = (m.embeds[0]?.description ?? '').split('\n');
+    expect(lines.slice(0, 2)).toEqual([
+      'The briefings never mention: france',
+      'No passage has all of: sanctions, france; passages with some of them:',
+    ]);
+    expect(lines.slice(2).every((l) => /^\*\*\d\.\*\* /.test(l))).toBe(true);
+    expect(m.embeds[0]?.footer?.text).toBe('Showing 1–2 of 2');
+  });
+
+  it('answers a search with nothing to look for, or nothing found, in one short line', () => {
+    const empty = renderSearch(
+      'the of',
+      { total: 0, excerpts: [], match: 'empty', words: [], notFound: [] },
+      { offset: 0, pageSize: 8 },
+      { prev: null, next: null },
+    );
+    expect(empty.embeds[0]?.description).toBe(
+      'Nothing to search for: give a word or a name, for example “sanctions”.',
+    );
+    const none = renderSearch(
+      'zebra <@&1>',
+      { total: 0, excerpts: [], match: 'none', words: ['zebra', '<@&1>'], notFound: ['zebra', '<@&1>'] },
+      { offset: 0, pageSize: 8 },
+      { prev: null, next: null },
+    );
+    expect(none.embeds[0]?.description).toBe(
+      'No passage in the briefings matches that.\nThe briefings never mention: zebra, \\<\u200b@&1>',
+    );
+    expect(none.components).toEqual([]);
+  });
+
   it('starts a long passage near its first matched word', () => {
     const long = excerpt(
       'The situation sits within a broader context of United Nations actions aimed at constraining weapons programs, and observers note a long history of diplomatic efforts before Vostochny became the meeting place.',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderAnswerText } from '../../src/render/terminal.js';
+import { renderAnswerText, renderSearchText, renderSourcesText } from '../../src/render/terminal.js';
 import {
   ANSWERED,
   EMPTY,
@@ -8,6 +8,7 @@ import {
   HELP,
   LEAD_MEASURES,
   NOT_COVERED,
+  KRITENBRINK,
   SANCTIONS,
   SOURCES,
   SUMMARIES,
@@ -161,5 +162,59 @@ describe('renderAnswerText: chat intents', () => {
     expect(renderAnswerText({ ...SUMMARY_ONE, excerpts: [{ ...LEAD_MEASURES, title }] })).not.toContain(
       '\x1b',
     );
+  });
+});
+
+describe('renderSearchText', () => {
+  it('numbers the passages from the offset, bolds the matched words, and says which are shown', () => {
+    const out = renderSearchText(
+      { total: 12, excerpts: [SANCTIONS, KRITENBRINK] },
+      { offset: 8 },
+      { color: true },
+    );
+    const lines = out.split('\n');
+    expect(lines[0]).toMatch(/^9\. Since 2006, /);
+    expect(lines[0]).toContain(`${BOLD}military${NORMAL}`);
+    expect(lines[1]).toMatch(/^ {3}\S+— US Official Highlights/);
+    expect(lines[2]).toMatch(/^10\. Kritenbrink emphasized/);
+    expect(lines.at(-1)).toBe('Showing 9–10 of 12');
+    expect(out.replace(ANSI, '')).not.toContain('**');
+  });
+
+  it('wraps to the width under the number, and strips control characters from the briefing text', () => {
+    const hostile = { ...SANCTIONS, text: `${SANCTIONS.text}\x1b]0;pwned\x07`, title: 'T\x1b[31m' };
+    const lines = renderSearchText({ total: 1, excerpts: [hostile] }, { offset: 0 }, { width: 40 }).split(
+      '\n',
+    );
+    for (const l of lines.slice(0, -2)) expect(l.length).toBeLessThanOrEqual(40);
+    expect(lines[1]).toMatch(/^ {3}\S/);
+    // eslint-disable-next-line no-control-regex -- what must not get through
+    for (const l of lines) expect(l).not.toMatch(/[\x00-\x1f]/);
+  });
+
+  it('says when there is nothing to search for, or nothing found', () => {
+    expect(renderSearchText({ total: 0, excerpts: [], match: 'empty' }, { offset: 0 })).toBe(
+      'Nothing to search for: give a word or a name, for example “sanctions”.',
+    );
+    expect(
+      renderSearchText(
+        { total: 0, excerpts: [], match: 'none', words: ['zebra'], notFound: ['zebra'] },
+        { offset: 0 },
+      ),
+    ).toBe('No passage in the briefings matches that.\nThe briefings never mention: zebra');
+  });
+});
+
+describe('renderSourcesText', () => {
+  it('heads a page with the query and the total, and says which are shown', () => {
+    expect(renderSourcesText([SUMMARIES[1]!], { total: 40, offset: 10, query: 'tass' }).split('\n')).toEqual([
+      'Briefings matching “tass” (40):',
+      '- US Official Highlights Rising Russia–North Korea Military Cooperation · TASS and official briefings by US government channels · 2024-03-05 · 27 passages',
+      'Showing 11–11 of 40',
+    ]);
+    expect(renderSourcesText([], { total: 0, offset: 0, query: 'zebra' })).toBe(
+      'No briefing matches “zebra”.',
+    );
+    expect(renderSourcesText(SUMMARIES).split('\n')[0]).toBe('Briefings (2):');
   });
 });

@@ -1,71 +1,43 @@
 /**
- * `/briefing name:<title>`: one briefing's source, date and opening, with autocomplete over titles.
+ * `/briefing name:<name>`: one briefing's source, date and opening. The name may be picked from
+ * the autocomplete list or typed: any of the briefing's names will do (a word of its title, its
+ * source, a person or place its text names; see `src/answer/lookup.ts`). A typed name that fits
+ * several briefings alike is answered, privately, with the list of them.
  */
 import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord.js';
 import type { APIApplicationCommandOptionChoice } from 'discord.js';
-import type { BriefingSummary } from '../../answer/types.js';
-import { LIMITS, renderBriefing, renderNotice, sanitiseUserText, truncateWords } from '../../render/index.js';
+import { lookupKey, type LookupMatch } from '../../answer/lookup.js';
+import {
+  LIMITS,
+  renderBriefing,
+  renderBriefingChoices,
+  renderNotice,
+  sanitiseUserText,
+  truncateWords,
+} from '../../render/index.js';
 import type { ChatInputCommand } from '../context.js';
 import { respond } from '../respond.js';
 import { AVAILABILITY } from './common.js';
 
-/** Folds case, accents, dash variants and spacing, so "russia-north korea" finds "Russia–North Korea". */
-export function foldForMatch(s: string): string {
-  return s
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[\u2010-\u2015\u2212]/g, '-')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
 /**
- * Autocomplete choices for `/briefing`: titles that start with what was typed first, then titles
- * with a word that starts with it, then titles (or ids) that contain it anywhere; each group in
- * title order. Nothing typed lists the briefings in title order. At most 25 choices; names cut to
- * 100 characters, values are briefing ids.
+ * Autocomplete choices from the lookup's matches, best first: at most 25; each named by its title
+ * (and date, which tells apart briefings with the same title), cut to 100 characters; the value
+ * is the briefing id (an id longer than Discord allows could not be sent back, and is left out:
+ * such a briefing is still found by a typed name).
  */
-export function rankBriefings(
-  typed: string,
-  briefings: readonly Pick<BriefingSummary, 'id' | 'title'>[],
+export function briefingChoices(
+  matches: readonly Pick<LookupMatch, 'id' | 'title' | 'date'>[],
 ): APIApplicationCommandOptionChoice<string>[] {
-  const q = foldForMatch(typed);
-  const ranked: { tier: number; b: Pick<BriefingSummary, 'id' | 'title'> }[] = [];
-  for (const b of briefings) {
-    // A value longer than Discord allows could not be sent back; such an id is reachable by title.
-    if (b.id.length === 0 || b.id.length > LIMITS.choiceValue) continue;
-    const title = foldForMatch(b.title);
-    let tier: number | undefined;
-    if (q === '' || title.startsWith(q)) tier = 0;
-    else if (title.split(/[\s\-–—:,/]+/).some((w) => w.startsWith(q))) tier = 1;
-    else if (title.includes(q) || foldForMatch(b.id).includes(q)) tier = 2;
-    if (tier !== undefined) ranked.push({ tier, b });
+  const choices: APIApplicationCommandOptionChoice<string>[] = [];
+  for (const m of matches) {
+    if (choices.length >= LIMITS.choices) break;
+    if (m.id.length === 0 || m.id.length > LIMITS.choiceValue) continue;
+    const suffix = m.date ? ` · ${m.date.replace(/\s+/g, ' ').slice(0, 32)}` : '';
+    const title = m.title.replace(/\s+/g, ' ').trim() || m.id;
+    const name = `${truncateWords(title, LIMITS.choiceName - suffix.length, { markdown: false })}${suffix}`;
+    choices.push({ name: name.slice(0, LIMITS.choiceName), value: m.id });
   }
-  return ranked
-    .sort((x, y) => x.tier - y.tier || x.b.title.localeCompare(y.b.title))
-    .slice(0, LIMITS.choices)
-    .map(({ b }) => ({
-      name: truncateWords(b.title.replace(/\s+/g, ' ').trim() || b.id, LIMITS.choiceName, {
-        markdown: false,
-      }),
-      value: b.id,
-    }));
-}
-
-/** The briefing `name` designates: an id (what autocomplete sends), an exact title, or the best match. */
-export function findBriefing(
-  name: string,
-  briefings: readonly BriefingSummary[],
-): BriefingSummary | undefined {
-  const byId = briefings.find((b) => b.id === name);
-  if (byId) return byId;
-  const folded = foldForMatch(name);
-  if (folded === '') return undefined;
-  const byTitle = briefings.find((b) => foldForMatch(b.title) === folded);
-  if (byTitle) return byTitle;
-  const best = rankBriefings(name, briefings)[0];
-  return best ? briefings.find((b) => b.id === best.value) : undefined;
+  return choices;
 }
 
 export const briefing: ChatInputCommand = {
@@ -77,7 +49,7 @@ export const briefing: ChatInputCommand = {
       {
         type: ApplicationCommandOptionType.String,
         name: 'name',
-        description: 'The briefing’s title (start typing to pick one)',
+        description: 'Its title, source, or a name it mentions (start typing to pick one)',
         required: true,
         autocomplete: true,
       },
@@ -86,18 +58,28 @@ export const briefing: ChatInputCommand = {
   },
   async execute(interaction, ctx) {
     const name = interaction.options.getString('name', true);
-    const found = findBriefing(name, ctx.engine.briefings());
-    if (!found) {
-      const shown = truncateWords(sanitiseUserText(name), 200);
-      await respond(
-        interaction,
-        renderNotice(`No briefing is called “${shown}”. /sources lists them all.`, { private: true }),
-      );
+    const found = ctx.engine.resolveBriefing(name);
+    if (found.kind === 'one') {
+      await respond(interaction, renderBriefing(found.briefing));
       return;
     }
-    await respond(interaction, renderBriefing(found));
+    if (found.kind === 'several') {
+      await respond(interaction, renderBriefingChoices(name, found, { private: true }));
+      return;
+    }
+    await respond(
+      interaction,
+      renderNotice(
+        lookupKey(name) === ''
+          ? 'Give a briefing’s name: a word of its title, its source, or a name it mentions.'
+          : `No briefing matches “${truncateWords(sanitiseUserText(name), 200)}”. /sources lists them all.`,
+        { private: true },
+      ),
+    );
   },
   async autocomplete(interaction, ctx) {
-    await interaction.respond(rankBriefings(interaction.options.getFocused(), ctx.engine.briefings()));
+    // A few more than fit, in case an id is too long to send.
+    const matches = ctx.engine.suggestBriefings(interaction.options.getFocused(), LIMITS.choices + 5);
+    await interaction.respond(briefingChoices(matches));
   },
 };

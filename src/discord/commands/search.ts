@@ -36,12 +36,12 @@ export const search: ChatInputCommand = {
   definition: {
     type: ApplicationCommandType.ChatInput,
     name: 'search',
-    description: 'List every passage of the briefings that matches some words',
+    description: 'List every passage of the briefings that has all your words, and count them',
     options: [
       {
         type: ApplicationCommandOptionType.String,
         name: 'query',
-        description: 'Words to look for, e.g. "sanctions"',
+        description: 'Words to look for, e.g. sanctions, or "security council" as a phrase',
         required: true,
       },
       PRIVATE_OPTION,
