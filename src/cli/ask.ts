@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../answer/load.js';
+import { sharedWordVectors } from '../answer/vectors.js';
 import type { Engine } from '../answer/engine.js';
 import { exampleQuestions } from '../discord/examples.js';
 import { KnowledgeError } from '../knowledge/load.js';
@@ -108,6 +109,10 @@ async function main(argv: string[]): Promise<number> {
     );
     return 1;
   }
+  if (!sharedWordVectors())
+    process.stderr.write(
+      'ask: no word vectors (lexicon/word-vectors.bin): answers match fewer paraphrases; npm run distil-vectors makes them\n',
+    );
   const color = !values['no-color'] && process.stdout.isTTY === true && !process.env.NO_COLOR;
 
   if (mode === 'sources') {
