@@ -24,7 +24,10 @@ export function buildExcerpts(
   const shown = new Set<number>();
   const out: Excerpt[] = [];
   const matchIds = new Set<number>();
-  for (const t of terms) for (const a of t.alternatives) matchIds.add(a.id);
+  // Bold marks the question's own words, their forms and synonyms; a word that is only near in
+  // meaning (a vector neighbour, a broader word) helps rank the passage but is not what was asked.
+  for (const t of terms)
+    for (const a of t.alternatives) if (a.kind !== 'vector' && a.kind !== 'related') matchIds.add(a.id);
   let skipped = 0;
   for (const c of ranked) {
     if (out.length >= top) break;
