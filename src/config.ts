@@ -158,6 +158,11 @@ const schema = z.object({
   FEED_INTERVAL_MINUTES: optional(wholeNumber(1, 10_080, 'minutes')),
 });
 
+/** Where imports go unless IMPORT_DIR says: `knowledge` in DATA_DIR (default `data`). */
+export function defaultImportDir(dataDir: string | undefined): string {
+  return path.join(dataDir || DEFAULT_DATA_DIR, 'knowledge');
+}
+
 /** A comma-separated list, entries trimmed, empty entries dropped. */
 function commaList() {
   return z.string().transform((v) =>
@@ -227,7 +232,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     throw error;
   }
   const knowledgeDir = e.KNOWLEDGE_DIR ?? 'knowledge';
-  const importDir = e.IMPORT_DIR ?? path.join(e.DATA_DIR || DEFAULT_DATA_DIR, 'knowledge');
+  const importDir = e.IMPORT_DIR ?? defaultImportDir(e.DATA_DIR);
   if (path.resolve(importDir) === path.resolve(knowledgeDir)) {
     throw new ConfigError(
       'IMPORT_DIR',

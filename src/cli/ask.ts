@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { loadEngine } from '../answer/load.js';
 import type { Engine } from '../answer/engine.js';
+import { defaultImportDir } from '../config.js';
 import { exampleQuestions } from '../discord/examples.js';
 import { KnowledgeError } from '../knowledge/load.js';
 import { renderAnswerText } from '../render/terminal.js';
@@ -17,7 +18,8 @@ Usage:
 
 Options:
   --json              print the answer object as JSON (see README, "JSON answers")
-  --knowledge <dir>   answer from another knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)
+  --knowledge <dir>   answer from another knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge,
+                      with the imported briefings in $IMPORT_DIR or $DATA_DIR/knowledge)
   --top <n>           how many excerpts at most (1–25, default 3)
   --no-color          plain text without ANSI bold
   --no-index-cache    analyse the briefings afresh, without reading or writing the saved index
@@ -62,8 +64,13 @@ async function main(argv: string[]): Promise<number> {
     const cacheDir = values['no-index-cache']
       ? undefined
       : path.join(process.env.DATA_DIR || DEFAULT_DATA_DIR, 'index-cache');
+    // Imported briefings are read beside the configured folder, as the bot reads them.
+    const importDir = values.knowledge
+      ? undefined
+      : process.env.IMPORT_DIR || defaultImportDir(process.env.DATA_DIR);
     engine = await loadEngine(dir, {
       cacheDir,
+      ...(importDir ? { importDir } : {}),
       onCacheError: (error) =>
         process.stderr.write(
           `ask: could not save the index (${error.message}); the next run analyses the briefings again\n`,

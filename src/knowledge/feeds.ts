@@ -62,6 +62,7 @@ export async function readFeed(importer: Importer, url: string): Promise<Feed> {
 
 /** What became of one item. */
 export type ItemOutcome =
+  /** `file` is the file written (or, in a dry run, the one that would be). */
   | { item: FeedItem; outcome: 'imported'; prepared: PreparedImport; file: string }
   | { item: FeedItem; outcome: 'already'; reason: string }
   | { item: FeedItem; outcome: 'failed'; reason: string; transient: boolean };
@@ -73,6 +74,8 @@ export interface FeedImportOptions {
   isSeen?: (key: string) => boolean;
   /** Told before each item is fetched: `index` of `total` new items. */
   onProgress?: (index: number, total: number, item: FeedItem) => void;
+  /** False for a dry run: items are prepared (fetched, extracted, checked) but nothing is written. */
+  commit?: boolean;
 }
 
 export interface FeedImport {
@@ -110,7 +113,7 @@ export async function importFeed(importer: Importer, url: string, options: FeedI
     options.onProgress?.(index + 1, fresh.length, item);
     try {
       const prepared = await importer.prepare({ kind: 'url', url: item.link });
-      const written = await importer.commit(prepared);
+      const written = options.commit === false ? prepared : await importer.commit(prepared);
       imported++;
       if (key !== undefined) known.add(key);
       const finalKey = urlKey(prepared.url);

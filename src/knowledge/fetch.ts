@@ -140,7 +140,7 @@ async function checkedAddresses(
 ): Promise<ResolvedAddress[] | undefined> {
   const host = normaliseHost(url.hostname);
   const allowed = allowHosts.has(host);
-  const allowHint = 'IMPORT_ALLOW_HOSTS lists hosts that may be';
+  const allowHint = 'unless IMPORT_ALLOW_HOSTS lists the host';
   if (ipaddr.isValid(host)) {
     const reason = blockedAddressReason(host);
     if (reason && !allowed) throw new ImportRefusal(`${host} is ${reason}; refused (${allowHint})`);
@@ -317,6 +317,8 @@ function request(
       {
         method: 'GET',
         signal,
+        // A connection per fetch, to the address just checked: nothing pooled outlives it.
+        agent: false,
         headers: {
           'user-agent': 'Mozilla/5.0 (compatible; briefings-bot; +import)',
           accept: acceptHeader ?? 'text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1',

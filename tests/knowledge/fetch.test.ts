@@ -92,7 +92,7 @@ describe('safeFetch: what it refuses', () => {
   });
 
   it.each([
-    ['http://[::1]/', /::1 is a loopback address; refused \(IMPORT_ALLOW_HOSTS/],
+    ['http://[::1]/', /::1 is a loopback address; refused \(unless IMPORT_ALLOW_HOSTS lists the host\)$/],
     ['http://127.0.0.1:9/', /127\.0\.0\.1 is a loopback address/],
     ['http://2130706433/', /127\.0\.0\.1 is a loopback address/],
     ['http://0x7f.1/', /127\.0\.0\.1 is a loopback address/],
@@ -112,7 +112,7 @@ describe('safeFetch: what it refuses', () => {
   it('a host name that resolves to a private address (any one of its addresses)', async () => {
     const opts = { accept: PAGE_TYPES, resolve: resolver };
     expect((await refusal(safeFetch('http://intranet.test/wiki', opts))).message).toBe(
-      'intranet.test resolves to 10.20.30.40, a private address; refused (IMPORT_ALLOW_HOSTS lists hosts that may be)',
+      'intranet.test resolves to 10.20.30.40, a private address; refused (unless IMPORT_ALLOW_HOSTS lists the host)',
     );
     expect((await refusal(safeFetch('http://split.test/', opts))).message).toMatch(/192\.168\.1\.10, a private address/);
     expect((await refusal(safeFetch('http://metadata.test/', opts))).message).toMatch(/link-local/);
