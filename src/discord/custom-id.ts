@@ -44,8 +44,22 @@ export interface PageState {
   truncated: boolean;
 }
 
+/**
+ * A confirmation button (Add or Cancel an import, Remove or Keep a briefing). What it
+ * acts on is kept in the store under `token`, since a whole briefing cannot fit in an id.
+ */
+export interface ConfirmState {
+  kind: 'confirm';
+  /** True for Add / Remove, false for Cancel / Keep. */
+  yes: boolean;
+  token: string;
+}
+
+/** The buttons whose id carries a question or query. */
+export type QuestionButtonState = MoreState | VoteState | PageState;
+
 /** Everything a button of ours can carry. */
-export type ButtonState = MoreState | VoteState | PageState;
+export type ButtonState = QuestionButtonState | ConfirmState;
 
 /** Largest offset a custom id may carry (the engine pages no further). */
 const MAX_OFFSET = 10_000;
@@ -104,13 +118,28 @@ export function pageId(query: string, offset: number): string {
   return withText(`page:${checkOffset(offset)}:`, query);
 }
 
+/** The custom id of a confirmation's yes or no button. */
+export function confirmId(yes: boolean, token: string): string {
+  if (!CONFIRM_TOKEN.test(token)) throw new RangeError(`bad confirmation token ${JSON.stringify(token)}`);
+  return `confirm:${yes ? 'y' : 'n'}:${token}`;
+}
+
+const CONFIRM_TOKEN = /^[A-Za-z0-9_-]{8,64}$/;
+const CONFIRM_PATTERN = /^confirm:([yn]):([A-Za-z0-9_-]{8,64})$/;
+
+/** Decodes a custom id made by {@link confirmId}; undefined for anything else. */
+export function parseConfirmId(id: string): ConfirmState | undefined {
+  const m = CONFIRM_PATTERN.exec(id);
+  return m ? { kind: 'confirm', yes: m[1] === 'y', token: m[2]! } : undefined;
+}
+
 const PATTERN = /^(more|vote|page):(?:([ud]):)?(\d{1,5}):(?:([=~])(.*)|\+(\d{1,2}):(.*))$/s;
 
 /**
  * Decodes a custom id made by {@link moreId}, {@link voteId} or {@link pageId}; undefined for
  * anything else (an id of another version, or of someone else's component).
  */
-export function parseCustomId(id: string): ButtonState | undefined {
+export function parseCustomId(id: string): QuestionButtonState | undefined {
   const m = PATTERN.exec(id);
   if (!m) return undefined;
   const [, kind, vote, digits, mode, plain = '', textLength, withContext = ''] = m;
@@ -148,7 +177,7 @@ export function unescapeEcho(markdown: string): string {
  * more; otherwise the start itself, which still finds much the same passages.
  */
 export function recoverText(
-  state: Pick<ButtonState, 'text' | 'truncated'>,
+  state: Pick<QuestionButtonState, 'text' | 'truncated'>,
   title: string | null | undefined,
 ): string {
   if (!state.truncated || !title) return state.text;

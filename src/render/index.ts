@@ -6,6 +6,13 @@ export { renderAnswer, questionTitle } from './answer.js';
 export type { RenderAnswerOptions } from './answer.js';
 export { renderSearch } from './search.js';
 export { renderSources, renderBriefing, renderHelp, renderNotice } from './briefings.js';
+export {
+  renderImportAdded,
+  renderImportPreview,
+  renderRemoveConfirmation,
+  renderRemoved,
+} from './imports.js';
+export type { Answerable, ImportPreview } from './imports.js';
 export { renderAnswerText } from './terminal.js';
 export type { TextRenderOptions } from './terminal.js';
 export { toDiscordJs, toDiscordJsMessage, EPHEMERAL } from './message.js';

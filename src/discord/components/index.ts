@@ -3,6 +3,7 @@
  */
 import type { ButtonHandler } from '../context.js';
 import type { ButtonState } from '../custom-id.js';
+import { confirm } from './confirm.js';
 import { more } from './more.js';
 import { page } from './page.js';
 import { vote } from './vote.js';
@@ -12,4 +13,5 @@ export const BUTTON_HANDLERS: { readonly [K in ButtonState['kind']]: ButtonHandl
   more,
   vote,
   page,
+  confirm,
 };
