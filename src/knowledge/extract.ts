@@ -6,8 +6,6 @@
  * keeps the article and drops navigation, sidebars, footers, share widgets, scripts and styles;
  * the metadata is read from the page before Readability reshapes it.
  */
-import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
 import { parse as parseYaml } from 'yaml';
 import { markdownParagraphs, splitFrontMatter } from './markdown.js';
 import { ImportRefusal } from './refusal.js';
@@ -52,10 +50,18 @@ interface DomDocument extends DomElement {
 const ELEMENT = 1;
 const TEXT = 3;
 
-function parseDocument(html: string): DomDocument {
+/**
+ * linkedom and Readability, loaded on the first page read: together about 5 MB of heap that a bot
+ * which never imports does not carry.
+ */
+const importHtmlLibraries = () => Promise.all([import('linkedom'), import('@mozilla/readability')]);
+let htmlLibraries: ReturnType<typeof importHtmlLibraries> | undefined;
+const loadHtmlLibraries = () => (htmlLibraries ??= importHtmlLibraries());
+
+function parseDocument(parseHTML: (html: string) => unknown, html: string): DomDocument {
   // linkedom reads only the first element of a document without <html>.
   const wrapped = /<html[\s>]/i.test(html) ? html : `<!DOCTYPE html><html><head></head><body>${html}</body></html>`;
-  return parseHTML(wrapped).document as unknown as DomDocument;
+  return (parseHTML(wrapped) as { document: unknown }).document as DomDocument;
 }
 
 const text = (s: string | null | undefined): string => (s ?? '').replace(/\s+/g, ' ').trim();
@@ -364,8 +370,9 @@ const letters = (paragraphs: readonly string[]) =>
  * @param pageUrl where the page came from (after redirects), for the host name and the canonical URL
  * @throws ImportRefusal when the page has no article text
  */
-export function extractFromHtml(html: string, pageUrl?: string): ArticleParts {
-  const doc = parseDocument(html);
+export async function extractFromHtml(html: string, pageUrl?: string): Promise<ArticleParts> {
+  const [{ parseHTML }, { Readability }] = await loadHtmlLibraries();
+  const doc = parseDocument(parseHTML, html);
   const metadata = pageMetadata(doc, pageUrl);
   // Text that is never article text goes before Readability scores the page.
   for (const el of Array.from(doc.querySelectorAll('script, style, noscript, template, iframe, object, embed, svg'))) {

@@ -3,7 +3,6 @@
  * imported, and following feeds on a timer for the bot, with the items seen kept in the store so
  * a restart does not import them again.
  */
-import { extractFromXml } from '@extractus/feed-extractor';
 import { urlKey } from './briefing-file.js';
 import { FEED_TYPES, decodeText } from './fetch.js';
 import type { Importer, PreparedImport } from './importer.js';
@@ -31,7 +30,9 @@ export const MAX_FEED_ITEMS = 200;
  *
  * @throws ImportRefusal when it is not well-formed XML or not a feed
  */
-export function parseFeed(xml: string, baseUrl: string): Feed {
+export async function parseFeed(xml: string, baseUrl: string): Promise<Feed> {
+  // Loaded on the first feed read: a bot that follows none does not carry the XML parser.
+  const { extractFromXml } = await import('@extractus/feed-extractor');
   let data: ReturnType<typeof extractFromXml>;
   try {
     data = extractFromXml(xml, { baseUrl, descriptionMaxLen: 0, useISODateFormat: true });
@@ -57,7 +58,7 @@ export function parseFeed(xml: string, baseUrl: string): Feed {
 /** Fetches and parses a feed with the importer's safety rules. */
 export async function readFeed(importer: Importer, url: string): Promise<Feed> {
   const fetched = await importer.fetchPage(url, FEED_TYPES);
-  return parseFeed(decodeText(fetched.body, fetched.charset, false), fetched.finalUrl);
+  return await parseFeed(decodeText(fetched.body, fetched.charset, false), fetched.finalUrl);
 }
 
 /** What became of one item. */

@@ -298,7 +298,7 @@ export class Importer {
       }
       if (size > maxBytes) throw new ImportRefusal(`${source.path} is larger than ${formatBytes(maxBytes)}; refused`);
       const raw = decodeText(await readFile(source.path), undefined, kind === 'html');
-      return { ...this.extract(kind, raw, undefined, overrides), urls: [], origin: source.path, kind, raw };
+      return { ...(await this.extract(kind, raw, undefined, overrides)), urls: [], origin: source.path, kind, raw };
     }
     if (source.kind === 'upload') {
       const kind = kindOfFile(source.name);
@@ -309,24 +309,24 @@ export class Importer {
       // Upload services label .md and .txt files loosely: the name says what it is.
       const fetched = await this.fetchPage(source.url, [...PAGE_TYPES, 'application/octet-stream']);
       const raw = decodeText(fetched.body, fetched.charset, kind === 'html');
-      return { ...this.extract(kind, raw, undefined, overrides), urls: [], origin: source.name, kind, raw };
+      return { ...(await this.extract(kind, raw, undefined, overrides)), urls: [], origin: source.name, kind, raw };
     }
     const fetched = await this.fetchPage(source.url);
     const kind = kindOfContentType(fetched.contentType) ?? 'html';
     const raw = decodeText(fetched.body, fetched.charset, kind === 'html');
-    const { parts } = this.extract(kind, raw, fetched.finalUrl, overrides);
+    const { parts } = await this.extract(kind, raw, fetched.finalUrl, overrides);
     // A page's own URL, where the text came from, is kept when it gave none.
     const withUrl = kind === 'html' || parts.url ? parts : { ...parts, url: fetched.finalUrl };
     return { parts: withUrl, urls: [source.url, fetched.finalUrl], origin: source.url, kind, raw };
   }
 
-  private extract(
+  private async extract(
     kind: DocumentKind,
     raw: string,
     pageUrl: string | undefined,
     overrides: ImportOverrides,
-  ): { parts: ArticleParts } {
-    if (kind === 'html') return { parts: extractFromHtml(raw, pageUrl) };
+  ): Promise<{ parts: ArticleParts }> {
+    if (kind === 'html') return { parts: await extractFromHtml(raw, pageUrl) };
     if (kind === 'markdown') return { parts: extractFromMarkdown(raw) };
     return { parts: extractFromText(raw, overrides.title ? { title: overrides.title } : {}) };
   }

@@ -19,8 +19,8 @@ function expectNoneOf(paragraphs: string[], boilerplate: string[]): void {
 }
 
 describe('extractFromHtml on the fixture pages', () => {
-  it('a government press release: the release’s paragraphs, no navigation, breadcrumbs, sidebar, share links or footer', () => {
-    const a = extractFromHtml(page('press-release.html'), 'https://www.doi.example/pressreleases/salmon-habitat');
+  it('a government press release: the release’s paragraphs, no navigation, breadcrumbs, sidebar, share links or footer', async () => {
+    const a = await extractFromHtml(page('press-release.html'), 'https://www.doi.example/pressreleases/salmon-habitat');
     expect(a).toMatchObject({
       title: 'Interior Department Announces $12 Million to Restore Salmon Habitat in the Columbia River Basin',
       // No og:site_name or JSON-LD: the site name after " | " in <title>.
@@ -62,8 +62,8 @@ describe('extractFromHtml on the fixture pages', () => {
     ]);
   });
 
-  it('a news article with JSON-LD and OpenGraph: metadata from them, none of the cookie banner, ads, sign-up, comments or most-viewed list', () => {
-    const a = extractFromHtml(page('news-article.html'), 'https://www.northernledger.example/business/2024/feb/09/halden-dock-strike-ends?utm_source=x');
+  it('a news article with JSON-LD and OpenGraph: metadata from them, none of the cookie banner, ads, sign-up, comments or most-viewed list', async () => {
+    const a = await extractFromHtml(page('news-article.html'), 'https://www.northernledger.example/business/2024/feb/09/halden-dock-strike-ends?utm_source=x');
     expect(a).toMatchObject({
       title: 'Dock workers end 11-day strike at Port of Halden after pay deal',
       source: 'The Northern Ledger',
@@ -103,8 +103,8 @@ describe('extractFromHtml on the fixture pages', () => {
     ]);
   });
 
-  it('a page without any metadata: the <h1> as title, the host as source, no date, the fetched URL', () => {
-    const a = extractFromHtml(page('no-metadata.html'), 'https://www.varden-water.example/varden/water.html');
+  it('a page without any metadata: the <h1> as title, the host as source, no date, the fetched URL', async () => {
+    const a = await extractFromHtml(page('no-metadata.html'), 'https://www.varden-water.example/varden/water.html');
     expect(a).toEqual({
       title: 'Water restrictions lifted in Varden county',
       source: 'varden-water.example',
@@ -119,8 +119,8 @@ describe('extractFromHtml on the fixture pages', () => {
     expectNoneOf(a.paragraphs, ['Home', 'Archive', 'maintained by', 'webmaster']);
   });
 
-  it('a windows-1252 page (charset in the meta tag): every accent, quote, dash and € intact', () => {
-    const a = extractFromHtml(page('windows-1252.html'), 'https://coop.example/communiques/zurich-sao-paulo.htm');
+  it('a windows-1252 page (charset in the meta tag): every accent, quote, dash and € intact', async () => {
+    const a = await extractFromHtml(page('windows-1252.html'), 'https://coop.example/communiques/zurich-sao-paulo.htm');
     expect(a.title).toBe('Communiqué: Zürich and São Paulo sign river-cleaning partnership');
     expect(a.source).toBe('Office of International Cooperation');
     // The page's only date is in its text ("Zürich, 14 November 2023"): no metadata, so none.
@@ -133,8 +133,8 @@ describe('extractFromHtml on the fixture pages', () => {
     expectNoneOf(a.paragraphs, ['Home', 'Contact', 'Legal notice', '©']);
   });
 
-  it('hostile HTML: no script, style, event handler, iframe, form or javascript: URL survives; text that looks like markup stays text', () => {
-    const a = extractFromHtml(page('hostile.html'), 'https://varden.example/council/security-audit');
+  it('hostile HTML: no script, style, event handler, iframe, form or javascript: URL survives; text that looks like markup stays text', async () => {
+    const a = await extractFromHtml(page('hostile.html'), 'https://varden.example/council/security-audit');
     const all = a.paragraphs.join('\n');
     for (const bad of ['fetch(', 'document.', 'alert(2)', 'alert(3)', 'alert(4)', 'alert(5)', 'alert(6)', 'alert(7)', 'alert(8)', 'alert(9)', 'alert(10)', 'onmouseover', 'onload', 'javascript:', 'svg text', 'Enable JavaScript', 'injected form text', 'written by script', 'background:url']) {
       expect(all, bad).not.toContain(bad);
@@ -144,10 +144,12 @@ describe('extractFromHtml on the fixture pages', () => {
     expect(a.paragraphs[2]).toMatch(/^# Not a heading: .*\*asterisks\*, _underscores_ and \[brackets\]\(https:\/\/evil\.example\)\.$/);
   });
 
-  it('refuses a page with nothing but navigation', () => {
-    expect(() =>
-      extractFromHtml('<html><head><title>Menu</title></head><body><nav><a href="/">Home</a> <a href="/a">About</a></nav></body></html>'),
-    ).toThrow(new ImportRefusal('the page has no article text that could be extracted'));
+  it('refuses a page with nothing but navigation', async () => {
+    await expect(
+      extractFromHtml(
+        '<html><head><title>Menu</title></head><body><nav><a href="/">Home</a> <a href="/a">About</a></nav></body></html>',
+      ),
+    ).rejects.toThrow(new ImportRefusal('the page has no article text that could be extracted'));
   });
 });
 

@@ -55,25 +55,27 @@ const itemPages = (from: number) =>
   server.requests.slice(from).filter((p) => p.startsWith('/news/'));
 
 describe('parseFeed', () => {
-  it('reads RSS and Atom items: key, link and title', () => {
+  it('reads RSS and Atom items: key, link and title', async () => {
     const base = 'https://varden.example';
-    const rss = parseFeed(fixture('rss.xml').toString('utf8').replaceAll('{{BASE}}', base), base);
+    const rss = await parseFeed(fixture('rss.xml').toString('utf8').replaceAll('{{BASE}}', base), base);
     expect(rss.title).toBe('Varden Council news');
     expect(rss.items).toEqual([
       { key: 'varden-news-1041', link: `${base}/news/ferry-link-resumes`, title: 'Ferry link to Strömstad resumes after harbour repairs' },
       { key: 'varden-news-1038', link: `${base}/news/new-library-opens`, title: 'New library opens in the old customs house' },
       { key: 'varden-news-1030', link: `${base}/news/withdrawn-consultation`, title: 'Consultation on the harbour plan (page withdrawn)' },
     ]);
-    const atom = parseFeed(fixture('atom.xml').toString('utf8').replaceAll('{{BASE}}', base), base);
+    const atom = await parseFeed(fixture('atom.xml').toString('utf8').replaceAll('{{BASE}}', base), base);
     expect(atom.items.map((i) => [i.key, i.link])).toEqual([
       ['tag:varden.example,2024:transport/svinesund-inspection', `${base}/news/svinesund-inspection`],
       ['tag:varden.example,2024:transport/ferry', `${base}/news/ferry-link-resumes`],
     ]);
   });
 
-  it('refuses what is not a feed', () => {
-    expect(() => parseFeed('<html><body>no</body></html>', 'https://x.example')).toThrow(ImportRefusal);
-    expect(() => parseFeed('<rss><channel><item>', 'https://x.example')).toThrow('the feed is not well-formed XML');
+  it('refuses what is not a feed', async () => {
+    await expect(parseFeed('<html><body>no</body></html>', 'https://x.example')).rejects.toThrow(ImportRefusal);
+    await expect(parseFeed('<rss><channel><item>', 'https://x.example')).rejects.toThrow(
+      'the feed is not well-formed XML',
+    );
   });
 });
 

@@ -86,7 +86,7 @@ describe('Importer.prepare → commit, from a URL', () => {
     expect(await written()).toEqual([prepared.file]);
     const k = await loadKnowledge(knowledgeDir, { importDir });
     const loaded = k.briefings.find((b) => b.id === prepared.id)!;
-    const page = extractFromHtml(decodeText(fixture('press-release.html'), undefined, true), url(PRESS));
+    const page = await extractFromHtml(decodeText(fixture('press-release.html'), undefined, true), url(PRESS));
     expect(loaded.paragraphs).toEqual(page.paragraphs);
     expect(loaded).toMatchObject({ title: prepared.title, source: prepared.source, date: '2024-04-18', url: url(PRESS) });
     // The preview counted the passages the engine indexes, and opened with its first two.
