@@ -161,7 +161,7 @@ export interface FeedPollerOptions {
   perPoll?: number;
   /** The first retry of a failing feed comes after this long, doubling up to the interval. Default 60 s. */
   firstRetryMs?: number;
-  /** Shown in log lines instead of the feed URL (which may hold a key). */
+  /** Shown in log lines instead of a feed's or an item's URL (which may hold a key). */
   describe?: (url: string) => string;
 }
 
@@ -239,7 +239,8 @@ export class FeedPoller {
 
   private async pollOnce(feedUrl: string, state: FeedState): Promise<FeedPoll> {
     const { logger } = this.options;
-    const feed = this.options.describe?.(feedUrl) ?? feedUrl;
+    const describe = this.options.describe ?? ((url: string) => url);
+    const feed = describe(feedUrl);
     const seen = await this.options.seen.seenFeedItems(feedUrl);
     if (seen === undefined) {
       logger.warn({ feed }, 'feed poll skipped: the store is unavailable, so seen items are unknown');
@@ -269,14 +270,20 @@ export class FeedPoller {
       if (r.outcome === 'imported') {
         imported.push(r.file);
         done.push(r.item.key);
-        logger.info({ feed, url: r.prepared.url ?? r.item.link, file: r.file, title: r.prepared.title }, 'feed item imported');
+        logger.info(
+          { feed, url: describe(r.prepared.url ?? r.item.link ?? r.item.key), file: r.file, title: r.prepared.title },
+          'feed item imported',
+        );
       } else if (r.outcome === 'already') {
         skipped++;
         done.push(r.item.key);
       } else {
         failed++;
         if (!r.transient) done.push(r.item.key);
-        logger.warn({ feed, item: r.item.link ?? r.item.key, reason: r.reason, retried: r.transient }, 'feed item refused');
+        logger.warn(
+          { feed, item: describe(r.item.link ?? r.item.key), reason: r.reason, retried: r.transient },
+          'feed item refused',
+        );
       }
     }
     if (done.length > 0) await this.options.seen.markFeedItemsSeen(feedUrl, done);

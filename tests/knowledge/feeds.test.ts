@@ -7,6 +7,7 @@ import { FeedPoller, importFeed, parseFeed } from '../../src/knowledge/feeds.js'
 import type { FeedLogger } from '../../src/knowledge/feeds.js';
 import { Importer } from '../../src/knowledge/importer.js';
 import { ImportRefusal } from '../../src/knowledge/refusal.js';
+import { redactUrl } from '../../src/logger.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { captureLogger } from '../store/logs.js';
@@ -211,6 +212,28 @@ describe('FeedPoller', () => {
       poller.stop();
     }
     expect(logger.lines.find(([, m]) => m === 'feed polled')?.[2]).toMatchObject({ imported: 2, failed: 1 });
+  });
+
+  it('logs feed and item URLs through `describe`, so a key in them stays out of the log', async () => {
+    server.override('/feeds/private.xml', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      res.end(
+        fixture('rss.xml')
+          .toString('utf8')
+          .replaceAll('{{BASE}}', server.base)
+          .replaceAll('/news/ferry-link-resumes', '/news/ferry-link-resumes?token=item-secret-1234'),
+      );
+    });
+    const logger = recordingLogger();
+    const store = await openStore({ url: 'memory://', logger: captureLogger() });
+    stores.push(store);
+    const feed = `${server.base}/feeds/private.xml?api_key=feed-secret-5678`;
+    const poller = new FeedPoller({ feeds: [feed], intervalMs: 60_000, importer, seen: store, logger, describe: redactUrl });
+    expect((await poller.poll(feed)).imported).toHaveLength(2);
+    const logged = JSON.stringify(logger.lines);
+    expect(logged).toContain('feed item imported');
+    expect(logged).not.toContain('feed-secret-5678');
+    expect(logged).not.toContain('item-secret-1234');
   });
 
   it('skips a poll, importing nothing, while the store cannot say what was seen', async () => {
