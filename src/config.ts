@@ -3,10 +3,12 @@
  * reads `process.env`: it is passed this object instead.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { DEFAULT_FLOOD_LIMITS } from './store/flood.js';
 import type { FloodLimits } from './store/flood.js';
-import { StoreConfigError, parseStoreUrl } from './store/url.js';
+import { DEFAULT_DATA_DIR, StoreConfigError, parseStoreUrl } from './store/url.js';
 
 /** pino's level names, lowest to highest, plus `silent`. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -47,6 +49,17 @@ export interface Config {
   shardSpawnDelayMs: number;
   /** Rebuild the index when the knowledge folder changes (KNOWLEDGE_WATCH, default on). */
   watchKnowledge: boolean;
+  /**
+   * Where imported briefings are written, and read beside {@link knowledgeDir} (IMPORT_DIR;
+   * default `<DATA_DIR>/knowledge`, since the knowledge folder may be mounted read-only).
+   */
+  importDir: string;
+  /** Hosts an import may fetch from although they resolve to private or loopback addresses (IMPORT_ALLOW_HOSTS). */
+  importAllowHosts: string[];
+  /** RSS/Atom feeds the bot follows, importing new items (FEEDS). */
+  feeds: string[];
+  /** Minutes between two polls of a feed (FEED_INTERVAL_MINUTES, default 60). */
+  feedIntervalMinutes: number;
 }
 
 /** Variables whose values are never echoed in an error message. */
@@ -129,7 +142,47 @@ const schema = z.object({
       .toLowerCase()
       .pipe(z.enum(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`)),
   ),
+  IMPORT_DIR: optional(z.string().trim()),
+  IMPORT_ALLOW_HOSTS: optional(
+    commaList().refine(
+      (hosts) => hosts.every(isHostName),
+      'must list host names or IP addresses separated by commas, without scheme, port or path (e.g. intranet.example,10.0.0.5)',
+    ),
+  ),
+  FEEDS: optional(
+    commaList().refine(
+      (urls) => urls.every((u) => /^https?:$/.test(safeUrl(u)?.protocol ?? '')),
+      'must list http(s) feed URLs separated by commas',
+    ),
+  ),
+  FEED_INTERVAL_MINUTES: optional(wholeNumber(1, 10_080, 'minutes')),
 });
+
+/** Where imports go unless IMPORT_DIR says: `knowledge` in DATA_DIR (default `data`). */
+export function defaultImportDir(dataDir: string | undefined): string {
+  return path.join(dataDir || DEFAULT_DATA_DIR, 'knowledge');
+}
+
+/** A comma-separated list, entries trimmed, empty entries dropped. */
+function commaList() {
+  return z.string().transform((v) =>
+    v
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== ''),
+  );
+}
+
+/** A host name (letters, digits, hyphens, dots) or an IP address (IPv6 with or without brackets). */
+function isHostName(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  return (
+    ipaddr.isValid(bare) ||
+    /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/.test(
+      bare,
+    )
+  );
+}
 
 /** A whole number from an environment string, within `[min, max]`. */
 function wholeNumber(min: number, max: number, unit: string) {
@@ -178,9 +231,21 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     if (error instanceof StoreConfigError) throw new ConfigError(error.variable, error.message);
     throw error;
   }
+  const knowledgeDir = e.KNOWLEDGE_DIR ?? 'knowledge';
+  const importDir = e.IMPORT_DIR ?? defaultImportDir(e.DATA_DIR);
+  if (path.resolve(importDir) === path.resolve(knowledgeDir)) {
+    throw new ConfigError(
+      'IMPORT_DIR',
+      `IMPORT_DIR must be a folder other than KNOWLEDGE_DIR (imports are written to it, and only imports can be removed), got ${JSON.stringify(importDir)}`,
+    );
+  }
   const config: Config = {
     discordApiUrl: (e.DISCORD_API_URL ?? DEFAULT_DISCORD_API_URL).replace(/\/+$/, ''),
-    knowledgeDir: e.KNOWLEDGE_DIR ?? 'knowledge',
+    knowledgeDir,
+    importDir,
+    importAllowHosts: e.IMPORT_ALLOW_HOSTS ?? [],
+    feeds: e.FEEDS ?? [],
+    feedIntervalMinutes: e.FEED_INTERVAL_MINUTES ?? 60,
     logLevel: e.LOG_LEVEL ?? 'info',
     healthHost: e.HEALTH_HOST ?? '127.0.0.1',
     shardSpawnDelayMs: e.SHARD_SPAWN_DELAY_MS ?? 5_500,

@@ -30,6 +30,30 @@ export const REDACT_PATHS = [
   'config.discordToken',
 ];
 
+/** Query parameters whose values are credentials, in URLs people import from (`?token=…`, signed links). */
+const SECRET_PARAMS =
+  /^(.*(token|key|secret|sig|signature|password|passwd|auth|session|credential).*|ex|is|hm|x-amz-.*)$/i;
+
+/**
+ * A URL as it may be logged: without user name and password, and with the values of query
+ * parameters that hold credentials (`token`, `api_key`, `sig`, Discord's signed `ex`/`is`/`hm`…)
+ * replaced by `[redacted]`. Anything that is not a URL is cut to 200 characters.
+ */
+export function redactUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return raw.slice(0, 200);
+  }
+  url.username = '';
+  url.password = '';
+  for (const key of [...url.searchParams.keys()]) {
+    if (SECRET_PARAMS.test(key)) url.searchParams.set(key, REDACTED);
+  }
+  return url.href;
+}
+
 /** Secrets shorter than this are not searched for in lines: replacing "abc" everywhere would garble logs. */
 const MIN_SECRET_LENGTH = 8;
 

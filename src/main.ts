@@ -3,6 +3,7 @@
  * or the local chat (without it, in a terminal; it needs no store). Thin wiring; the parts live
  * in their own modules.
  */
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { stdin, stdout } from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +19,11 @@ import { isShardProcess, shardIds, startShards } from './discord/sharding.js';
 import { gatewayHealth } from './health/discord.js';
 import { Metrics, meterEngine } from './health/metrics.js';
 import { startHealthServer } from './health/server.js';
+import { createImporter } from './importing.js';
+import { FeedPoller } from './knowledge/feeds.js';
 import { watchKnowledge } from './knowledge/watch.js';
 import { KnowledgeError } from './knowledge/load.js';
-import { createLogger, logStrayErrors, redactSecrets } from './logger.js';
+import { createLogger, logStrayErrors, redactSecrets, redactUrl } from './logger.js';
 import type { Logger } from './logger.js';
 import { DEFAULT_DATA_DIR, StoreConfigError, openStore } from './store/index.js';
 
@@ -130,8 +133,21 @@ async function main(): Promise<void> {
     logger.info({ url: health.url }, 'health server listening');
   }
 
+  // Imports are written to a folder of their own (knowledge/ may be read-only); made here so it can be watched.
+  const importsWritable = await mkdir(config.importDir, { recursive: true }).then(
+    () => true,
+    (error: unknown) => {
+      logger.warn(
+        { err: error, dir: config.importDir },
+        'cannot create the import folder; /briefings add and FEEDS are off',
+      );
+      return false;
+    },
+  );
+
   const started = performance.now();
   const live = await LiveEngine.open(config.knowledgeDir, {
+    importDir: config.importDir,
     cacheDir: path.join(config.dataDir ?? DEFAULT_DATA_DIR, 'index-cache'),
     onCacheError: (error) =>
       logger.warn({ err: error }, 'could not save the index; the next start-up will rebuild it'),
@@ -148,6 +164,7 @@ async function main(): Promise<void> {
   logger.info(
     {
       dir: config.knowledgeDir,
+      importDir: config.importDir,
       briefings: live.briefings().length,
       passages: live.passageCount,
       savedIndex: live.loadedFromCache,
@@ -178,6 +195,13 @@ async function main(): Promise<void> {
         logger.warn({ err: error }, 'cannot watch the knowledge folder; use /reload after changes'),
     });
     closers.push(async () => watcher.close());
+    if (importsWritable) {
+      const importWatcher = watchKnowledge(config.importDir, () => void reload(), {
+        onError: (error) =>
+          logger.warn({ err: error }, 'cannot watch the import folder; use /reload after changes'),
+      });
+      closers.push(async () => importWatcher.close());
+    }
   }
 
   if (chat) {
@@ -198,13 +222,21 @@ async function main(): Promise<void> {
   closers.push(() => store.close());
   logger.info({ store: store.description, healthy: store.healthy }, 'store opened');
 
+  const firstShard = shards.length === 0 || shards.includes(0);
+  const importer = importsWritable
+    ? createImporter(config, {
+        option: (name) => `${name}:`,
+        duplicateHint: 'remove it first with /briefings remove to import it again',
+      })
+    : undefined;
   try {
     bot = await startBot(config, meterEngine(live, metrics), logger, {
       store,
       reload,
       onError: (kind) => metrics.error(kind),
       // Shards share the commands: only the first registers them.
-      registerCommands: shards.length === 0 || shards.includes(0),
+      registerCommands: firstShard,
+      ...(importer ? { imports: importer } : {}),
     });
   } catch (error) {
     logger.fatal({ err: error }, 'could not connect to Discord');
@@ -217,6 +249,27 @@ async function main(): Promise<void> {
   client.on(Events.Error, () => metrics.error('gateway'));
   metrics.setGateway(true);
   closers.push(bot.stop);
+
+  // Followed feeds: polled by one process only (the first shard), which writes what it imports.
+  if (importer && firstShard && config.feeds.length > 0) {
+    const poller = new FeedPoller({
+      feeds: config.feeds,
+      intervalMs: config.feedIntervalMinutes * 60_000,
+      importer,
+      seen: store,
+      logger,
+      describe: redactUrl,
+      onImported: async () => {
+        await reload();
+      },
+    });
+    poller.start();
+    closers.push(async () => poller.stop());
+    logger.info(
+      { feeds: config.feeds.map(redactUrl), everyMinutes: config.feedIntervalMinutes },
+      'following feeds',
+    );
+  }
 }
 
 await main();

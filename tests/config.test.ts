@@ -13,6 +13,10 @@ describe('parseConfig', () => {
       healthHost: '127.0.0.1',
       shardSpawnDelayMs: 5500,
       watchKnowledge: true,
+      importDir: join('data', 'knowledge'),
+      importAllowHosts: [],
+      feeds: [],
+      feedIntervalMinutes: 60,
     });
   });
 
@@ -34,6 +38,9 @@ describe('parseConfig', () => {
         SHARDS: 'auto',
         SHARD_SPAWN_DELAY_MS: '100',
         KNOWLEDGE_WATCH: 'off',
+        IMPORT_ALLOW_HOSTS: 'intranet.example, 10.0.0.5,[::1],',
+        FEEDS: 'https://example.org/feed.xml,http://news.example/rss',
+        FEED_INTERVAL_MINUTES: '15',
       }),
     ).toEqual({
       discordToken: 'abc.def-ghi_jkl',
@@ -50,8 +57,13 @@ describe('parseConfig', () => {
       shards: 'auto',
       shardSpawnDelayMs: 100,
       watchKnowledge: false,
+      importDir: join('/data', 'knowledge'),
+      importAllowHosts: ['intranet.example', '10.0.0.5', '[::1]'],
+      feeds: ['https://example.org/feed.xml', 'http://news.example/rss'],
+      feedIntervalMinutes: 15,
     });
     expect(parseConfig({ SHARDS: '4' }).shards).toBe(4);
+    expect(parseConfig({ IMPORT_DIR: '/srv/imports', DATA_DIR: '/data' }).importDir).toBe('/srv/imports');
   });
 
   it('ignores SHARDS in a shard process, where discord.js sets it to the shard ids', () => {
@@ -66,6 +78,12 @@ describe('parseConfig', () => {
     [{ SHARDS: 'many' }, 'SHARDS'],
     [{ SHARDS: '0' }, 'SHARDS'],
     [{ KNOWLEDGE_WATCH: 'maybe' }, 'KNOWLEDGE_WATCH'],
+    [{ IMPORT_ALLOW_HOSTS: 'http://intranet.example/' }, 'IMPORT_ALLOW_HOSTS'],
+    [{ IMPORT_ALLOW_HOSTS: 'host:8080' }, 'IMPORT_ALLOW_HOSTS'],
+    [{ FEEDS: 'https://example.org/feed.xml,file:///etc/passwd' }, 'FEEDS'],
+    [{ FEED_INTERVAL_MINUTES: '0' }, 'FEED_INTERVAL_MINUTES'],
+    [{ IMPORT_DIR: 'knowledge' }, 'IMPORT_DIR'],
+    [{ IMPORT_DIR: './kb/', KNOWLEDGE_DIR: 'kb' }, 'IMPORT_DIR'],
   ])('refuses %j naming %s in one line, echoing no secret', (env, variable) => {
     let error: unknown;
     try {

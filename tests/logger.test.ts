@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, redactSecrets } from '../src/logger.js';
+import { createLogger, redactSecrets, redactUrl } from '../src/logger.js';
 
 const TOKEN = 'MTA5.secret-token_value.XYZ';
 
@@ -62,5 +62,18 @@ describe('logger', () => {
     expect(redactSecrets('a b c', ['a', undefined])).toBe('a b c');
     expect(redactSecrets('x12345678x', ['12345678'])).toBe('x[redacted]x');
     expect(redactSecrets('say "a\\"quoted\\"token"', ['a"quoted"token'])).toBe('say "[redacted]"');
+  });
+});
+
+describe('redactUrl', () => {
+  it('keeps a URL readable but drops credentials and the values of secret-looking parameters', () => {
+    expect(redactUrl('https://example.org/news/1?page=2')).toBe('https://example.org/news/1?page=2');
+    expect(redactUrl('https://user:pw@example.org/feed?api_key=abc&token=def&lang=en')).toBe(
+      'https://example.org/feed?api_key=%5Bredacted%5D&token=%5Bredacted%5D&lang=en',
+    );
+    expect(redactUrl('https://cdn.example/attachments/1/2/a.md?ex=65&is=66&hm=deadbeef')).not.toContain(
+      'deadbeef',
+    );
+    expect(redactUrl('not a url')).toBe('not a url');
   });
 });

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Engine } from './engine.js';
 import { loadEngineWithReport, type LoadOptions, type LoadReport } from './load.js';
 import type { BriefingList, BriefingResolution, LookupMatch } from './lookup.js';
@@ -120,7 +121,8 @@ export class LiveEngine {
       const before = this.report.files;
       const after = next.report.files;
       const changed = next.report.hash !== this.report.hash;
-      const briefing = (name: string) => name.replace(/\.md$/i, '');
+      // Imported files are named by their folder too; a briefing is named by its id.
+      const briefing = (name: string) => path.basename(name).replace(/\.md$/i, '');
       const result: ReloadResult = {
         ok: true,
         changed,

@@ -14,6 +14,8 @@ export interface LoadOptions extends Partial<EngineOptions> {
   onCacheError?: (error: Error) => void;
   /** Build in small steps, handing the event loop back between them (for a live bot). */
   background?: boolean;
+  /** The import folder, read beside the knowledge folder (see `readKnowledgeFiles`). */
+  importDir?: string;
 }
 
 /** How the engine was obtained, for logs and the benchmark. */
@@ -42,8 +44,8 @@ export async function loadEngineWithReport(
   knowledgeDir: string,
   options: LoadOptions = {},
 ): Promise<{ engine: Engine; report: LoadReport }> {
-  const { cacheDir, onCacheError, background, ...engineOptions } = options;
-  const files = await readKnowledgeFiles(knowledgeDir);
+  const { cacheDir, onCacheError, background, importDir, ...engineOptions } = options;
+  const files = await readKnowledgeFiles(knowledgeDir, importDir === undefined ? {} : { importDir });
   const hash = knowledgeHash(files.files);
   const fileHashes = Object.fromEntries(
     files.files.map(({ name, text }) => [name, createHash('sha1').update(text).digest('hex').slice(0, 16)]),

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadEngine } from '../answer/load.js';
 import { sharedWordVectors } from '../answer/vectors.js';
 import type { Engine } from '../answer/engine.js';
+import { defaultImportDir } from '../config.js';
 import { exampleQuestions } from '../discord/examples.js';
 import { KnowledgeError } from '../knowledge/load.js';
 import { renderAnswerText, renderSearchText, renderSourcesText } from '../render/terminal.js';
@@ -26,7 +27,8 @@ Options:
                       aliases, any form of a word, "words in quotes" as a phrase); no synonyms
   --sources           list the briefings; with a name, those it fits (title, source, names in the
                       text), best first
-  --knowledge <dir>   answer from another knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)
+  --knowledge <dir>   answer from another knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge,
+                      with the imported briefings in $IMPORT_DIR or $DATA_DIR/knowledge)
   --top <n>           how many at most: excerpts of an answer (1–25, default 3), search results
                       (1–50, default 10), briefings (default all)
   --offset <n>        with --search or --sources: skip this many first (the next page)
@@ -96,8 +98,13 @@ async function main(argv: string[]): Promise<number> {
     const cacheDir = values['no-index-cache']
       ? undefined
       : path.join(process.env.DATA_DIR || DEFAULT_DATA_DIR, 'index-cache');
+    // Imported briefings are read beside the configured folder, as the bot reads them.
+    const importDir = values.knowledge
+      ? undefined
+      : process.env.IMPORT_DIR || defaultImportDir(process.env.DATA_DIR);
     engine = await loadEngine(dir, {
       cacheDir,
+      ...(importDir ? { importDir } : {}),
       onCacheError: (error) =>
         process.stderr.write(
           `ask: could not save the index (${error.message}); the next run analyses the briefings again\n`,

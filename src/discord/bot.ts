@@ -29,6 +29,8 @@ export interface BotOptions {
   reload?: BotContext['reload'];
   /** Told of each error the router caught. */
   onError?: BotContext['onError'];
+  /** Imports briefings (`/briefings add` and `remove`). */
+  imports?: BotContext['imports'];
 }
 
 /** A running bot. */
@@ -108,6 +110,7 @@ export async function startBot(
     ...(options.onFeedback ? { onFeedback: options.onFeedback } : {}),
     ...(options.reload ? { reload: options.reload } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.imports ? { imports: options.imports } : {}),
   };
   const client = createClient(config);
   const route = createRouter({ ctx });

@@ -12,6 +12,7 @@ import type {
 } from 'discord.js';
 import type { Engine } from '../answer/engine.js';
 import type { ReloadResult } from '../answer/live.js';
+import type { Importer } from '../knowledge/importer.js';
 import type { Logger } from '../logger.js';
 import type { FloodLimits, Store } from '../store/index.js';
 import type { ButtonState } from './custom-id.js';
@@ -39,6 +40,8 @@ export interface BotContext {
   reload?: () => Promise<ReloadResult>;
   /** Told of each error the router caught (metrics, say). */
   onError?: (kind: string, error: unknown) => void;
+  /** Imports briefings into the import folder (`/briefings`); absent where importing isn't wired. */
+  imports?: Importer;
 }
 
 /** A slash command: its definition (plain data, as registered) and its handler. */

@@ -52,8 +52,22 @@ export interface ListState {
   truncated: boolean;
 }
 
+/**
+ * A confirmation button (Add or Cancel an import, Remove or Keep a briefing). What it
+ * acts on is kept in the store under `token`, since a whole briefing cannot fit in an id.
+ */
+export interface ConfirmState {
+  kind: 'confirm';
+  /** True for Add / Remove, false for Cancel / Keep. */
+  yes: boolean;
+  token: string;
+}
+
+/** The buttons whose id carries a question or query. */
+export type QuestionButtonState = MoreState | VoteState | PageState | ListState;
+
 /** Everything a button of ours can carry. */
-export type ButtonState = MoreState | VoteState | PageState | ListState;
+export type ButtonState = QuestionButtonState | ConfirmState;
 
 /**
  * Largest offset a custom id may carry: the deepest page of a search for a common word (hundreds
@@ -120,13 +134,28 @@ export function listId(query: string, offset: number): string {
   return withText(`list:${checkOffset(offset)}:`, query);
 }
 
+/** The custom id of a confirmation's yes or no button. */
+export function confirmId(yes: boolean, token: string): string {
+  if (!CONFIRM_TOKEN.test(token)) throw new RangeError(`bad confirmation token ${JSON.stringify(token)}`);
+  return `confirm:${yes ? 'y' : 'n'}:${token}`;
+}
+
+const CONFIRM_TOKEN = /^[A-Za-z0-9_-]{8,64}$/;
+const CONFIRM_PATTERN = /^confirm:([yn]):([A-Za-z0-9_-]{8,64})$/;
+
+/** Decodes a custom id made by {@link confirmId}; undefined for anything else. */
+export function parseConfirmId(id: string): ConfirmState | undefined {
+  const m = CONFIRM_PATTERN.exec(id);
+  return m ? { kind: 'confirm', yes: m[1] === 'y', token: m[2]! } : undefined;
+}
+
 const PATTERN = /^(more|vote|page|list):(?:([ud]):)?(\d{1,7}):(?:([=~])(.*)|\+(\d{1,2}):(.*))$/s;
 
 /**
  * Decodes a custom id made by {@link moreId}, {@link voteId}, {@link pageId} or {@link listId};
  * undefined for anything else (an id of another version, or of someone else's component).
  */
-export function parseCustomId(id: string): ButtonState | undefined {
+export function parseCustomId(id: string): QuestionButtonState | undefined {
   const m = PATTERN.exec(id);
   if (!m) return undefined;
   const [, kind, vote, digits, mode, plain = '', textLength, withContext = ''] = m;
@@ -165,7 +194,7 @@ export function unescapeEcho(markdown: string): string {
  * still finds much the same passages.
  */
 export function recoverText(
-  state: Pick<ButtonState, 'text' | 'truncated'>,
+  state: Pick<QuestionButtonState, 'text' | 'truncated'>,
   title: string | null | undefined,
 ): string {
   if (!state.truncated || !title) return state.text;

@@ -8,7 +8,7 @@ import { renderNotice, toDiscordJs } from '../render/index.js';
 import { BUTTON_HANDLERS } from './components/index.js';
 import { CHAT_INPUT_COMMANDS, MESSAGE_COMMANDS } from './commands/index.js';
 import type { BotContext, ButtonHandler, ChatInputCommand, MessageCommand } from './context.js';
-import { parseCustomId } from './custom-id.js';
+import { parseConfirmId, parseCustomId } from './custom-id.js';
 import type { ButtonState } from './custom-id.js';
 import { isDeadInteractionError, respondPrivately } from './respond.js';
 
@@ -68,7 +68,7 @@ export function createRouter(options: RouterOptions): Router {
       if (!command) return unknownCommand(interaction);
       await command.execute(interaction, ctx);
     } else if (interaction.isButton()) {
-      const state = parseCustomId(interaction.customId);
+      const state = parseConfirmId(interaction.customId) ?? parseCustomId(interaction.customId);
       if (!state) {
         await respondPrivately(interaction, 'This button no longer works. Please ask again.');
         return;

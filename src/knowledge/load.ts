@@ -144,18 +144,66 @@ export function parseAliases(
 export interface KnowledgeFiles {
   /** The folder, resolved. */
   root: string;
-  /** Briefing files (`*.md`, not README.md), the alias file and the chat-language file, sorted by name. */
+  /**
+   * Briefing files (`*.md`, not README.md), the alias file and the chat-language file, sorted by
+   * name; then the import folder's briefings, named `<importDir>/<file>`.
+   */
   files: Array<{ name: string; text: string }>;
   /** Files refused while reading (links out of the folder). */
   problems: KnowledgeProblem[];
 }
 
+/** Options for {@link readKnowledgeFiles} and {@link loadKnowledge}. */
+export interface ReadKnowledgeOptions {
+  /**
+   * A second folder of briefings, read beside the first with the same validation (ids unique
+   * across both): where imports are written (`DATA_DIR/knowledge`), since the knowledge folder
+   * may be read-only. Only its `*.md` files are read; a missing folder holds none.
+   */
+  importDir?: string;
+}
+
+const isBriefingFile = (name: string) => name.toLowerCase().endsWith('.md') && !/^readme\.md$/i.test(name);
+
 /**
- * Reads the knowledge folder's files without parsing them. Never follows a path out of the
- * folder: symlinks must resolve inside it; sub-folders and dot-files are skipped.
+ * Reads the files of one folder that `wanted` accepts, never following a link out of it:
+ * symlinks must resolve inside it; sub-folders and dot-files are skipped.
  */
-export async function readKnowledgeFiles(dir: string): Promise<KnowledgeFiles> {
+async function readFolderFiles(
+  root: string,
+  names: readonly string[],
+  wanted: (name: string) => boolean,
+  label: (name: string) => string,
+  folder: string,
+): Promise<{ files: Array<{ name: string; text: string }>; problems: KnowledgeProblem[] }> {
+  const files: Array<{ name: string; text: string }> = [];
   const problems: KnowledgeProblem[] = [];
+  for (const name of names) {
+    if (name.startsWith('.') || !wanted(name)) continue;
+    const full = path.join(root, name);
+    const info = await lstat(full);
+    if (info.isSymbolicLink()) {
+      const target = await realpath(full).catch(() => undefined);
+      const rel = target === undefined ? '..' : path.relative(root, target);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) {
+        problems.push({ file: label(name), message: `is a link to outside the ${folder}; refused` });
+        continue;
+      }
+      if (!(await lstat(target!)).isFile()) continue;
+    } else if (!info.isFile()) {
+      continue;
+    }
+    files.push({ name: label(name), text: await readFile(full, 'utf8') });
+  }
+  return { files, problems };
+}
+
+/**
+ * Reads the knowledge folder's files (and the import folder's briefings) without parsing them.
+ * Never follows a path out of a folder: symlinks must resolve inside it; sub-folders and
+ * dot-files are skipped.
+ */
+export async function readKnowledgeFiles(dir: string, options: ReadKnowledgeOptions = {}): Promise<KnowledgeFiles> {
   let root: string;
   let names: string[];
   try {
@@ -166,24 +214,40 @@ export async function readKnowledgeFiles(dir: string): Promise<KnowledgeFiles> {
       { file: dir, message: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` },
     ]);
   }
-  const files: Array<{ name: string; text: string }> = [];
-  for (const name of names) {
-    const isBriefing = name.toLowerCase().endsWith('.md') && !/^readme\.md$/i.test(name);
-    if (name.startsWith('.') || (!isBriefing && name !== ALIAS_FILE && name !== CHAT_LANGUAGE_FILE)) continue;
-    const full = path.join(root, name);
-    const info = await lstat(full);
-    if (info.isSymbolicLink()) {
-      const target = await realpath(full).catch(() => undefined);
-      const rel = target === undefined ? '..' : path.relative(root, target);
-      if (rel.startsWith('..') || path.isAbsolute(rel)) {
-        problems.push({ file: name, message: 'is a link to outside the knowledge folder; refused' });
-        continue;
-      }
-      if (!(await lstat(target!)).isFile()) continue;
-    } else if (!info.isFile()) {
-      continue;
+  const own = await readFolderFiles(
+    root,
+    names,
+    (name) => isBriefingFile(name) || name === ALIAS_FILE || name === CHAT_LANGUAGE_FILE,
+    (name) => name,
+    'knowledge folder',
+  );
+  const files = own.files;
+  const problems = own.problems;
+  if (options.importDir !== undefined) {
+    const importDir = options.importDir;
+    let importRoot: string | undefined;
+    let importNames: string[] = [];
+    try {
+      importRoot = await realpath(importDir);
+      importNames = (await readdir(importRoot)).sort();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // Nothing imported yet.
+      if (code !== 'ENOENT') problems.push({ file: importDir, message: `cannot be read: ${code ?? String(err)}` });
+      importRoot = undefined;
     }
-    files.push({ name, text: await readFile(full, 'utf8') });
+    // The same folder twice would make every id a duplicate of itself.
+    if (importRoot !== undefined && importRoot !== root) {
+      const imported = await readFolderFiles(
+        importRoot,
+        importNames,
+        isBriefingFile,
+        (name) => path.join(importDir, name),
+        'import folder',
+      );
+      files.push(...imported.files);
+      problems.push(...imported.problems);
+    }
   }
   return { root, files, problems };
 }
@@ -239,6 +303,6 @@ export function parseKnowledge(dir: string, read: KnowledgeFiles): Knowledge {
  * const knowledge = await loadKnowledge('knowledge');
  * knowledge.briefings.length; // 2
  */
-export async function loadKnowledge(dir: string): Promise<Knowledge> {
-  return parseKnowledge(dir, await readKnowledgeFiles(dir));
+export async function loadKnowledge(dir: string, options: ReadKnowledgeOptions = {}): Promise<Knowledge> {
+  return parseKnowledge(dir, await readKnowledgeFiles(dir, options));
 }

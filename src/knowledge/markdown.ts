@@ -17,9 +17,19 @@ export function splitFrontMatter(text: string): FrontMatterSplit {
   return { yaml: m[1] ?? '', body: src.slice(m[0].length) };
 }
 
-/** Removes inline Markdown (links, emphasis, code spans, images) from one line of prose. */
+/**
+ * A backslash before ASCII punctuation makes it a literal character (CommonMark). While inline
+ * markup is stripped, each escaped character stands in as a private-use code point, so that no
+ * pattern below can see it; it is put back afterwards.
+ */
+const ESCAPED = /\\([!-/:-@[-`{-~])/g;
+const PLACEHOLDER_BASE = 0xe000;
+const PLACEHOLDER = /[\ue000-\ue07f]/g;
+
+/** Removes inline Markdown (links, emphasis, code spans, images) from one line of prose; `\*` and other backslash escapes stay as the literal character. */
 export function stripInline(line: string): string {
   return line
+    .replace(ESCAPED, (_m, c: string) => String.fromCharCode(PLACEHOLDER_BASE + c.charCodeAt(0)))
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1') // images → alt text
     .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1') // links → text
     .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1') // reference links
@@ -27,7 +37,28 @@ export function stripInline(line: string): string {
     .replace(/(\*\*|__)(?=\S)([\s\S]*?\S)\1/g, '$2')
     .replace(/(^|[^\w*])[*_](?=\S)([^*_]*?\S)[*_](?=[^\w*]|$)/g, '$1$2')
     .replace(/~~(?=\S)([\s\S]*?\S)~~/g, '$1')
-    .replace(/<[^>]+>/g, '');
+    .replace(/<[^>]+>/g, '')
+    .replace(PLACEHOLDER, (c) => String.fromCharCode(c.charCodeAt(0) - PLACEHOLDER_BASE));
+}
+
+/** Characters that mean markup anywhere in a line, for {@link escapeMarkdown}. */
+const INLINE_MARKUP = /[\\`*_[\]<>~!]/g;
+
+/**
+ * Escapes one paragraph of plain text so that {@link markdownParagraphs} reads it back unchanged
+ * (whitespace collapsed): every character that would start inline markup gets a backslash, and
+ * so does a line start that would read as a heading, list item, rule or block quote. Private-use
+ * characters U+E000–U+E07F (never meaningful in prose) are dropped, as the loader uses them.
+ *
+ * @example
+ * escapeMarkdown('1. *Not* a list'); // '1\\. \\*Not\\* a list'
+ */
+export function escapeMarkdown(text: string): string {
+  const line = text.replace(PLACEHOLDER, '').replace(/\s+/g, ' ').trim();
+  return line
+    .replace(INLINE_MARKUP, '\\$&')
+    .replace(/^([#+=-])/, '\\$1')
+    .replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 /**

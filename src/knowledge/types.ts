@@ -2,7 +2,10 @@
 export interface Briefing {
   /** The file name without `.md`: a stable id. */
   id: string;
-  /** Path of the file, relative to the knowledge folder (for error messages). */
+  /**
+   * Path of the file, relative to the knowledge folder, or `<importDir>/<file>` for an imported
+   * one (for error messages).
+   */
   file: string;
   title: string;
   /** The attribution the article gives. */

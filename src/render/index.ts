@@ -14,6 +14,13 @@ export {
   renderHelp,
   renderNotice,
 } from './briefings.js';
+export {
+  renderImportAdded,
+  renderImportPreview,
+  renderRemoveConfirmation,
+  renderRemoved,
+} from './imports.js';
+export type { Answerable, ImportPreview } from './imports.js';
 export { renderAnswerText, renderSearchText, renderSourcesText } from './terminal.js';
 export type { TextRenderOptions } from './terminal.js';
 export { toDiscordJs, toDiscordJsMessage, EPHEMERAL } from './message.js';

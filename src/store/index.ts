@@ -21,6 +21,15 @@ import type { FeedbackInput, FeedbackRecord, FeedbackReport } from './feedback.j
 import { DEFAULT_FLOOD_LIMITS, floodWindow } from './flood.js';
 import type { FloodLimits, RateDecision } from './flood.js';
 import { StoreHealth } from './health.js';
+import {
+  IMPORT_LIMITS,
+  MAX_SEEN_PER_FEED,
+  PENDING_TTL_SECONDS,
+  feedKey,
+  readPendingConfirmation,
+  readSeenItems,
+} from './imports.js';
+import type { PendingConfirmation } from './imports.js';
 import type { StoreLogger } from './health.js';
 import { checkSettingsPatch, DEFAULT_SETTINGS, MAX_COOLDOWN_SECONDS, sanitizeSettings } from './settings.js';
 import type { Settings, SettingsPatch } from './settings.js';
@@ -29,6 +38,8 @@ import type { StoreTarget } from './url.js';
 
 export type { FeedbackInput, FeedbackReport, FeedbackReportEntry } from './feedback.js';
 export type { FloodLimits, RateDecision } from './flood.js';
+export type { PendingConfirmation, PendingImport, PendingRemoval } from './imports.js';
+export { IMPORT_LIMITS, PENDING_TTL_SECONDS } from './imports.js';
 export type { StoreLogger } from './health.js';
 export type { Settings, SettingsPatch } from './settings.js';
 export type { StoreTarget } from './url.js';
@@ -112,6 +123,24 @@ export interface Store {
   rememberQuestion(scope: string | null, channelId: string, userId: string, question: string): Promise<void>;
   /** The question remembered by {@link rememberQuestion}, if still fresh. */
   previousQuestion(scope: string | null, channelId: string, userId: string): Promise<string | undefined>;
+  /**
+   * Counts an import in a guild and declines it past 10 in an hour (`limits`). Like the flood
+   * limit, it lets the import through when the store is unavailable.
+   */
+  hitImportLimit(guildId: string, limits?: FloodLimits): Promise<RateDecision>;
+  /** Keeps what a confirmation button will act on, for 15 minutes. Resolves to whether it was saved. */
+  savePendingConfirmation(token: string, pending: PendingConfirmation): Promise<boolean>;
+  /**
+   * The confirmation saved under `token`, removed as it is read so that two clicks cannot both act
+   * on it; undefined when expired, already taken, malformed, or the store is unavailable.
+   */
+  takePendingConfirmation(token: string): Promise<PendingConfirmation | undefined>;
+  /** Drops a confirmation (Cancel). */
+  dropPendingConfirmation(token: string): Promise<void>;
+  /** The keys of a feed's items already handled; undefined when the store is unavailable (skip the poll). */
+  seenFeedItems(feedUrl: string): Promise<ReadonlySet<string> | undefined>;
+  /** Adds keys to a feed's handled items (the newest 2,000 are kept). Resolves to whether it was saved. */
+  markFeedItemsSeen(feedUrl: string, keys: readonly string[]): Promise<boolean>;
   /** Closes connections. Later calls return fallbacks without touching the backend. */
   close(): Promise<void>;
 }
@@ -155,12 +184,17 @@ const keys = {
   cooldown: (guildId: string, userId: string) => `cooldown:${guildId}:${userId}`,
   followUp: (scope: string | null, channelId: string, userId: string) =>
     `followup:${scope ?? 'dm'}:${channelId}:${userId}`,
+  pending: (token: string) => `pending:${token}`,
+  feedSeen: (feedUrl: string) => `feed-seen:${feedKey(feedUrl)}`,
+  // Counted by the flood counter, whose keys are user ids: no snowflake starts with "import:".
+  importLimit: (guildId: string) => `import:${guildId}`,
 };
 
 class KeyvStore implements Store {
   readonly kind: StoreTarget['kind'];
   #closed = false;
   #salt: Promise<string> | undefined;
+  readonly #taking = new Set<string>();
   readonly #pruneTimer: NodeJS.Timeout | undefined;
   readonly #followUpMs: number;
   readonly #reportTimeoutMs: number;
@@ -309,6 +343,79 @@ class KeyvStore implements Store {
         return typeof question === 'string' ? question : undefined;
       },
       undefined,
+    );
+  }
+
+  async hitImportLimit(guildId: string, limits: FloodLimits = IMPORT_LIMITS): Promise<RateDecision> {
+    floodWindow(limits);
+    if (this.#closed) return OK;
+    const key = keys.importLimit(guildId);
+    if (this.backend.floodInProcess) return this.backend.hitFlood(key, limits);
+    return this.#call<RateDecision>('hitImportLimit', () => this.backend.hitFlood(key, limits), OK);
+  }
+
+  async savePendingConfirmation(token: string, pending: PendingConfirmation): Promise<boolean> {
+    return this.#call(
+      'savePendingConfirmation',
+      async () => {
+        await this.backend.state.set(keys.pending(token), pending, PENDING_TTL_SECONDS * 1000);
+        return true;
+      },
+      false,
+    );
+  }
+
+  async takePendingConfirmation(token: string): Promise<PendingConfirmation | undefined> {
+    // Two clicks in this process: the second finds it being taken. Across processes, whoever
+    // deletes it first acts on it (Redis's DEL says which; SQLite's is a select then a delete).
+    if (this.#taking.has(token)) return undefined;
+    this.#taking.add(token);
+    try {
+      return await this.#call(
+        'takePendingConfirmation',
+        async () => {
+          const stored = await this.backend.state.get<unknown>(keys.pending(token));
+          if (stored === undefined) return undefined;
+          if (!(await this.backend.state.delete(keys.pending(token)))) return undefined;
+          return readPendingConfirmation(stored);
+        },
+        undefined,
+      );
+    } finally {
+      this.#taking.delete(token);
+    }
+  }
+
+  async dropPendingConfirmation(token: string): Promise<void> {
+    await this.#call(
+      'dropPendingConfirmation',
+      async () => {
+        await this.backend.state.delete(keys.pending(token));
+      },
+      undefined,
+    );
+  }
+
+  async seenFeedItems(feedUrl: string): Promise<ReadonlySet<string> | undefined> {
+    return this.#call(
+      'seenFeedItems',
+      async () => new Set(readSeenItems(await this.backend.state.get<unknown>(keys.feedSeen(feedUrl)))),
+      undefined,
+    );
+  }
+
+  async markFeedItemsSeen(feedUrl: string, added: readonly string[]): Promise<boolean> {
+    // One poller per bot (the first shard) writes a feed's list: a read and a write suffice.
+    return this.#call(
+      'markFeedItemsSeen',
+      async () => {
+        const key = keys.feedSeen(feedUrl);
+        const current = readSeenItems(await this.backend.state.get<unknown>(key));
+        const fresh = added.filter((k) => !current.includes(k));
+        await this.backend.state.set(key, [...current, ...fresh].slice(-MAX_SEEN_PER_FEED));
+        return true;
+      },
+      false,
     );
   }
 

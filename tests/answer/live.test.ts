@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -42,6 +42,19 @@ describe('LiveEngine', () => {
     expect(answer.excerpts[0]?.briefing).toBe('lunar-fisheries');
 
     await unlink(path.join(dir, 'lunar-fisheries.md'));
+    expect(await live.reload()).toMatchObject({ ok: true, changed: true, removed: ['lunar-fisheries'] });
+    expect(live.ask(QUESTION).answered).toBe(false);
+  });
+
+  it('reads the import folder beside the knowledge folder, naming its briefings by id', async () => {
+    const importDir = path.join(path.dirname(dir), 'imported');
+    const live = await LiveEngine.open(dir, { importDir });
+    expect(live.ask(QUESTION).answered).toBe(false);
+    await mkdir(importDir);
+    await writeFile(path.join(importDir, 'lunar-fisheries.md'), NEW_BRIEFING);
+    expect(await live.reload()).toMatchObject({ ok: true, changed: true, added: ['lunar-fisheries'] });
+    expect(live.ask(QUESTION).excerpts[0]?.briefing).toBe('lunar-fisheries');
+    await unlink(path.join(importDir, 'lunar-fisheries.md'));
     expect(await live.reload()).toMatchObject({ ok: true, changed: true, removed: ['lunar-fisheries'] });
     expect(live.ask(QUESTION).answered).toBe(false);
   });

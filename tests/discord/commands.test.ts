@@ -39,8 +39,8 @@ describe('command definitions', () => {
         expect(d.name.length).toBeLessThanOrEqual(32);
         expect('description' in d && d.description).toBeFalsy();
       }
-      // Everywhere the bot is, except /settings, which belongs to a server.
-      expect(d.contexts).toEqual(d.name === 'settings' || d.name === 'reload' ? [0] : [0, 1]);
+      // Everywhere the bot is, except the admin commands, which belong to a server.
+      expect(d.contexts).toEqual(['settings', 'reload', 'briefings'].includes(d.name) ? [0] : [0, 1]);
       // Plain data: survives JSON unchanged.
       expect(JSON.parse(JSON.stringify(d))).toEqual(d);
     }
@@ -52,6 +52,7 @@ describe('command definitions', () => {
       'Ask the briefings',
       'ask',
       'briefing',
+      'briefings',
       'help',
       'reload',
       'search',

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { listId, moreId, pageId, parseCustomId, recoverText, voteId } from '../../src/discord/custom-id.js';
+import {
+  confirmId,
+  listId,
+  moreId,
+  pageId,
+  parseConfirmId,
+  parseCustomId,
+  recoverText,
+  voteId,
+} from '../../src/discord/custom-id.js';
 import { questionTitle } from '../../src/render/index.js';
 
 const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
@@ -173,5 +182,32 @@ describe('custom ids', () => {
     const state = parseCustomId(listId(long, 0))!;
     expect(state.truncated).toBe(true);
     expect(recoverText(state, `Briefings matching: ${long}`)).toBe(long);
+  });
+});
+
+describe('confirmation ids', () => {
+  it('carry a token, and nothing else decodes as one', () => {
+    expect(parseConfirmId(confirmId(true, 'abcDEF12_-xyz'))).toEqual({
+      kind: 'confirm',
+      yes: true,
+      token: 'abcDEF12_-xyz',
+    });
+    expect(parseConfirmId(confirmId(false, 'abcDEF12_-xyz'))).toEqual({
+      kind: 'confirm',
+      yes: false,
+      token: 'abcDEF12_-xyz',
+    });
+    expect(parseCustomId(confirmId(true, 'abcDEF12_-xyz'))).toBeUndefined();
+    expect(parseConfirmId(moreId('confirm:y:abcdefgh12', 0))).toBeUndefined();
+    expect(() => confirmId(true, 'short')).toThrow(RangeError);
+    expect(() => confirmId(true, 'has:colon:here')).toThrow(RangeError);
+    for (const bad of [
+      'confirm:y:short',
+      'confirm:x:abcdefgh12',
+      'confirm:y:abcdefgh12:extra',
+      'confirm:y:../../etc',
+    ]) {
+      expect(parseConfirmId(bad)).toBeUndefined();
+    }
   });
 });

@@ -25,6 +25,12 @@ export function fakeStore(overrides: Partial<Store> = {}): FakeStore {
     feedbackReport: async () => ({ questions: 0, votes: 0, up: 0, down: 0, entries: [] }),
     rememberQuestion: async () => undefined,
     previousQuestion: async () => undefined,
+    hitImportLimit: async () => ({ ok: true }),
+    savePendingConfirmation: async () => true,
+    takePendingConfirmation: async () => undefined,
+    dropPendingConfirmation: async () => undefined,
+    seenFeedItems: async () => new Set<string>(),
+    markFeedItemsSeen: async () => true,
     close: async () => undefined,
   };
   const store = { ...base, ...overrides, calls } as FakeStore;

@@ -99,6 +99,7 @@ describe('the bot against a fake Discord', () => {
       'Ask the briefings',
       'ask',
       'briefing',
+      'briefings',
       'help',
       'reload',
       'search',
@@ -474,7 +475,7 @@ describe('the bot against a fake Discord', () => {
     expect(plain.stdout).toMatch(/^Commands are up to date in server \d+/);
     const forced = new BotProcess(['src/cli/register.ts', '--force'], botEnv());
     expect(await forced.exited).toEqual({ code: 0, signal: null });
-    expect(forced.stdout).toMatch(/^Registered 8 commands in server \d+/);
+    expect(forced.stdout).toMatch(/^Registered 9 commands in server \d+/);
     expect(fake.requests.filter(isPut)).toHaveLength(puts + 1);
   });
 

@@ -123,6 +123,7 @@ describe('Dockerfile', () => {
 
   it('copies only what runs into the runtime stage', () => {
     const copies = runtime.filter((l) => l.startsWith('COPY ')).map((l) => l.split(/\s+/).at(-2));
+    // lexicon/ holds the chat language and the distilled word vectors the engine reads at run time.
     expect(copies.sort()).toEqual([
       '/app/dist',
       '/app/lexicon',

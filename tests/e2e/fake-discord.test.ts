@@ -250,6 +250,42 @@ describe('FakeDiscord with the real discord.js Client', () => {
     ).rejects.toMatchObject({ code: 40060 });
   });
 
+  it('delivers an attachment option that discord.js resolves, and serves the file like the CDN', async () => {
+    const { server, client } = await startLoggedIn();
+    await client.application?.commands.set([
+      {
+        name: 'upload',
+        description: 'Upload',
+        options: [
+          { name: 'file', description: 'f', type: ApplicationCommandOptionType.Attachment, required: true },
+        ],
+      },
+    ]);
+    const uploaded = server.uploadAttachment({
+      name: 'notes.md',
+      data: '# Notes\n\nText.',
+      contentType: 'text/markdown',
+    });
+    const handled = nextEvent(client, Events.InteractionCreate).then(([interaction]) => {
+      if (!interaction.isChatInputCommand())
+        throw new Error(`unexpected interaction type ${interaction.type}`);
+      return interaction.options.getAttachment('file', true);
+    });
+    await server.sendInteraction({ kind: 'command', name: 'upload', options: { file: uploaded.id } });
+    const attachment = await handled;
+    expect(attachment).toMatchObject({
+      id: uploaded.id,
+      name: 'notes.md',
+      size: 14,
+      contentType: 'text/markdown',
+    });
+    expect(attachment.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/attachments\/uploads\/\d+\/notes\.md\?ex=/);
+    const response = await fetch(attachment.url);
+    expect(response.headers.get('content-type')).toBe('text/markdown');
+    expect(await response.text()).toBe('# Notes\n\nText.');
+    expect((await fetch(attachment.url.replace(uploaded.id, '1'))).status).toBe(404);
+  });
+
   it('records deferReply() then editReply() with the final payload', async () => {
     const { server, client } = await startLoggedIn();
     const handled = nextEvent(client, Events.InteractionCreate).then(async ([interaction]) => {

@@ -753,6 +753,8 @@ export class FakeDiscord {
   /** Stable ids for commands sent without having been registered. */
   readonly #adHocCommandIds = new Map<string, string>();
   readonly #interactions = new Map<string, InteractionState>();
+  /** Files a user uploaded as command options, by attachment id, served under `/attachments/`. */
+  readonly #uploads = new Map<string, { attachment: APIAttachment; data: Buffer }>();
 
   readonly #connections = new Set<GatewayConnection>();
   readonly #sessions = new Map<string, GatewaySession>();
@@ -1081,6 +1083,30 @@ export class FakeDiscord {
     }
   }
 
+  // ─────────────────────────────── uploads ───────────────────────────────
+
+  /**
+   * A file a user uploads to pass as an attachment option (`options: { file: attachment.id }`).
+   * Like Discord's CDN, it is served over HTTP (here on loopback, under `/attachments/`), with a
+   * signed-looking query (`ex`, `is`, `hm`) that the bot must not log.
+   */
+  uploadAttachment(file: { name: string; data: Buffer | string; contentType?: string }): APIAttachment {
+    const id = snowflake();
+    const data = typeof file.data === 'string' ? Buffer.from(file.data) : file.data;
+    const signature = `ex=${Date.now().toString(16)}&is=${Date.now().toString(16)}&hm=${randomBytes(16).toString('hex')}`;
+    const url = `http://127.0.0.1:${this.#port}/attachments/uploads/${id}/${encodeURIComponent(file.name)}?${signature}`;
+    const attachment: APIAttachment = {
+      id,
+      filename: file.name,
+      size: data.length,
+      url,
+      proxy_url: url,
+      ...(file.contentType ? { content_type: file.contentType } : {}),
+    };
+    this.#uploads.set(id, { attachment, data });
+    return clone(attachment);
+  }
+
   // ─────────────────────────────── dispatch helpers ───────────────────────────────
 
   /**
@@ -1128,6 +1154,8 @@ export class FakeDiscord {
     switch (spec.kind) {
       case 'command': {
         const command = this.#commandFor(spec.name, ApplicationCommandType.ChatInput, place.guildId);
+        const options = this.#commandOptions(command.options, spec);
+        const attachments = this.#resolvedAttachments(options.options ?? []);
         const chatInput: APIChatInputApplicationCommandInteraction = {
           ...base,
           type: InteractionType.ApplicationCommand,
@@ -1136,7 +1164,8 @@ export class FakeDiscord {
             name: spec.name,
             type: ApplicationCommandType.ChatInput,
             ...(command.guild_id ? { guild_id: command.guild_id } : {}),
-            ...this.#commandOptions(command.options, spec),
+            ...options,
+            ...(attachments ? { resolved: { attachments } } : {}),
           },
         };
         payload = chatInput;
@@ -1515,6 +1544,25 @@ export class FakeDiscord {
   }
 
   /** Builds `data.options` from values, typed per the registered command's option definitions when known. */
+  /** `resolved.attachments` for the attachment options among `options` (sub-commands included). */
+  #resolvedAttachments(
+    options: APIApplicationCommandInteractionDataOption[],
+  ): Record<string, APIAttachment> | undefined {
+    const found: Record<string, APIAttachment> = {};
+    const visit = (list: APIApplicationCommandInteractionDataOption[]): void => {
+      for (const option of list) {
+        if ('options' in option && Array.isArray(option.options))
+          visit(option.options as APIApplicationCommandInteractionDataOption[]);
+        if (option.type === ApplicationCommandOptionType.Attachment && typeof option.value === 'string') {
+          const upload = this.#uploads.get(option.value);
+          if (upload) found[option.value] = clone(upload.attachment);
+        }
+      }
+    };
+    visit(options);
+    return Object.keys(found).length > 0 ? found : undefined;
+  }
+
   #commandOptions(
     definitions: APIApplicationCommandOption[] | undefined,
     spec: {
@@ -1578,6 +1626,10 @@ export class FakeDiscord {
             )
               mismatch();
             return { name, type, value: Number(value) };
+          case ApplicationCommandOptionType.Attachment:
+            // The id of a file from uploadAttachment, as Discord sends it (the file is in `resolved`).
+            if (typeof value !== 'string' || !this.#uploads.has(value)) mismatch();
+            return { name, type, value: String(value) };
           default:
             throw new Error(
               `FakeDiscord: option type ${type} of "${name}" is not supported by name; pass raw options`,
@@ -2192,6 +2244,21 @@ export class FakeDiscord {
     let params: Record<string, string> = {};
     let reply: HttpReply;
     let fault = false;
+    const upload = /^\/attachments\/uploads\/(\d+)\//.exec(url.pathname);
+    if (!versioned && method === 'GET' && upload) {
+      // The CDN: an uploaded file, as its bytes, with its content type.
+      const file = this.#uploads.get(upload[1]!);
+      if (file) {
+        response.writeHead(200, {
+          'content-type': file.attachment.content_type ?? 'application/octet-stream',
+          'content-length': file.data.length,
+        });
+        response.end(file.data);
+      } else {
+        response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+      }
+      return;
+    }
     try {
       parsed = await parseBody(request.headers['content-type'], await readBody(request));
       if (versioned) {

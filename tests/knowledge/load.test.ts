@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KnowledgeError, loadKnowledge } from '../../src/knowledge/load.js';
+import { KnowledgeError, loadKnowledge, readKnowledgeFiles } from '../../src/knowledge/load.js';
 
 const GOOD = `---\ntitle: A briefing\nsource: A wire service\n---\n\nOne sentence. Another sentence.\n`;
 const dirs: string[] = [];
@@ -144,5 +144,56 @@ describe('loadKnowledge: chat-language.yaml', () => {
       'chat-language.yaml': `words:\n  nk: ${'x'.repeat(81)}\n`,
     });
     expect(found.map((p) => `${p.file}: ${p.field}`).sort()).toEqual(['a.md: title', 'chat-language.yaml: words.nk']);
+  });
+});
+
+describe('the import folder, read beside the knowledge folder', () => {
+  const imported = `---\ntitle: An imported briefing\nsource: A feed\n---\n\nImported text. More of it.\n`;
+
+  it('adds its briefings, named by folder and file, with ids from the file name', async () => {
+    const dir = await folder({ 'own.md': GOOD, 'aliases.yaml': 'entities: []\n' });
+    const importDir = await folder({ 'from-the-web.md': imported, 'aliases.yaml': 'not: [read' });
+    const k = await loadKnowledge(dir, { importDir });
+    expect(k.briefings.map((b) => [b.id, b.file])).toEqual([
+      ['own', 'own.md'],
+      ['from-the-web', path.join(importDir, 'from-the-web.md')],
+    ]);
+  });
+
+  it('holds nothing when missing, and is read once when it is the knowledge folder itself', async () => {
+    const dir = await folder({ 'own.md': GOOD });
+    expect((await loadKnowledge(dir, { importDir: path.join(dir, 'not-yet') })).briefings).toHaveLength(1);
+    expect((await loadKnowledge(dir, { importDir: dir })).briefings).toHaveLength(1);
+  });
+
+  it('is enough on its own when the knowledge folder has no briefings', async () => {
+    const dir = await folder({ 'aliases.yaml': 'entities: []\n' });
+    const importDir = await folder({ 'a.md': imported });
+    expect((await loadKnowledge(dir, { importDir })).briefings.map((b) => b.id)).toEqual(['a']);
+  });
+
+  it('has the same validation, and ids unique across both folders', async () => {
+    const dir = await folder({ 'same.md': GOOD });
+    const importDir = await folder({ 'same.md': imported, 'broken.md': '---\ntitle: T\n---\n\nText.' });
+    const err = (await loadKnowledge(dir, { importDir }).catch((e: unknown) => e)) as KnowledgeError;
+    expect(err).toBeInstanceOf(KnowledgeError);
+    expect(err.problems).toEqual(
+      expect.arrayContaining([
+        { file: path.join(importDir, 'broken.md'), field: 'source', message: 'is required' },
+        { file: path.join(importDir, 'same.md'), field: 'id', message: '"same" is also the id of same.md' },
+      ]),
+    );
+  });
+
+  it('skips its dot-files (half-written imports) and never follows a link out of it', async () => {
+    const dir = await folder({ 'own.md': GOOD });
+    const outside = await folder({ 'secret.md': imported });
+    const importDir = await folder({ '.x.md.1234.tmp': imported, '.hidden.md': imported });
+    await symlink(path.join(outside, 'secret.md'), path.join(importDir, 'link.md'));
+    const read = await readKnowledgeFiles(dir, { importDir });
+    expect(read.files.map((f) => f.name)).toEqual(['own.md']);
+    expect(read.problems).toEqual([
+      { file: path.join(importDir, 'link.md'), message: 'is a link to outside the import folder; refused' },
+    ]);
   });
 });

@@ -309,6 +309,66 @@ for (const backend of backends) {
       });
     });
 
+    describe('imports', () => {
+      const prepared = {
+        file: 'harbour-news.md',
+        id: 'harbour-news',
+        text: '---\ntitle: Harbour news\nsource: Council\n---\n\nText.\n',
+        title: 'Harbour news',
+        source: 'Council',
+        passages: 1,
+        opening: ['Text.'],
+        origin: 'https://example.org/a',
+      };
+
+      it('counts imports per guild: the 11th in an hour is declined, other guilds are not', async () => {
+        const store = await openFresh();
+        const [g, other] = [id(), id()];
+        for (let i = 0; i < 10; i++) expect(await store.hitImportLimit(g)).toEqual({ ok: true });
+        const declined = await store.hitImportLimit(g);
+        expect(declined.ok).toBe(false);
+        expect(declined.ok ? 0 : declined.retryAfterSeconds).toBeGreaterThan(3500);
+        expect(await store.hitImportLimit(other)).toEqual({ ok: true });
+      });
+
+      it('keeps a confirmation until it is taken, once', async () => {
+        const store = await openFresh();
+        const [g, u, token, token2] = [id(), id(), id(), id()];
+        expect(
+          await store.savePendingConfirmation(token, { kind: 'import', guildId: g, userId: u, prepared }),
+        ).toBe(true);
+        expect(
+          await store.savePendingConfirmation(token2, {
+            kind: 'remove',
+            guildId: g,
+            userId: u,
+            id: 'x',
+            title: 'X',
+          }),
+        ).toBe(true);
+        const [first, second] = await Promise.all([
+          store.takePendingConfirmation(token),
+          store.takePendingConfirmation(token),
+        ]);
+        expect([first, second].filter(Boolean)).toEqual([
+          { kind: 'import', guildId: g, userId: u, prepared },
+        ]);
+        expect(await store.takePendingConfirmation(token)).toBeUndefined();
+        await store.dropPendingConfirmation(token2);
+        expect(await store.takePendingConfirmation(token2)).toBeUndefined();
+      });
+
+      it('remembers the items of each feed it has handled, and adds to them', async () => {
+        const store = await openFresh();
+        const feed = `https://example.org/${id()}/rss.xml`;
+        expect(await store.seenFeedItems(feed)).toEqual(new Set());
+        expect(await store.markFeedItemsSeen(feed, ['a', 'b'])).toBe(true);
+        expect(await store.markFeedItemsSeen(feed, ['b', 'c'])).toBe(true);
+        expect(await store.seenFeedItems(feed)).toEqual(new Set(['a', 'b', 'c']));
+        expect(await store.seenFeedItems(`${feed}?other`)).toEqual(new Set());
+      });
+    });
+
     it('answers with fallbacks, without touching the backend, once closed', async () => {
       const store = await openFresh();
       const g = id();
@@ -322,6 +382,9 @@ for (const backend of backends) {
         await store.recordFeedback({ question: 'q', passages: [], vote: 'up', guildId: null, userId: 'u' }),
       ).toBe(false);
       expect(await store.feedbackReport()).toBeUndefined();
+      expect(await store.seenFeedItems('https://example.org/rss')).toBeUndefined();
+      expect(await store.takePendingConfirmation('t')).toBeUndefined();
+      expect(await store.hitImportLimit(g)).toEqual({ ok: true });
       await store.close();
       expect(logger.at('warn')).toEqual([]);
     });

@@ -6,6 +6,7 @@ import type { ChatInputCommand, MessageCommand } from '../context.js';
 import { askMessage } from './ask-message.js';
 import { ask } from './ask.js';
 import { briefing } from './briefing.js';
+import { briefings } from './briefings.js';
 import { help } from './help.js';
 import { reload } from './reload.js';
 import { search } from './search.js';
@@ -21,6 +22,7 @@ export const CHAT_INPUT_COMMANDS: readonly ChatInputCommand[] = [
   help,
   settings,
   reload,
+  briefings,
 ];
 
 /** Message context-menu commands. */

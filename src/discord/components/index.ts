@@ -4,6 +4,7 @@
 import type { ButtonHandler } from '../context.js';
 import type { ButtonState } from '../custom-id.js';
 import { list } from './list.js';
+import { confirm } from './confirm.js';
 import { more } from './more.js';
 import { page } from './page.js';
 import { vote } from './vote.js';
@@ -14,4 +15,5 @@ export const BUTTON_HANDLERS: { readonly [K in ButtonState['kind']]: ButtonHandl
   vote,
   page,
   list,
+  confirm,
 };
