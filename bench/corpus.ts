@@ -18,20 +18,8 @@ import * as path from 'node:path';
 /** Bump when the generator's output changes, so that cached corpora are regenerated. */
 export const GENERATOR_VERSION = 3;
 
-/** A PRNG returning floats in [0, 1). */
-export type Rng = () => number;
-
-/** mulberry32: a tiny, fast, well-distributed 32-bit PRNG (deterministic; never Math.random). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng } from '../src/answer/random.js';
+import { mulberry32, type Rng } from '../src/answer/random.js';
 
 /** Mixes the corpus seed and a briefing index into one 32-bit stream seed (murmur3 finalizer). */
 function mixSeed(seed: number, index: number): number {

@@ -135,7 +135,8 @@ export function chooseThreshold(
     const wrong = mean(rates.filter((r) => r.answerable).map((r) => r.wronglyDeclined / r.answerable));
     if (wrong > maxWronglyDeclined) continue;
     // A large set's rate is a reliable estimate on its own: it must keep within the bound too.
-    if (rates.some((r) => r.answerable >= 100 && r.wronglyDeclined / r.answerable > maxWronglyDeclined)) continue;
+    if (rates.some((r) => r.answerable >= 100 && r.wronglyDeclined / r.answerable > maxWronglyDeclined))
+      continue;
     const declined = mean(rates.filter((r) => r.unanswerable).map((r) => r.declined / r.unanswerable));
     if (declined - wrong > bestScore) {
       bestScore = declined - wrong;

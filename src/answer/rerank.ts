@@ -8,6 +8,7 @@
 import type { QueryTerm } from './expand.js';
 import type { PassageIndex } from './passage-index.js';
 import { TYPE_FEATURES, type AnalysedQuestion } from './question.js';
+import { popcount } from './best.js';
 import { REFERS_BACK } from './excerpts.js';
 import type { Pool, Retriever } from './retrieve.js';
 import { Feature } from './terms.js';
@@ -358,10 +359,4 @@ function normalise(v: Float32Array): Float32Array {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-export function popcount(x: number): number {
-  let n = 0;
-  for (let v = x >>> 0; v; v &= v - 1) n++;
-  return n;
 }

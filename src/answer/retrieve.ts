@@ -3,6 +3,7 @@
  * question term (each question term counted once per passage, by its best alternative), then
  * the best passages and the sentences beside them as the pool to re-rank.
  */
+import { bestOf } from './best.js';
 import type { QueryExpander, QueryTerm } from './expand.js';
 import type { PassageIndex } from './passage-index.js';
 
@@ -83,7 +84,12 @@ export class Retriever {
         }
       }
     }
-    const direct = selectTop(touched, touchedCount, score, depth);
+    const direct = bestOf(
+      touched,
+      touchedCount,
+      depth,
+      (x, y) => score[x]! > score[y]! || (score[x] === score[y] && x < y),
+    );
     const pool = new Set<number>();
     for (const p of direct) {
       pool.add(p);
@@ -100,41 +106,4 @@ export function follows(ix: PassageIndex, p: number, first: number, second: numb
   for (let i = ix.sequenceStart[p]! + 1, end = ix.sequenceStart[p + 1]!; i < end; i++)
     if (ix.sequence[i] === second && ix.sequence[i - 1] === first) return true;
   return false;
-}
-
-/** The `k` passages with the highest scores, best first. */
-function selectTop(items: Uint32Array, count: number, score: Float32Array, k: number): number[] {
-  if (count <= k * 4) {
-    return Array.from(items.subarray(0, count))
-      .sort((x, y) => score[y]! - score[x]! || x - y)
-      .slice(0, k);
-  }
-  // One pass with a min-heap of size k.
-  const heap: number[] = [];
-  const less = (a: number, b: number) => score[a]! < score[b]! || (score[a] === score[b] && a > b);
-  for (let i = 0; i < count; i++) {
-    const p = items[i]!;
-    if (heap.length < k) {
-      heap.push(p);
-      for (let j = heap.length - 1; j > 0;) {
-        const parent = (j - 1) >> 1;
-        if (!less(heap[j]!, heap[parent]!)) break;
-        [heap[j], heap[parent]] = [heap[parent]!, heap[j]!];
-        j = parent;
-      }
-    } else if (less(heap[0]!, p)) {
-      heap[0] = p;
-      for (let j = 0; ;) {
-        const l = 2 * j + 1;
-        const r = l + 1;
-        let m = j;
-        if (l < heap.length && less(heap[l]!, heap[m]!)) m = l;
-        if (r < heap.length && less(heap[r]!, heap[m]!)) m = r;
-        if (m === j) break;
-        [heap[j], heap[m]] = [heap[m]!, heap[j]!];
-        j = m;
-      }
-    }
-  }
-  return heap.sort((x, y) => score[y]! - score[x]! || x - y);
 }

@@ -10,6 +10,7 @@
  * Pure and synchronous over a {@link PassageIndex}; the query is analysed with the same wink-nlp
  * analysis and term extraction as the briefings were.
  */
+import { bestOf, popcount } from './best.js';
 import { excerptSource, limitLength, EXCERPT_CHARS } from './excerpts.js';
 import { cleanQuestion } from './question.js';
 import { analyse, fold } from './nlp.js';
@@ -120,8 +121,8 @@ export class PassageSearch {
       if (!found) notFound.push(unit.surface);
     });
     let best = 0;
-    for (const p of touched) best = Math.max(best, bitCount(mask[p]!));
-    const listed = touched.filter((p) => bitCount(mask[p]!) === best);
+    for (const p of touched) best = Math.max(best, popcount(mask[p]!));
+    const listed = touched.filter((p) => popcount(mask[p]!) === best);
     const page = topPassages(listed, score, offset + top).slice(offset);
     const excerpts = page.map((p) => this.excerpt(p, units, score[p]!));
     for (const p of touched) {
@@ -450,53 +451,14 @@ export function inflect(lemma: string): string[] {
   return forms;
 }
 
-/**
- * The best `want` of `passages` by score (ties: earlier passage first), in order, without sorting
- * the whole list: a search for a common word matches a good share of every passage.
- */
+/** The best `want` of `passages` by score (ties: earlier passage first), in order. */
 export function topPassages(passages: readonly number[], score: Float64Array, want: number): number[] {
-  const better = (a: number, b: number): boolean => score[a]! > score[b]! || (score[a] === score[b] && a < b);
-  if (passages.length <= want * 4 || passages.length < 256) {
-    return passages
-      .slice()
-      .sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0))
-      .slice(0, want);
-  }
-  // A min-heap of the best `want` so far: its root is the worst of them.
-  const heap: number[] = [];
-  const down = (i: number): void => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let worst = i;
-      if (l < heap.length && better(heap[worst]!, heap[l]!)) worst = l;
-      if (r < heap.length && better(heap[worst]!, heap[r]!)) worst = r;
-      if (worst === i) return;
-      [heap[i], heap[worst]] = [heap[worst]!, heap[i]!];
-      i = worst;
-    }
-  };
-  for (const p of passages) {
-    if (heap.length < want) {
-      heap.push(p);
-      for (let i = heap.length - 1; i > 0;) {
-        const parent = (i - 1) >> 1;
-        if (!better(heap[parent]!, heap[i]!)) break;
-        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-        i = parent;
-      }
-    } else if (better(p, heap[0]!)) {
-      heap[0] = p;
-      down(0);
-    }
-  }
-  return heap.sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
-}
-
-function bitCount(x: number): number {
-  let n = 0;
-  for (let v = x >>> 0; v; v &= v - 1) n++;
-  return n;
+  return bestOf(
+    passages,
+    passages.length,
+    want,
+    (a, b) => score[a]! > score[b]! || (score[a] === score[b] && a < b),
+  );
 }
 
 function clampInt(n: number, min: number, max: number): number {

@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from './random.js';
 import { DotKernel } from './vector-kernel.js';
 
 /**
@@ -154,7 +155,7 @@ export class WordVectors {
     };
     const wordVector = (id: number) => this.components.subarray(id * d, id * d + d);
     for (let c = 0; c < count; c++) setCentroid(c, wordVector(drawn[c]!));
-    const next = random(seed + 1);
+    const next = mulberry32(seed + 1);
     const sums = new Float64Array(count * d);
     const members = new Int32Array(count);
     for (let round = 0; round < iterations; round++) {
@@ -373,7 +374,7 @@ function nearestRow(
 function drawWords(size: number, n: number, seed: number): Int32Array {
   const ids = new Int32Array(size);
   for (let i = 0; i < size; i++) ids[i] = i;
-  const next = random(seed);
+  const next = mulberry32(seed);
   for (let i = 0; i < n; i++) {
     const j = i + Math.floor(next() * (size - i));
     const t = ids[i]!;
@@ -381,18 +382,6 @@ function drawWords(size: number, n: number, seed: number): Int32Array {
     ids[j] = t;
   }
   return ids.slice(0, n);
-}
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Words worth a vector: letters, with inner hyphens, apostrophes or dots ("u.s.", "know-how"). */

@@ -8,18 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DotKernel } from '../../src/answer/vector-kernel.js';
 import { DEFAULT_VECTORS_FILE, TermVectors, VECTORS_FORMAT, WordVectors } from '../../src/answer/vectors.js';
-
-/** A small deterministic generator (mulberry32), so that failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/answer/random.js';
 
 /** A point of a standard normal distribution (Box–Muller). */
 function gaussian(next: () => number): number {
@@ -42,7 +31,7 @@ function wordName(i: number): string {
  * as in the real vectors: the nearest cell alone holds a third of them.
  */
 function syntheticVocabulary(seed: number, words: number, dimensions = 100): Array<[string, number[]]> {
-  const next = random(seed);
+  const next = mulberry32(seed);
   return Array.from({ length: words }, (_, i) => [
     wordName(i),
     Array.from({ length: dimensions }, (_, k) => gaussian(next) * (k + 1) ** -0.65),
@@ -96,7 +85,7 @@ describe('DotKernel', () => {
 
   for (const simd of [true, false])
     it(`gives the exact int32 sums of products, for any dimensions and range (${simd ? 'SIMD' : 'JavaScript'})`, () => {
-      const next = random(9);
+      const next = mulberry32(9);
       for (const dimensions of [1, 7, 8, 50, 100]) {
         const rows = 37;
         const source = Int8Array.from({ length: (rows + 1) * dimensions }, () =>
@@ -242,7 +231,7 @@ describe('TermVectors: the search in the nearest cells', () => {
   const vectors = WordVectors.fromFloats(entries).withCells({ cells: 256 });
   const termIds = new Map(entries.map(([w], i) => [w, i]));
   const search = new TermVectors(vectors, termIds, () => false);
-  const next = random(17);
+  const next = mulberry32(17);
   const words = Array.from({ length: 300 }, () => entries[Math.floor(next() * entries.length)]![0]);
 
   it('finds at least 98 % of the exact neighbours (min 0.55 and 0.6, limit 8)', () => {
@@ -300,7 +289,7 @@ describe('TermVectors: the distilled lexicon', () => {
       const vectors = lexicon!;
       const termIds = new Map(vectors.words.slice(0, 20_000).map((w, i) => [w, i]));
       const search = new TermVectors(vectors, termIds, () => false);
-      const next = random(23);
+      const next = mulberry32(23);
       // Common words and rarer ones, as questions have them.
       const words = Array.from({ length: 200 }, (_, i) => {
         const [from, to] = i % 2 === 0 ? [100, 5_000] : [5_000, vectors.size];

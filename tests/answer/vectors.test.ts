@@ -17,18 +17,7 @@ import {
   VECTORS_FORMAT,
   WordVectors,
 } from '../../src/answer/vectors.js';
-
-/** A small deterministic generator (mulberry32), so that failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/answer/random.js';
 
 function randomVector(next: () => number, dimensions: number, spread = 1): number[] {
   return Array.from({ length: dimensions }, () => (next() * 2 - 1) * spread);
@@ -66,7 +55,7 @@ afterAll(async () => {
 });
 
 describe('WordVectors: the distilled format', () => {
-  const next = random(7);
+  const next = mulberry32(7);
   const entries: Array<[string, number[]]> = [
     'sanctions',
     'oil',
@@ -179,7 +168,7 @@ function packageJson(entries: SourceEntry[]): string {
 }
 
 describe('distilWordVectors', () => {
-  const next = random(11);
+  const next = mulberry32(11);
   const entry = (key: string, rank: number): SourceEntry => ({ key, rank, vector: randomVector(next, 100) });
   // Out of rank order, with keys that are no words: punctuation, escaped characters, brackets, numbers.
   const source: SourceEntry[] = [
@@ -233,7 +222,7 @@ describe('distilWordVectors', () => {
   });
 
   it('reads a source larger than its read buffer, entries cut across reads', async () => {
-    const rng = random(3);
+    const rng = mulberry32(3);
     const many: SourceEntry[] = [];
     const name = (i: number) =>
       'w' +
@@ -357,7 +346,7 @@ function fstatSize(file: string): number {
 }
 
 describe('TermVectors', () => {
-  const next = random(5);
+  const next = mulberry32(5);
   const base = {
     country: randomVector(next, 50),
     fuel: randomVector(next, 50),
