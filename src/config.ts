@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DEFAULT_FLOOD_LIMITS } from './store/flood.js';
 import type { FloodLimits } from './store/flood.js';
 import { DEFAULT_DATA_DIR, StoreConfigError, parseStoreUrl } from './store/url.js';
+import type { StoreTarget } from './store/url.js';
 
 /** pino's level names, lowest to highest, plus `silent`. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -43,8 +44,8 @@ export interface Config {
   healthPort?: number;
   /** Address that server binds (HEALTH_HOST); default 127.0.0.1 (the container image sets 0.0.0.0). */
   healthHost: string;
-  /** Run as this many shard processes, or 'auto' for Discord's recommendation (SHARDS); unset → one process. */
-  shards?: number | 'auto';
+  /** The shards this host runs, one process each (SHARDS, SHARD_COUNT); unset → one process, unsharded. */
+  shards?: ShardPlan;
   /** Wait between two shard starts (SHARD_SPAWN_DELAY_MS); Discord allows one login per 5 s. */
   shardSpawnDelayMs: number;
   /** Rebuild the index when the knowledge folder changes (KNOWLEDGE_WATCH, default on). */
@@ -61,6 +62,19 @@ export interface Config {
   /** Minutes between two polls of a feed (FEED_INTERVAL_MINUTES, default 60). */
   feedIntervalMinutes: number;
 }
+
+/**
+ * Which shards this host runs. `total: 'auto'` asks Discord for the count (all shards here);
+ * `ids` undefined means every shard of `total`; otherwise this host runs exactly `ids` of `total`,
+ * and other hosts run the rest.
+ */
+export interface ShardPlan {
+  total: number | 'auto';
+  ids?: readonly number[];
+}
+
+/** The most shards SHARDS or SHARD_COUNT may name. */
+export const MAX_SHARDS = 9999;
 
 /** Variables whose values are never echoed in an error message. */
 const SECRET_VARIABLES = new Set(['DISCORD_TOKEN', 'FEEDBACK_SALT', 'STORE_URL']);
@@ -122,12 +136,9 @@ const schema = z.object({
   FLOOD_WINDOW_SECONDS: optional(wholeNumber(1, 3600, 'seconds')),
   HEALTH_PORT: optional(wholeNumber(1, 65535, 'port')),
   HEALTH_HOST: optional(z.string().trim()),
-  SHARDS: optional(
-    z
-      .string()
-      .trim()
-      .regex(/^(auto|[1-9]\d{0,3})$/i, 'must be "auto" or a number of shards (1–9999)'),
-  ),
+  // Its meaning depends on SHARD_COUNT: read by parseShardPlan after the schema.
+  SHARDS: optional(z.string().trim()),
+  SHARD_COUNT: optional(wholeNumber(1, MAX_SHARDS, 'shards')),
   SHARD_SPAWN_DELAY_MS: optional(wholeNumber(0, 60_000, 'milliseconds')),
   KNOWLEDGE_WATCH: optional(
     z
@@ -210,9 +221,9 @@ function safeUrl(s: string): URL | undefined {
  *   `DISCORD_GUILD_ID must be a server id (a snowflake: 17–20 digits), got "abc"`.
  */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  // In a shard process, discord.js's ShardingManager sets SHARDS to the shard ids it runs:
-  // that is the manager's instruction to the client, not this variable.
-  const { SHARDS: _shardIds, ...unsharded } = env;
+  // In a shard process, discord.js's ShardingManager sets SHARDS and SHARD_COUNT to the shard
+  // it runs: that is the manager's instruction to the client, not these variables.
+  const { SHARDS: _shardIds, SHARD_COUNT: _shardCount, ...unsharded } = env;
   const result = schema.safeParse(env.SHARDING_MANAGER === 'true' ? unsharded : env);
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -224,8 +235,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     throw new ConfigError(variable, `${variable} ${issue.message}${shown}`);
   }
   const e = result.data;
+  let storeKind: StoreTarget['kind'];
   try {
-    parseStoreUrl(e.STORE_URL, e.DATA_DIR);
+    storeKind = parseStoreUrl(e.STORE_URL, e.DATA_DIR).kind;
   } catch (error) {
     // Its message is one line naming STORE_URL, the password masked.
     if (error instanceof StoreConfigError) throw new ConfigError(error.variable, error.message);
@@ -238,6 +250,15 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       'IMPORT_DIR',
       `IMPORT_DIR must be a folder other than KNOWLEDGE_DIR (imports are written to it, and only imports can be removed), got ${JSON.stringify(importDir)}`,
     );
+  }
+  const shards = parseShardPlan(e.SHARDS, e.SHARD_COUNT);
+  if (shards?.ids !== undefined && shards.total !== 'auto' && shards.ids.length < shards.total) {
+    if (storeKind !== 'redis') {
+      throw new ConfigError(
+        'STORE_URL',
+        `STORE_URL must be a redis:// URL when SHARDS (${e.SHARDS}) runs only some of SHARD_COUNT (${shards.total}) shards: the other hosts share settings and take turns to connect through it`,
+      );
+    }
   }
   const config: Config = {
     discordApiUrl: (e.DISCORD_API_URL ?? DEFAULT_DISCORD_API_URL).replace(/\/+$/, ''),
@@ -252,7 +273,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     watchKnowledge: !/^(false|0|off|no)$/i.test(e.KNOWLEDGE_WATCH ?? 'true'),
   };
   if (e.HEALTH_PORT !== undefined) config.healthPort = e.HEALTH_PORT;
-  if (e.SHARDS !== undefined) config.shards = /^auto$/i.test(e.SHARDS) ? 'auto' : Number(e.SHARDS);
+  if (shards !== undefined) config.shards = shards;
   if (e.DISCORD_TOKEN !== undefined) config.discordToken = e.DISCORD_TOKEN.replace(/^Bot\s+/i, '');
   if (e.DISCORD_GUILD_ID !== undefined) config.discordGuildId = e.DISCORD_GUILD_ID;
   if (e.STORE_URL !== undefined) config.storeUrl = e.STORE_URL;
@@ -265,6 +286,69 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     };
   }
   return config;
+}
+
+/** A shard id or a range of them (`4`, `0-3`), as SHARDS lists them. */
+const SHARD_LIST = /^\d+(-\d+)?(,\d+(-\d+)?)*$/;
+
+/**
+ * SHARDS and SHARD_COUNT as a {@link ShardPlan}:
+ * - neither: unsharded (undefined);
+ * - `SHARDS=auto` or `SHARDS=4` alone: that many shards, all on this host (Discord's count for auto);
+ * - `SHARD_COUNT=8` alone: all 8 here; with `SHARDS=0-3` (or `0,1,2,3`, `0-1,6`): those ids of 8.
+ *
+ * @throws ConfigError naming SHARDS or SHARD_COUNT, in one line
+ */
+export function parseShardPlan(shards: string | undefined, count: number | undefined): ShardPlan | undefined {
+  if (shards === undefined) return count === undefined ? undefined : { total: count };
+  const compact = shards.replace(/\s+/g, '');
+  if (/^auto$/i.test(compact)) {
+    if (count !== undefined) {
+      throw new ConfigError(
+        'SHARDS',
+        `SHARDS must list this host's shard ids (e.g. 0-3) when SHARD_COUNT is set, got "auto"`,
+      );
+    }
+    return { total: 'auto' };
+  }
+  if (!SHARD_LIST.test(compact)) {
+    throw new ConfigError(
+      'SHARDS',
+      `SHARDS must be "auto", a number of shards, or shard ids with SHARD_COUNT (0-3, 4,5,6,7), got ${JSON.stringify(shards.slice(0, 80))}`,
+    );
+  }
+  if (count === undefined) {
+    if (/^[1-9]\d*$/.test(compact) && Number(compact) <= MAX_SHARDS) return { total: Number(compact) };
+    if (/^\d+$/.test(compact)) {
+      throw new ConfigError(
+        'SHARDS',
+        `SHARDS must be "auto" or a number of shards (1–${MAX_SHARDS}), got "${compact}"`,
+      );
+    }
+    throw new ConfigError(
+      'SHARD_COUNT',
+      `SHARD_COUNT must be set to the total number of shards on all hosts when SHARDS lists shard ids (${compact})`,
+    );
+  }
+  const ids: number[] = [];
+  const seen = new Set<number>();
+  for (const part of compact.split(',')) {
+    const [from, to = from] = part.split('-').map(Number) as [number, number?];
+    if (to < from) throw new ConfigError('SHARDS', `SHARDS has a range that runs backwards: ${part}`);
+    if (to >= count) {
+      throw new ConfigError(
+        'SHARDS',
+        `SHARDS names shard ${to}, but SHARD_COUNT is ${count}: shard ids run from 0 to ${count - 1}`,
+      );
+    }
+    for (let id = from; id <= to; id++) {
+      if (seen.has(id)) throw new ConfigError('SHARDS', `SHARDS names shard ${id} twice`);
+      seen.add(id);
+      ids.push(id);
+    }
+  }
+  ids.sort((a, b) => a - b);
+  return ids.length === count ? { total: count } : { total: count, ids };
 }
 
 /**

@@ -15,7 +15,7 @@ import { ConfigError, configSecrets, loadConfig } from './config.js';
 import type { Config } from './config.js';
 import { startBot } from './discord/bot.js';
 import type { BotHandle } from './discord/bot.js';
-import { isShardProcess, shardIds, startShards } from './discord/sharding.js';
+import { hostShardIndex, isShardProcess, onManagerGone, shardIds, startShards } from './discord/sharding.js';
 import { gatewayHealth } from './health/discord.js';
 import { Metrics, meterEngine } from './health/metrics.js';
 import { startHealthServer } from './health/server.js';
@@ -63,7 +63,7 @@ async function closeAll(closers: ReadonlyArray<() => Promise<void>>, logger: Log
 function exitOnSignal(logger: Logger): Array<() => Promise<void>> {
   const closers: Array<() => Promise<void>> = [];
   let stopping = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
+  const shutdown = (signal: NodeJS.Signals | 'manager gone'): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -75,6 +75,8 @@ function exitOnSignal(logger: Logger): Array<() => Promise<void>> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  // A shard process whose manager died stops too, rather than hold its shard against the restarted one.
+  onManagerGone(() => shutdown('manager gone'));
   return closers;
 }
 
@@ -100,10 +102,11 @@ async function main(): Promise<void> {
 
   // Sharded: this process only manages one process per shard, each running this same file.
   if (config.shards !== undefined && config.discordToken && !isShardProcess()) {
+    const started = performance.now();
     const manager = await startShards({
       token: config.discordToken,
       apiUrl: config.discordApiUrl,
-      shards: config.shards,
+      plan: config.shards,
       entry: fileURLToPath(import.meta.url),
       execArgv: process.execArgv,
       spawnDelayMs: config.shardSpawnDelayMs,
@@ -112,17 +115,22 @@ async function main(): Promise<void> {
       fail(`Could not start the shards: ${error instanceof Error ? error.message : String(error)}`),
     );
     closers.push(manager.stop);
-    logger.info({ shards: manager.count }, 'all shards ready');
+    logger.info(
+      { shards: manager.ids, total: manager.total, ms: Math.round(performance.now() - started) },
+      'all shards ready',
+    );
     return;
   }
   const shards = shardIds();
 
-  const metrics = new Metrics();
+  // Every series says which shard it comes from, so one Prometheus can scrape every host.
+  const metrics = new Metrics(shards.length > 0 ? { labels: { shard: shards.join(',') } } : {});
   let indexLoaded = false;
   let bot: BotHandle | undefined;
   if (!chat && config.healthPort !== undefined) {
-    // One health server per shard process: HEALTH_PORT for shard 0, +1 for shard 1, and so on.
-    const port = config.healthPort + (shards[0] ?? 0);
+    // One health server per shard process: HEALTH_PORT for this host's first shard, +1 for its
+    // second, and so on (on a host running every shard, HEALTH_PORT + shard id).
+    const port = config.healthPort + hostShardIndex();
     const health = await startHealthServer({
       port,
       host: config.healthHost,

@@ -54,7 +54,7 @@ describe('parseConfig', () => {
       flood: { limit: 7, windowSeconds: 20 },
       healthPort: 8080,
       healthHost: '0.0.0.0',
-      shards: 'auto',
+      shards: { total: 'auto' },
       shardSpawnDelayMs: 100,
       watchKnowledge: false,
       importDir: join('/data', 'knowledge'),
@@ -62,12 +62,78 @@ describe('parseConfig', () => {
       feeds: ['https://example.org/feed.xml', 'http://news.example/rss'],
       feedIntervalMinutes: 15,
     });
-    expect(parseConfig({ SHARDS: '4' }).shards).toBe(4);
+    expect(parseConfig({ SHARDS: '4' }).shards).toEqual({ total: 4 });
     expect(parseConfig({ IMPORT_DIR: '/srv/imports', DATA_DIR: '/data' }).importDir).toBe('/srv/imports');
   });
 
-  it('ignores SHARDS in a shard process, where discord.js sets it to the shard ids', () => {
+  it("reads a host's shard list out of SHARD_COUNT, as ranges and ids in any order", () => {
+    const redis = { STORE_URL: 'redis://127.0.0.1:6379' };
+    expect(parseConfig({ ...redis, SHARDS: '0-3', SHARD_COUNT: '8' }).shards).toEqual({
+      total: 8,
+      ids: [0, 1, 2, 3],
+    });
+    expect(parseConfig({ ...redis, SHARDS: '7, 4,5-6', SHARD_COUNT: '16' }).shards).toEqual({
+      total: 16,
+      ids: [4, 5, 6, 7],
+    });
+    expect(parseConfig({ ...redis, SHARDS: '1', SHARD_COUNT: '2' }).shards).toEqual({ total: 2, ids: [1] });
+    // Every shard of the total on this host: the same as SHARD_COUNT alone, and no Redis needed.
+    expect(parseConfig({ SHARDS: '0-3', SHARD_COUNT: '4' }).shards).toEqual({ total: 4 });
+    expect(parseConfig({ SHARD_COUNT: '4' }).shards).toEqual({ total: 4 });
+  });
+
+  it('ignores SHARDS and SHARD_COUNT in a shard process, where discord.js sets them to its shard', () => {
     expect(parseConfig({ SHARDING_MANAGER: 'true', SHARDS: '0', SHARD_COUNT: '2' }).shards).toBeUndefined();
+    // The manager checked the host's list; the shard process needs no Redis to accept its own.
+    expect(parseConfig({ SHARDING_MANAGER: 'true', SHARDS: '5', SHARD_COUNT: '8' }).shards).toBeUndefined();
+  });
+
+  it.each([
+    [
+      { SHARDS: '5', SHARD_COUNT: '4', STORE_URL: 'redis://r:6379' },
+      'SHARDS',
+      /^SHARDS names shard 5, but SHARD_COUNT is 4: shard ids run from 0 to 3$/,
+    ],
+    [
+      { SHARDS: '0-3', STORE_URL: 'redis://r:6379' },
+      'SHARD_COUNT',
+      /^SHARD_COUNT must be set to the total number of shards on all hosts when SHARDS lists shard ids \(0-3\)$/,
+    ],
+    [{ SHARDS: '0,1' }, 'SHARD_COUNT', /^SHARD_COUNT must be set/],
+    [
+      { SHARDS: '0-1', SHARD_COUNT: '4' },
+      'STORE_URL',
+      /^STORE_URL must be a redis:\/\/ URL when SHARDS \(0-1\) runs only some of SHARD_COUNT \(4\) shards/,
+    ],
+    [{ SHARDS: '0-1', SHARD_COUNT: '4', STORE_URL: 'memory://' }, 'STORE_URL', /^STORE_URL must be a redis/],
+    [
+      { SHARDS: '0-2,2', SHARD_COUNT: '4', STORE_URL: 'redis://r:6379' },
+      'SHARDS',
+      /^SHARDS names shard 2 twice$/,
+    ],
+    [
+      { SHARDS: '3-1', SHARD_COUNT: '4', STORE_URL: 'redis://r:6379' },
+      'SHARDS',
+      /^SHARDS has a range that runs backwards: 3-1$/,
+    ],
+    [{ SHARDS: 'auto', SHARD_COUNT: '4' }, 'SHARDS', /^SHARDS must list this host's shard ids/],
+    [
+      { SHARDS: '0-', SHARD_COUNT: '4' },
+      'SHARDS',
+      /^SHARDS must be "auto", a number of shards, or shard ids/,
+    ],
+    [{ SHARD_COUNT: '0' }, 'SHARD_COUNT', /^SHARD_COUNT must be 1–9999 shards/],
+  ])('stops on %j naming %s in one line', (env, variable, message) => {
+    let error: unknown;
+    try {
+      parseConfig(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as ConfigError).message).toMatch(message);
+    expect((error as ConfigError).message).not.toContain('\n');
   });
 
   it.each([

@@ -1,19 +1,32 @@
 /**
  * Running the bot as several shards, one process each, through discord.js's ShardingManager.
  * Discord requires sharding past 2,500 servers; each shard process runs the ordinary bot
- * (src/main) and learns its shard from the environment the manager gives it. Shards share
- * state only through the store, so sharded bots want `STORE_URL=redis://…`.
+ * (src/main) and learns its shard from the environment the manager gives it. A host may run all
+ * the shards or only some of them (`SHARDS=0-3` of `SHARD_COUNT=8`), other hosts running the
+ * rest. Shards share state only through the store, so sharded bots want `STORE_URL=redis://…`.
  */
 import { REST, Routes, ShardingManager } from 'discord.js';
 import type { Shard } from 'discord.js';
+import type { ShardPlan } from '../config.js';
 import type { Logger } from '../logger.js';
+
+/**
+ * Set by the manager for its shard processes: the shard ids this host runs, in order, so that a
+ * shard knows its place among them (its health server listens on HEALTH_PORT + that place).
+ */
+export const HOST_SHARDS_ENV = 'BRIEFINGS_HOST_SHARDS';
+
+/** How long one shard may take to start, beyond waiting for its turn to identify. */
+const SHARD_START_TIMEOUT_MS = 120_000;
+/** The longest a shard can wait for its turn: one identify per 5 s per bucket, and some margin. */
+const IDENTIFY_TURN_MS = 5_500;
 
 export interface ShardOptions {
   token: string;
   /** REST base URL (Discord's, a proxy's, or the tests' fake). */
   apiUrl: string;
-  /** A number, or 'auto' for Discord's recommendation. */
-  shards: number | 'auto';
+  /** Which shards to run here: all of a number, Discord's recommendation ('auto'), or some ids of a total. */
+  plan: ShardPlan;
   /** The script each shard runs, and the node flags to run it with (e.g. tsx's loader in development). */
   entry: string;
   execArgv: string[];
@@ -23,7 +36,10 @@ export interface ShardOptions {
 }
 
 export interface ShardManagerHandle {
-  count: number;
+  /** Shards in all (on every host). */
+  total: number;
+  /** The shards this host runs. */
+  ids: readonly number[];
   /** Stops every shard process (SIGTERM) and waits for them. */
   stop(): Promise<void>;
 }
@@ -43,32 +59,64 @@ export function isShardProcess(env: NodeJS.ProcessEnv = process.env): boolean {
 /** The shard ids this process runs (from the manager's environment), or [] when not sharded. */
 export function shardIds(env: NodeJS.ProcessEnv = process.env): number[] {
   if (!isShardProcess(env)) return [];
-  return String(env.SHARDS)
+  return idList(env.SHARDS);
+}
+
+/**
+ * This shard process's place among the shards its host runs (0 for the host's first shard), or
+ * 0 when not sharded. A host running every shard has them in order, so the place is the id.
+ */
+export function hostShardIndex(env: NodeJS.ProcessEnv = process.env): number {
+  const own = shardIds(env)[0];
+  if (own === undefined) return 0;
+  const index = idList(env[HOST_SHARDS_ENV]).indexOf(own);
+  return index >= 0 ? index : own;
+}
+
+function idList(text: string | undefined): number[] {
+  return String(text ?? '')
     .split(',')
+    .filter((s) => s.trim() !== '')
     .map(Number)
     .filter((n) => Number.isInteger(n) && n >= 0);
 }
 
-/** Starts the shard processes and resolves once each has connected. */
+/**
+ * Calls `onGone` when the manager that started this shard process goes away (killed, crashed):
+ * a shard left running on its own would keep its gateway session while the manager, restarted,
+ * starts the same shard again. Does nothing outside a shard process.
+ */
+export function onManagerGone(onGone: () => void): void {
+  if (!isShardProcess() || typeof process.send !== 'function') return;
+  process.once('disconnect', onGone);
+}
+
+/** Starts this host's shard processes and resolves once each has connected. */
 export async function startShards(options: ShardOptions): Promise<ShardManagerHandle> {
-  const { logger } = options;
-  const count =
-    options.shards === 'auto' ? await recommendedShards(options.token, options.apiUrl) : options.shards;
+  const { logger, plan } = options;
+  const total = plan.total === 'auto' ? await recommendedShards(options.token, options.apiUrl) : plan.total;
+  const ids = plan.ids ?? [...Array(total).keys()];
+  // Inherited by every shard process the manager forks (it copies this process's environment).
+  process.env[HOST_SHARDS_ENV] = ids.join(',');
   const manager = new ShardingManager(options.entry, {
     token: options.token,
-    totalShards: count,
+    totalShards: total,
+    shardList: [...ids],
     mode: 'process',
     respawn: true,
     execArgv: options.execArgv,
   });
   manager.on('shardCreate', (shard: Shard) => {
-    logger.info({ shardId: shard.id, count }, 'shard starting');
+    logger.info({ shardId: shard.id, total }, 'shard starting');
     shard.on('death', () => logger.warn({ shardId: shard.id }, 'shard process exited; restarting it'));
     shard.on('ready', () => logger.info({ shardId: shard.id }, 'shard ready'));
   });
-  await manager.spawn({ amount: count, delay: options.spawnDelayMs ?? 5_500, timeout: 120_000 });
+  // A shard may wait its turn behind every other shard of its bucket, on every host.
+  const timeout = SHARD_START_TIMEOUT_MS + total * IDENTIFY_TURN_MS;
+  await manager.spawn({ amount: total, delay: options.spawnDelayMs ?? 5_500, timeout });
   return {
-    count,
+    total,
+    ids,
     async stop() {
       await Promise.all(
         [...manager.shards.values()].map(

@@ -14,6 +14,8 @@ export interface MetricsOptions {
   defaultMetrics?: boolean;
   /** Upper bounds, in seconds, of the answer-time histogram's buckets. */
   answerBuckets?: readonly number[];
+  /** Labels added to every series, e.g. `{ shard: '3' }` in a shard process. */
+  labels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -44,6 +46,7 @@ export class Metrics {
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
+    if (options.labels) this.registry.setDefaultLabels({ ...options.labels });
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
     this.questions = new Counter({
       name: 'briefings_questions_total',

@@ -69,6 +69,19 @@ describe('Metrics', () => {
     expect(a.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
   });
 
+  it('labels every series, process metrics included, with the labels it is given (a shard id)', async () => {
+    const metrics = new Metrics({ labels: { shard: '3' } });
+    metrics.observeAnswer('answered', 0.01);
+    metrics.error('gateway');
+    const text = await metrics.render();
+    expect(sample(text, 'briefings_questions_total{outcome="answered",shard="3"}')).toBe(1);
+    expect(sample(text, 'briefings_errors_total{kind="gateway",shard="3"}')).toBe(1);
+    expect(sample(text, 'briefings_passages_loaded{shard="3"}')).toBe(0);
+    const series = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    expect(series.length).toBeGreaterThan(20);
+    expect(series.filter((line) => !line.includes('shard="3"'))).toEqual([]);
+  });
+
   it('leaves the default process metrics out when asked', async () => {
     const text = await new Metrics({ defaultMetrics: false }).render();
     expect(text).not.toContain('process_cpu_user_seconds_total');
