@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { Keyv } from 'keyv';
 import { REDIS_FLOOD_SCRIPT, SlidingWindow, floodWindow, retryAfter } from './flood.js';
@@ -42,10 +43,48 @@ export interface Backend {
   patchObject(key: string, patch: Record<string, unknown>): Promise<void>;
   /** The feedback salt, created on first use; every process sharing the store gets the same one. */
   loadSalt(): Promise<string>;
+  /**
+   * Claims `key` for `windowMs` if no one holds it: among every process sharing the store on
+   * Redis, within this process on SQLite and memory. A claim is never given back; it lapses after
+   * its window, so a holder that dies blocks the others no longer than that.
+   */
+  claimTurn(key: string, windowMs: number): Promise<TurnClaim>;
   /** Drops expired entries that the backend does not expire by itself (SQLite). */
   prune(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A turn claimed, or how long until the current holder's lapses. */
+export type TurnClaim = { claimed: true } | { claimed: false; retryAfterMs: number };
+
+/** Turns held within this process: a claim is a time until which no one else gets the key. */
+function inProcessTurns(): Backend['claimTurn'] {
+  const until = new Map<string, number>();
+  return async (key, windowMs) => {
+    const now = Date.now();
+    const held = until.get(key);
+    if (held !== undefined && held > now) return { claimed: false, retryAfterMs: held - now };
+    if (until.size >= 10_000) for (const [k, t] of until) if (t <= now) until.delete(k);
+    until.set(key, now + windowMs);
+    return { claimed: true };
+  };
+}
+
+/**
+ * A turn on Redis, one script: SET NX PX claims KEYS[1] for ARGV[2] ms (ARGV[1] names the
+ * holder, for whoever looks at the key); otherwise the ms left on the holder's claim. A key left
+ * without an expiry (written by hand) is given one, so it cannot block forever.
+ */
+const REDIS_TURN_SCRIPT = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+local left = redis.call('PTTL', KEYS[1])
+if left == -1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return tonumber(ARGV[2])
+end
+if left < 1 then return 1 end
+return left
+`;
 
 /**
  * How long a cooldown's last question is kept: as long as the longest cooldown, so that a cooldown
@@ -156,6 +195,7 @@ export function memoryBackend(): Backend {
         await state.set(key, { ...(isObject(current) ? current : {}), ...patch });
       }),
     loadSalt: async () => (salt ??= newSalt()),
+    claimTurn: inProcessTurns(),
     prune: async () => undefined,
     close: async () => undefined,
   };
@@ -259,6 +299,8 @@ export async function sqliteBackend(file: string, options: BackendOptions): Prom
       if (typeof salt !== 'string') throw new Error('the feedback salt vanished after it was set');
       return salt;
     },
+    // Turns matter only between hosts, which share Redis, never a SQLite file.
+    claimTurn: inProcessTurns(),
     // keyv stores `{"value":…,"expires":ms}` and deletes an expired row only when it is read.
     prune: async () => {
       await stateAdapter.query(
@@ -388,6 +430,15 @@ export async function redisBackend(url: string, options: BackendOptions): Promis
       const salt = await client.get(rawKey(SALT_KEY));
       if (typeof salt !== 'string') throw new Error('the feedback salt vanished after it was set');
       return salt;
+    },
+    claimTurn: async (key, windowMs) => {
+      const reply = await client.eval(REDIS_TURN_SCRIPT, {
+        keys: [rawKey(key)],
+        arguments: [`${hostname()}:${process.pid}`, String(Math.max(1, Math.ceil(windowMs)))],
+      });
+      if (typeof reply !== 'number')
+        throw new Error(`unexpected reply from the turn script: ${JSON.stringify(reply)}`);
+      return reply === 0 ? { claimed: true } : { claimed: false, retryAfterMs: reply };
     },
     prune: async () => undefined,
     close: async () => {

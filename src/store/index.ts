@@ -15,7 +15,7 @@
  * if (!cooldown.ok) reply(`Please wait ${cooldown.retryAfterSeconds} s.`);
  */
 import { memoryBackend, redisBackend, sqliteBackend } from './backends.js';
-import type { Backend } from './backends.js';
+import type { Backend, TurnClaim } from './backends.js';
 import { buildFeedbackReport, isFeedbackRecord, questionKey, voteTime, voterKey } from './feedback.js';
 import type { FeedbackInput, FeedbackRecord, FeedbackReport } from './feedback.js';
 import { DEFAULT_FLOOD_LIMITS, floodWindow } from './flood.js';
@@ -36,6 +36,7 @@ import type { Settings, SettingsPatch } from './settings.js';
 import { DEFAULT_DATA_DIR, describeStoreUrl, parseStoreUrl } from './url.js';
 import type { StoreTarget } from './url.js';
 
+export type { TurnClaim } from './backends.js';
 export type { FeedbackInput, FeedbackReport, FeedbackReportEntry } from './feedback.js';
 export type { FloodLimits, RateDecision } from './flood.js';
 export type { PendingConfirmation, PendingImport, PendingRemoval } from './imports.js';
@@ -141,6 +142,14 @@ export interface Store {
   seenFeedItems(feedUrl: string): Promise<ReadonlySet<string> | undefined>;
   /** Adds keys to a feed's handled items (the newest 2,000 are kept). Resolves to whether it was saved. */
   markFeedItemsSeen(feedUrl: string, keys: readonly string[]): Promise<boolean>;
+  /**
+   * Claims the turn `name` for `windowMs` if no one holds it, or says how long until the holder's
+   * lapses; `undefined` when the store is unavailable. On Redis the turn is shared by every
+   * process on every host (the gateway's identify limit); on SQLite and memory, by this process
+   * only. A turn is never given back early: it lapses, so a holder that dies blocks no one for
+   * longer than the window.
+   */
+  claimTurn(name: string, windowMs: number): Promise<TurnClaim | undefined>;
   /** Closes connections. Later calls return fallbacks without touching the backend. */
   close(): Promise<void>;
 }
@@ -188,6 +197,7 @@ const keys = {
   feedSeen: (feedUrl: string) => `feed-seen:${feedKey(feedUrl)}`,
   // Counted by the flood counter, whose keys are user ids: no snowflake starts with "import:".
   importLimit: (guildId: string) => `import:${guildId}`,
+  turn: (name: string) => `turn:${name}`,
 };
 
 class KeyvStore implements Store {
@@ -392,6 +402,15 @@ class KeyvStore implements Store {
       async () => {
         await this.backend.state.delete(keys.pending(token));
       },
+      undefined,
+    );
+  }
+
+  async claimTurn(name: string, windowMs: number): Promise<TurnClaim | undefined> {
+    if (!(windowMs > 0)) throw new RangeError(`a turn lasts more than 0 ms, got ${windowMs}`);
+    return this.#call<TurnClaim | undefined>(
+      'claimTurn',
+      () => this.backend.claimTurn(keys.turn(name), windowMs),
       undefined,
     );
   }

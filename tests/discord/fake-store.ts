@@ -31,6 +31,7 @@ export function fakeStore(overrides: Partial<Store> = {}): FakeStore {
     dropPendingConfirmation: async () => undefined,
     seenFeedItems: async () => new Set<string>(),
     markFeedItemsSeen: async () => true,
+    claimTurn: async () => ({ claimed: true }),
     close: async () => undefined,
   };
   const store = { ...base, ...overrides, calls } as FakeStore;

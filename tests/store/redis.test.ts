@@ -119,6 +119,48 @@ describe.skipIf(redis.mode === 'none')('Redis store', () => {
     });
   });
 
+  describe('turns shared by two hosts', () => {
+    it('gives a turn to one of two processes claiming at once, and to the other once it lapses', async () => {
+      const [a, b] = [await open(captureLogger()), await open(captureLogger())];
+      const name = `identify:${id()}`;
+      const [first, second] = await Promise.all([a.claimTurn(name, 800), b.claimTurn(name, 800)]);
+      expect([first, second].filter((c) => c?.claimed)).toHaveLength(1);
+      const loser = first?.claimed ? b : a;
+      const waiting = (first?.claimed ? second : first) as { claimed: false; retryAfterMs: number };
+      expect(waiting.retryAfterMs).toBeGreaterThan(500);
+      expect(waiting.retryAfterMs).toBeLessThanOrEqual(800);
+      await new Promise((resolve) => setTimeout(resolve, waiting.retryAfterMs + 20));
+      expect(await loser.claimTurn(name, 800)).toEqual({ claimed: true });
+    });
+
+    it('lets a turn held by a host that died lapse: a key without expiry is given one', async () => {
+      const store = await open(captureLogger());
+      const name = `identify:${id()}`;
+      // A holder that set the key and died; and one written with no expiry at all.
+      const { createClient } = await import('@keyv/redis');
+      const raw = createClient({ url: url() });
+      await raw.connect();
+      try {
+        await raw.set(`briefings::turn:${name}`, 'dead-host:1', { expiration: { type: 'PX', value: 400 } });
+        const held = await store.claimTurn(name, 5000);
+        expect(held).toMatchObject({ claimed: false });
+        expect((held as { retryAfterMs: number }).retryAfterMs).toBeLessThanOrEqual(400);
+        await new Promise((resolve) => setTimeout(resolve, 450));
+        expect(await store.claimTurn(name, 5000)).toEqual({ claimed: true });
+        expect(await raw.get(`briefings::turn:${name}`)).toMatch(/:\d+$/);
+
+        const stuck = `identify:${id()}`;
+        await raw.set(`briefings::turn:${stuck}`, 'no-expiry');
+        expect(await store.claimTurn(stuck, 300)).toEqual({ claimed: false, retryAfterMs: 300 });
+        expect(await raw.pTTL(`briefings::turn:${stuck}`)).toBeGreaterThan(0);
+        await new Promise((resolve) => setTimeout(resolve, 350));
+        expect(await store.claimTurn(stuck, 300)).toEqual({ claimed: true });
+      } finally {
+        raw.destroy();
+      }
+    });
+  });
+
   describe.skipIf(redis.mode !== 'own')('failure and recovery (own redis-server)', () => {
     it('fails open within the deadline when Redis is killed, warns once, and recovers when it restarts', async () => {
       const logger = captureLogger();
@@ -149,6 +191,7 @@ describe.skipIf(redis.mode === 'none')('Redis store', () => {
       ).toBe(false);
       expect(await store.previousQuestion(g, c, u)).toBeUndefined();
       expect(await store.feedbackReport()).toBeUndefined();
+      expect(await store.claimTurn('identify:0', 5000)).toBeUndefined();
       // Reconnection attempts go on meanwhile; none of them logs again.
       await new Promise((resolve) => setTimeout(resolve, 400));
       expect(logger.at('warn')).toHaveLength(1);

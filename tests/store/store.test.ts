@@ -369,6 +369,26 @@ for (const backend of backends) {
       });
     });
 
+    describe('turns', () => {
+      it('gives a turn to the first of many claims, says how long is left, and lets it lapse', async () => {
+        const store = await openFresh();
+        const name = `identify:${id()}`;
+        const claims = await Promise.all(Array.from({ length: 10 }, () => store.claimTurn(name, 600)));
+        expect(claims.filter((c) => c?.claimed)).toHaveLength(1);
+        for (const claim of claims.filter((c) => !c?.claimed)) {
+          expect(claim).toMatchObject({ claimed: false });
+          const left = (claim as { retryAfterMs: number }).retryAfterMs;
+          expect(left).toBeGreaterThan(300);
+          expect(left).toBeLessThanOrEqual(600);
+        }
+        // Another turn is another key.
+        expect(await store.claimTurn(`identify:${id()}`, 600)).toEqual({ claimed: true });
+        await new Promise((resolve) => setTimeout(resolve, 650));
+        expect(await store.claimTurn(name, 600)).toEqual({ claimed: true });
+        await expect(store.claimTurn(name, 0)).rejects.toThrow(RangeError);
+      });
+    });
+
     it('answers with fallbacks, without touching the backend, once closed', async () => {
       const store = await openFresh();
       const g = id();
@@ -385,6 +405,7 @@ for (const backend of backends) {
       expect(await store.seenFeedItems('https://example.org/rss')).toBeUndefined();
       expect(await store.takePendingConfirmation('t')).toBeUndefined();
       expect(await store.hitImportLimit(g)).toEqual({ ok: true });
+      expect(await store.claimTurn('identify:0', 5000)).toBeUndefined();
       await store.close();
       expect(logger.at('warn')).toEqual([]);
     });
