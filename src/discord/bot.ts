@@ -3,13 +3,14 @@
  * interaction to the router and every message to the message handler.
  */
 import { Client, Events, GatewayIntentBits, Options, Partials } from 'discord.js';
-import type { Interaction, Message } from 'discord.js';
+import type { Interaction, Message, WebSocketOptions } from 'discord.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/index.js';
 import { commandDefinitions } from './commands/index.js';
 import type { AnswerEngine, BotContext } from './context.js';
 import { exampleQuestions } from './examples.js';
+import { sharedIdentifyThrottler } from './identify.js';
 import type { FeedbackHook } from './feedback.js';
 import { createMessageHandler } from './messages.js';
 import { syncCommands } from './register.js';
@@ -76,9 +77,11 @@ export const REST_HANDLER_SWEEP_MS = 10_000;
  * The discord.js client, configured as the bot needs it: no privileged intents (mentions and DMs
  * carry their text without MessageContent), DM channels as partials so DMs arrive, no mention
  * ever parsed from anything the bot sends, and no cache that grows with the people it serves.
+ * `ws` takes gateway options such as a shared identify throttler.
  */
-export function createClient(config: Pick<Config, 'discordApiUrl'>): Client {
+export function createClient(config: Pick<Config, 'discordApiUrl'>, ws: WebSocketOptions = {}): Client {
   return new Client({
+    ws,
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
     partials: [Partials.Channel],
     allowedMentions: { parse: [], repliedUser: false },
@@ -112,7 +115,14 @@ export async function startBot(
     ...(options.onError ? { onError: options.onError } : {}),
     ...(options.imports ? { imports: options.imports } : {}),
   };
-  const client = createClient(config);
+  // On Redis, the shards of every host take turns to IDENTIFY through it (Discord's limit is per
+  // bot, not per process); otherwise discord.js spaces them within this process, as before.
+  const client = createClient(
+    config,
+    options.store.kind === 'redis'
+      ? { buildIdentifyThrottler: sharedIdentifyThrottler(options.store, { logger }) }
+      : {},
+  );
   const route = createRouter({ ctx });
   const onMessage = createMessageHandler(ctx);
   const onInteractionCreate = (interaction: Interaction): void => void route(interaction);
