@@ -657,6 +657,48 @@ describe('FakeDiscord with the real discord.js Client', () => {
     expect((await dm)[0].id).toBe(sentDm.id);
   });
 
+  it('records each IDENTIFY with its shard, time and bucket, and finds two of one bucket within 5 s', async () => {
+    // Two clients stand for two bot processes: each spaces only its own IDENTIFYs, so they collide.
+    const guilds = [{ id: guildIdForShard(0, 2) }, { id: guildIdForShard(1, 2) }];
+    const server = await startFake({ token: TOKEN, guilds, maxConcurrency: 1 });
+    const [a, b] = [
+      newClient(server, { shards: [0], shardCount: 2 }),
+      newClient(server, { shards: [1], shardCount: 2 }),
+    ];
+    await Promise.all([login(a), login(b)]);
+    expect(server.maxConcurrency).toBe(1);
+    const log = server.identifyLog();
+    expect(log.map((r) => [r.shardId, r.shardCount, r.bucket]).sort()).toEqual([
+      [0, 2, 0],
+      [1, 2, 0],
+    ]);
+    expect(new Set(log.map((r) => r.connection)).size).toBe(2);
+    const violations = server.identifyViolations();
+    expect(violations).toHaveLength(1);
+    expect(violations[0]).toMatchObject({ bucket: 0, first: log[0], second: log[1] });
+    expect(violations[0]!.gapMs).toBe(log[1]!.time - log[0]!.time);
+    expect(violations[0]!.gapMs).toBeLessThan(5000);
+    // Within a smaller window they are far enough apart.
+    expect(server.identifyViolations(0)).toEqual([]);
+  });
+
+  it('counts shards of different buckets apart (max_concurrency 2)', async () => {
+    const guilds = [{ id: guildIdForShard(0, 2) }, { id: guildIdForShard(1, 2) }];
+    const server = await startFake({ token: TOKEN, guilds, maxConcurrency: 2 });
+    const [a, b] = [
+      newClient(server, { shards: [0], shardCount: 2 }),
+      newClient(server, { shards: [1], shardCount: 2 }),
+    ];
+    await Promise.all([login(a), login(b)]);
+    expect(
+      server
+        .identifyLog()
+        .map((r) => r.bucket)
+        .sort(),
+    ).toEqual([0, 1]);
+    expect(server.identifyViolations()).toEqual([]);
+  });
+
   it('records unknown routes with a 404 and explains a timed-out wait', async () => {
     const { server, client } = await startLoggedIn();
     await expect(client.rest.get('/nowhere/at/all')).rejects.toMatchObject({ status: 404, code: 0 });

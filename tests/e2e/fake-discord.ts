@@ -11,7 +11,10 @@
  * - Gateway: JSON encoding, no compression (discord.js only asks for zlib-stream when `zlib-sync` is installed),
  *   HELLO → IDENTIFY → READY (+ GUILD_CREATE per guild of that shard), heartbeat ACKs, RESUME → RESUMED, op 9 for a
  *   dead session, one connection per shard. READY lists only the shard's own guilds, because discord.js waits
- *   (15 s by default) for a GUILD_CREATE for every guild READY lists.
+ *   (15 s by default) for a GUILD_CREATE for every guild READY lists. Any number of clients (several bot processes
+ *   standing for several hosts) may connect, each with its own shards; events go to the shard that owns the guild.
+ *   Every IDENTIFY is kept with its time and bucket (`identifyLog`, `identifyViolations`), to check Discord's limit
+ *   of one IDENTIFY per 5 s per bucket (`shard_id % max_concurrency`) across all of them.
  * - REST: realistic message objects, interaction callbacks acknowledged once, the message limits Discord enforces
  *   (2000 characters, embed and component limits) answered with Discord's own error codes, 204 responses without a
  *   content-type (discord.js parses any `application/json` body as JSON, even an empty one).
@@ -216,6 +219,27 @@ export interface GatewayRecord {
   readonly data: unknown;
   /** Close code, for `close`. */
   readonly code?: number;
+}
+
+/** One IDENTIFY the fake received: which shard, when, and its rate-limit bucket. */
+export interface IdentifyRecord {
+  /** Position in {@link FakeDiscord.gatewayLog}. */
+  readonly seq: number;
+  /** `Date.now()` when the frame arrived. */
+  readonly time: number;
+  readonly connection: number;
+  readonly shardId: number;
+  readonly shardCount: number;
+  /** `shard_id % max_concurrency`: IDENTIFYs of one bucket must be 5 s apart, whichever process sends them. */
+  readonly bucket: number;
+}
+
+/** Two IDENTIFYs of one bucket closer together than Discord allows. */
+export interface IdentifyViolation {
+  readonly bucket: number;
+  readonly first: IdentifyRecord;
+  readonly second: IdentifyRecord;
+  readonly gapMs: number;
 }
 
 /** A JSON body and status an injected fault answers with. */
@@ -829,6 +853,55 @@ export class FakeDiscord {
   /** IDENTIFY frames received (token removed), in order. */
   get identifies(): GatewayRecord[] {
     return this.gatewayLog.filter((record) => record.kind === 'receive' && record.name === 'IDENTIFY');
+  }
+
+  /**
+   * Every IDENTIFY received, in order, from any number of bot processes: its shard, arrival time and bucket
+   * (`shard_id % max_concurrency`, with this fake's `maxConcurrency`).
+   */
+  identifyLog(): IdentifyRecord[] {
+    return this.identifies.flatMap((record) => {
+      const shard = isRecord(record.data) ? record.data.shard : undefined;
+      const [shardId, shardCount] = Array.isArray(shard) ? (shard as unknown[]) : [0, 1];
+      if (typeof shardId !== 'number' || typeof shardCount !== 'number') return [];
+      return [
+        {
+          seq: record.seq,
+          time: record.time,
+          connection: record.connection,
+          shardId,
+          shardCount,
+          bucket: shardId % this.#options.maxConcurrency,
+        },
+      ];
+    });
+  }
+
+  /**
+   * The IDENTIFYs of one bucket that came less than `windowMs` (Discord's 5 s) after the previous one of that bucket:
+   * empty when every process sharing this bot kept Discord's identify limit.
+   */
+  identifyViolations(windowMs = 5000): IdentifyViolation[] {
+    const last = new Map<number, IdentifyRecord>();
+    const violations: IdentifyViolation[] = [];
+    for (const record of this.identifyLog()) {
+      const previous = last.get(record.bucket);
+      if (previous && record.time - previous.time < windowMs) {
+        violations.push({
+          bucket: record.bucket,
+          first: previous,
+          second: record,
+          gapMs: record.time - previous.time,
+        });
+      }
+      last.set(record.bucket, record);
+    }
+    return violations;
+  }
+
+  /** The `max_concurrency` that `GET /gateway/bot` reports. */
+  get maxConcurrency(): number {
+    return this.#options.maxConcurrency;
   }
 
   /** RESUME frames received (token removed), in order. */
