@@ -682,6 +682,22 @@ describe('FakeDiscord with the real discord.js Client', () => {
     expect(server.identifyViolations(0)).toEqual([]);
   });
 
+  it('holds requests until all of them have arrived, then lets them through together', async () => {
+    const guilds = [{ id: guildIdForShard(0, 2) }, { id: guildIdForShard(1, 2) }];
+    const server = await startFake({ token: TOKEN, guilds });
+    const held = server.holdTogether({ method: 'GET', route: '/gateway/bot', count: 2 });
+    const a = newClient(server, { shards: [0], shardCount: 2 });
+    const aReady = login(a).then(() => Date.now());
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(server.identifies).toEqual([]);
+    const bStarted = Date.now();
+    await login(newClient(server, { shards: [1], shardCount: 2 }));
+    expect(await aReady).toBeGreaterThanOrEqual(bStarted);
+    expect(held.hits).toBe(2);
+    // Later requests are not held.
+    await expect(a.rest.get('/gateway/bot')).resolves.toMatchObject({ shards: 1 });
+  });
+
   it('counts shards of different buckets apart (max_concurrency 2)', async () => {
     const guilds = [{ id: guildIdForShard(0, 2) }, { id: guildIdForShard(1, 2) }];
     const server = await startFake({ token: TOKEN, guilds, maxConcurrency: 2 });

@@ -483,6 +483,8 @@ interface Fault {
   hits: number;
   reply?: HttpReply;
   delayMs?: number;
+  /** Requests held until `count` of them have arrived (see holdTogether). */
+  barrier?: { count: number; release: Array<() => void>; timeoutMs: number };
 }
 
 interface GatewaySession {
@@ -1107,6 +1109,23 @@ export class FakeDiscord {
       status: 404,
       body: { message: 'Unknown interaction', code: ErrorCode.UnknownInteraction },
     });
+  }
+
+  /**
+   * Holds the next `count` matching requests until all of them have arrived, then answers them normally, together
+   * (or after `timeoutMs`, default 60 s, whichever comes first). Several bot processes reaching Discord at the same
+   * instant: e.g. `GET /gateway/bot` held for two hosts makes them connect, and want to IDENTIFY, at once.
+   */
+  holdTogether(spec: {
+    method?: string;
+    route: string | RegExp;
+    count: number;
+    timeoutMs?: number;
+  }): FaultHandle {
+    const handle = this.#addFault(spec.method, spec.route, spec.count);
+    const fault = this.#faults.at(-1)!;
+    fault.barrier = { count: spec.count, release: [], timeoutMs: spec.timeoutMs ?? 60_000 };
+    return handle;
   }
 
   /** Holds the next `times` matching requests for `delayMs` before answering them normally. */
@@ -2346,6 +2365,7 @@ export class FakeDiscord {
       }
       const injected = this.#takeFault(method, path);
       if (injected?.delayMs !== undefined) await this.#delay(injected.delayMs);
+      if (injected?.barrier) await this.#awaitBarrier(injected.barrier);
       if (injected?.reply) {
         fault = true;
         reply = injected.reply;
@@ -2447,6 +2467,22 @@ export class FakeDiscord {
     fault.remaining -= 1;
     fault.hits += 1;
     return fault;
+  }
+
+  #awaitBarrier(barrier: NonNullable<Fault['barrier']>): Promise<void> {
+    return new Promise((resolve) => {
+      barrier.release.push(resolve);
+      if (barrier.release.length >= barrier.count) {
+        for (const release of barrier.release.splice(0)) release();
+        return;
+      }
+      if (barrier.release.length === 1) {
+        // Never held forever: a process that does not come lets the others through.
+        void this.#delay(barrier.timeoutMs).then(() => {
+          for (const release of barrier.release.splice(0)) release();
+        });
+      }
+    });
   }
 
   #delay(ms: number): Promise<void> {
