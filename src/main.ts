@@ -91,11 +91,14 @@ async function main(): Promise<void> {
   const chat = !config.discordToken;
   // The token, the STORE_URL password and the feedback salt never reach a log line or an error.
   const secrets = configSecrets(config);
-  const logger = createLogger({
+  const rootLogger = createLogger({
     level: chat && config.logLevel === 'info' ? 'warn' : config.logLevel,
     secrets,
     destination: chat ? 'stderr' : 'stdout',
   });
+  // The shard processes of a host share its stdout: each line says which shard wrote it.
+  const shards = shardIds();
+  const logger = shards.length > 0 ? rootLogger.child({ shard: shards.join(',') }) : rootLogger;
   logStrayErrors(logger);
   const closers = exitOnSignal(logger);
   const fail: (message: string) => never = (message) => die(redactSecrets(message, secrets));
@@ -121,7 +124,6 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const shards = shardIds();
 
   // Every series says which shard it comes from, so one Prometheus can scrape every host.
   const metrics = new Metrics(shards.length > 0 ? { labels: { shard: shards.join(',') } } : {});
