@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { APIEmbed } from 'discord.js';
 import WebSocket from 'ws';
@@ -41,15 +41,26 @@ export class BotProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly #waiters = new Set<() => void>();
 
+  /** Whether the process leads a process group of its own (see {@link killGroup}). */
+  readonly group: boolean;
+
   /**
    * @param options.inspect start Node's inspector on a free loopback port, for {@link heapAfterGcMb}
+   * @param options.group run it in a process group of its own, with everything it starts (a shard
+   *   manager and its shard processes: one "host"), so that {@link killGroup} ends them all at once
    */
-  constructor(args: string[], env: Record<string, string>, options: { inspect?: boolean } = {}) {
+  constructor(
+    args: string[],
+    env: Record<string, string>,
+    options: { inspect?: boolean; group?: boolean } = {},
+  ) {
     const inspect = options.inspect ? ['--inspect=127.0.0.1:0'] : [];
+    this.group = options.group ?? false;
     this.child = spawn(process.execPath, [...inspect, '--import', 'tsx', ...args], {
       cwd: ROOT,
       env: { ...cleanEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: this.group,
     });
     this.child.stdout?.setEncoding('utf8').on('data', (s: string) => this.#append('stdout', s));
     this.child.stderr?.setEncoding('utf8').on('data', (s: string) => this.#append('stderr', s));
@@ -171,11 +182,59 @@ export class BotProcess {
     if (this.alive) this.child.kill(signal);
     return this.exited;
   }
+
+  /**
+   * SIGKILLs the whole process group (a host losing power: the manager and every shard process at
+   * once, none of them closing anything) and resolves once none of them is left.
+   */
+  async killGroup(): Promise<void> {
+    this.#signalGroup('SIGKILL');
+    await this.exited;
+    await this.groupGone(10_000);
+  }
+
+  /** The pids of the group's processes still running (Linux /proc; zombies waiting to be reaped do not count). */
+  groupPids(): number[] {
+    const group = this.child.pid;
+    return readdirSync('/proc').flatMap((entry) => {
+      if (!/^\d+$/.test(entry)) return [];
+      try {
+        // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses, so read after the last ')'.
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(pgrp) === group && state !== 'Z' ? [Number(entry)] : [];
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
+  }
+
+  /** Resolves once no process of the group is left (the shard processes too); rejects after `timeoutMs`. */
+  async groupGone(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.groupPids().length > 0) {
+      if (Date.now() > deadline)
+        throw new Error(`process group ${this.child.pid} still running after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** Sends `signal` to the whole group; false when no process is left in it (ESRCH). */
+  #signalGroup(signal: NodeJS.Signals | 0): boolean {
+    if (!this.group || this.child.pid === undefined)
+      throw new Error('process-group calls need a process started with { group: true }');
+    try {
+      process.kill(-this.child.pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
 }
 
-/** Kills every process still running (afterAll). */
+/** Kills every process still running (afterAll), with their process groups. */
 export async function killAll(): Promise<void> {
-  await Promise.all([...allProcesses].map((p) => p.stop('SIGKILL')));
+  await Promise.all([...allProcesses].map((p) => (p.group ? p.killGroup() : p.stop('SIGKILL'))));
 }
 
 /** The body of the request that completed a (possibly deferred) reply. */
