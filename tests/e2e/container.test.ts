@@ -88,6 +88,52 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('docker-compose.scale.yml', () => {
+  // Compose reads `<<: *bot` merge keys; so does the yaml package with `merge: true`.
+  const compose = parse(readFileSync(join(ROOT, 'docker-compose.scale.yml'), 'utf8'), {
+    merge: true,
+  }) as ComposeFile;
+  const hosts = ['bot-a', 'bot-b'].map((name) => compose.services[name]!);
+  const env = (service: ComposeService) => service.environment as Record<string, string>;
+
+  it('gives two bot services the same SHARD_COUNT and shard lists that cover it, each id once', () => {
+    const total = Number(env(hosts[0]!).SHARD_COUNT);
+    expect(hosts.map((h) => Number(env(h).SHARD_COUNT))).toEqual([total, total]);
+    const ids = hosts.flatMap((h) =>
+      env(h)
+        .SHARDS!.split(',')
+        .flatMap((part) => {
+          const [from, to = from] = part.split('-').map(Number) as [number, number?];
+          return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+        }),
+    );
+    expect(ids.sort()).toEqual([...Array(total).keys()]);
+  });
+
+  it('points both at one Redis (overridable for a second machine), each with its own data volume', () => {
+    for (const host of hosts) {
+      expect(env(host).STORE_URL).toBe('${STORE_URL:-redis://redis:6379}');
+      expect(host.env_file).toBe('.env');
+      expect(host.volumes).toContain('./knowledge:/app/knowledge:ro');
+      expect(host.read_only).toBe(true);
+      expect(host.cap_drop).toEqual(['ALL']);
+    }
+    const dataVolumes = hosts.map((h) => h.volumes!.find((v) => v.endsWith(':/data')));
+    expect(new Set(dataVolumes).size).toBe(2);
+    for (const volume of dataVolumes) expect(compose.volumes).toHaveProperty(volume!.split(':')[0]!);
+    expect(compose.services['redis']!.image).toMatch(/^redis:7-(alpine|bookworm)$/);
+    expect(compose.services['redis']!.profiles).toBeUndefined();
+  });
+
+  it('passes the configuration check that the bot itself runs', async () => {
+    const { parseConfig } = await import('../../src/config.js');
+    for (const host of hosts) {
+      const plan = parseConfig({ ...env(host), STORE_URL: 'redis://redis:6379' }).shards;
+      expect(plan?.ids?.length).toBe(2);
+    }
+  });
+});
+
 describe('Dockerfile', () => {
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
   const lines = dockerfile

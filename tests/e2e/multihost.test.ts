@@ -18,7 +18,7 @@
  * `bench/out/multihost-figures.json` (the README's Scaling section quotes them). Nothing here is
  * about briefings added at run time: sharing imported briefings between hosts is not built yet.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -460,6 +460,15 @@ describe.skipIf(redis.mode === 'none')('two hosts sharing one Redis', () => {
         expect(health.body).toMatchObject({ shards: [{ id: shard, status: 'Ready' }] });
         expect((await metric(port, series)) - before).toBe(1);
       }
+      // Each shard process holds its own index: what a host pays per shard.
+      const rssMb = (pid: number) =>
+        Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+      const shardPids = [a, b].flatMap((host) =>
+        host.bot.groupPids().filter((pid) => pid !== host.bot.child.pid),
+      );
+      expect(shardPids).toHaveLength(4);
+      figures.shardProcessRssMb = shardPids.map((pid) => Math.round(rssMb(pid)));
+      figures.managerRssMb = [a, b].map((host) => Math.round(rssMb(host.bot.child.pid!)));
     });
 
     it('applies the /settings changed on the other host before resharding', async () => {
