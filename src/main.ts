@@ -199,6 +199,10 @@ async function main(): Promise<void> {
     }
     return result;
   };
+  // Every source of change calls reload(): the folder watchers, /reload, an import. Briefings
+  // shared between hosts through Redis are to be written into this host's import folder by
+  // whoever follows the store's announcements (on a sharded host, its manager, once for all its
+  // shards), so the import folder's watcher stays the trigger.
   if (config.watchKnowledge) {
     const watcher = watchKnowledge(config.knowledgeDir, () => void reload(), {
       onError: (error) =>
