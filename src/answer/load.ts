@@ -1,19 +1,31 @@
-import { parseKnowledge, readKnowledgeFiles } from '../knowledge/load.js';
+import { parseBriefing, parseKnowledge, readKnowledgeFiles } from '../knowledge/load.js';
+import type { Knowledge } from '../knowledge/types.js';
+import { AnalysisCache } from './analysis-cache.js';
 import { Engine, type EngineOptions } from './engine.js';
-import { knowledgeHash, readCachedIndex, writeCachedIndex } from './index-cache.js';
-import { createHash } from 'node:crypto';
-import { buildPassageIndex, buildPassageIndexInBackground } from './passage-index.js';
+import { fileHash, folderHash, readSavedIndex, type SavedIndex, writeSavedIndex } from './index-cache.js';
+import { buildPassageIndex, buildPassageIndexInBackground, type IndexReuse } from './passage-index.js';
 
 export interface LoadOptions extends Partial<EngineOptions> {
   /**
    * Folder for the saved index (e.g. `<DATA_DIR>/index-cache`). When set, a start-up with
-   * unchanged briefings loads the saved index instead of analysing them again. Default: none.
+   * unchanged briefings loads the saved index instead of analysing them again, and one after
+   * some changed analyses only those. Default: none.
    */
   cacheDir?: string;
   /** Told when the saved index could not be written (the engine still works). */
   onCacheError?: (error: Error) => void;
+  /** Told when a saved index was there but could not be trusted (truncated, damaged, another version): it is rebuilt. */
+  onCacheWarning?: (message: string) => void;
   /** Build in small steps, handing the event loop back between them (for a live bot). */
   background?: boolean;
+  /**
+   * What a load of the same folder gave before: files whose content is unchanged since are
+   * neither parsed nor analysed again (their passages are copied from its index), and when no
+   * file changed its engine is returned as it is.
+   */
+  previous?: { engine: Engine; report: LoadReport };
+  /** Return without waiting for the saved index to be written; `saved` settles when it is. */
+  deferSave?: boolean;
 }
 
 /** How the engine was obtained, for logs and the benchmark. */
@@ -23,6 +35,8 @@ export interface LoadReport {
   hash: string;
   /** Each file's name and a hash of its content: what a reload compares to say what changed. */
   files: Record<string, string>;
+  /** Briefings analysed with wink-nlp by this load (the others' analyses were reused). */
+  analysed: number;
 }
 
 /**
@@ -41,32 +55,82 @@ export async function loadEngine(knowledgeDir: string, options: LoadOptions = {}
 export async function loadEngineWithReport(
   knowledgeDir: string,
   options: LoadOptions = {},
-): Promise<{ engine: Engine; report: LoadReport }> {
-  const { cacheDir, onCacheError, background, ...engineOptions } = options;
+): Promise<{ engine: Engine; report: LoadReport; saved: Promise<void> }> {
+  const { cacheDir, onCacheError, onCacheWarning, background, previous, deferSave, ...engineOptions } =
+    options;
   const files = await readKnowledgeFiles(knowledgeDir);
-  const hash = knowledgeHash(files.files);
-  const fileHashes = Object.fromEntries(
-    files.files.map(({ name, text }) => [name, createHash('sha1').update(text).digest('hex').slice(0, 16)]),
-  );
-  if (cacheDir && files.problems.length === 0) {
-    const cached = await readCachedIndex(cacheDir, hash);
-    if (cached) {
-      return {
-        engine: Engine.fromIndex(cached, engineOptions),
-        report: { cached: true, hash, files: fileHashes },
-      };
+  const fileHashes = Object.fromEntries(files.files.map(({ name, text }) => [name, fileHash(text)]));
+  const hash = folderHash(fileHashes);
+  const readable = files.problems.length === 0;
+  const done = Promise.resolve();
+  if (previous && readable && previous.report.hash === hash) return { ...previous, saved: done };
+
+  let base: SavedIndex | undefined = previous && {
+    index: previous.engine.index,
+    files: previous.report.files,
+  };
+  if (!base && cacheDir && readable) {
+    const read = await readSavedIndex(cacheDir);
+    if (read.kind === 'unusable')
+      onCacheWarning?.(`the saved index is not used (${read.reason}); rebuilding it`);
+    else if (read.kind === 'ok') {
+      if (folderHash(read.saved.files) === hash) {
+        return {
+          engine: Engine.fromIndex(read.saved.index, engineOptions),
+          report: { cached: true, hash, files: fileHashes, analysed: 0 },
+          saved: done,
+        };
+      }
+      base = read.saved;
     }
   }
-  const knowledge = parseKnowledge(knowledgeDir, files);
+
+  const { knowledge, reuse } = parseReusing(knowledgeDir, files, fileHashes, base);
+  const buildOptions = { ...engineOptions, ...(reuse ? { reuse } : {}) };
   const index = background
-    ? await buildPassageIndexInBackground(knowledge, engineOptions)
-    : buildPassageIndex(knowledge, engineOptions);
-  if (cacheDir) {
-    const error = await writeCachedIndex(cacheDir, hash, index);
-    if (error) onCacheError?.(error);
-  }
+    ? await buildPassageIndexInBackground(knowledge, buildOptions)
+    : buildPassageIndex(knowledge, buildOptions);
+  const analysed = reuse
+    ? reuse.hashes.filter((h) => reuse.cache.find(h) === undefined).length
+    : knowledge.briefings.length;
+  const saved = cacheDir
+    ? writeSavedIndex(cacheDir, { index, files: fileHashes }).then((error) => {
+        if (error) onCacheError?.(error);
+      })
+    : done;
+  if (!deferSave) await saved;
   return {
     engine: Engine.fromIndex(index, engineOptions),
-    report: { cached: false, hash, files: fileHashes },
+    report: { cached: false, hash, files: fileHashes, analysed },
+    saved,
+  };
+}
+
+/**
+ * Parses the folder, giving back for each file whose content `base` has seen the briefing it
+ * parsed then (without its body: its passages are taken from `base`'s index, never re-read).
+ * When the alias entities changed, every analysis is void: everything is parsed again.
+ */
+function parseReusing(
+  dir: string,
+  files: Awaited<ReturnType<typeof readKnowledgeFiles>>,
+  fileHashes: Record<string, string>,
+  base: SavedIndex | undefined,
+): { knowledge: Knowledge; reuse?: IndexReuse } {
+  if (!base) return { knowledge: parseKnowledge(dir, files) };
+  const cache = AnalysisCache.fromFiles(base.index, base.files);
+  const seen = new Map(
+    base.index.briefings.filter((b) => base.files[b.file] !== undefined).map((b) => [b.file, b]),
+  );
+  const knowledge = parseKnowledge(dir, files, (name, text) => {
+    const info = seen.get(name);
+    return info && base.files[name] === fileHashes[name]
+      ? { problems: [], briefing: { ...info, paragraphs: [] } }
+      : parseBriefing(name, text);
+  });
+  if (!cache.fits(knowledge.entities)) return { knowledge: parseKnowledge(dir, files) };
+  return {
+    knowledge,
+    reuse: { cache, hashes: knowledge.briefings.map((b) => fileHashes[b.file]!) },
   };
 }
