@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BriefingInfo, PassageIndex } from './passage-index.js';
 import { buildThesaurus } from './passage-index.js';
@@ -53,7 +53,12 @@ const ARRAYS = [
 type ArrayName = (typeof ARRAYS)[number][0];
 type TypedArray = Uint8Array | Uint16Array | Uint32Array;
 type ArrayType = 'u8' | 'u16' | 'u32';
-const TYPES: Record<ArrayType, { new (n: number): TypedArray; BYTES_PER_ELEMENT: number }> = {
+interface ArrayConstructor {
+  new (length: number): TypedArray;
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): TypedArray;
+  BYTES_PER_ELEMENT: number;
+}
+const TYPES: Record<ArrayType, ArrayConstructor> = {
   u8: Uint8Array,
   u16: Uint16Array,
   u32: Uint32Array,
@@ -67,8 +72,10 @@ interface Header {
   entities: PassageIndex['entities'];
   synonyms: PassageIndex['synonyms'];
   chatWords: PassageIndex['chatWords'];
-  /** Name, element type and length (elements) of each block, in file order. */
-  blocks: Array<[string, ArrayType, number]>;
+  /** Name, element type, length (elements) and offset (bytes) of each block, in file order. */
+  blocks: Array<[string, ArrayType, number, number]>;
+  /** Where the typed arrays of the index start: the string blocks come before. */
+  arraysAt: number;
 }
 
 /** An index with the knowledge files it was built from: name → content hash ({@link fileHash}). */
@@ -167,9 +174,24 @@ export function serializeIndexChunks(saved: SavedIndex): Buffer[] {
     entities: index.entities,
     synonyms: index.synonyms,
     chatWords: index.chatWords,
-    blocks: blocks.map(([name, array]) => [name, typeName(array), array.length]),
+    blocks: [],
+    arraysAt: 0,
   };
-  const json = Buffer.from(JSON.stringify(header));
+  // Block offsets depend on the header's length, which depends on them: lay out until stable.
+  let json = Buffer.alloc(0);
+  for (let stable = false; !stable;) {
+    let at = PREFIX_BYTES + json.length;
+    header.blocks = blocks.map(([name, array], i) => {
+      at += (8 - (at % 8)) % 8;
+      if (i === blocks.length - ARRAYS.length) header.arraysAt = at;
+      const entry: Header['blocks'][number] = [name, typeName(array), array.length, at];
+      at += array.byteLength;
+      return entry;
+    });
+    const next = Buffer.from(JSON.stringify(header));
+    stable = next.length === json.length;
+    json = next;
+  }
   const chunks: Buffer[] = [Buffer.alloc(PREFIX_BYTES), json];
   let size = PREFIX_BYTES + json.length;
   for (const [, array] of blocks) {
@@ -196,47 +218,106 @@ export function serializeIndex(saved: SavedIndex): Buffer {
 }
 
 /**
- * Reads an index back, or says why it can't: not an index, another format version, truncated
- * or extended, or damaged (checksum). The typed arrays are copies, so the file's buffer can go.
+ * A saved index read in three parts: the prefix and header; the string blocks (decoded, then let
+ * go); the typed arrays, into a buffer of their own that the index's arrays are views of (no
+ * copy). `total` is the file's length.
  */
-export function deserializeIndex(data: Buffer): SavedIndex | { problem: string } {
-  if (data.length <= MAGIC.length || data.toString('latin1', 0, MAGIC.length) !== MAGIC)
+interface FileParts {
+  total: number;
+  head: Buffer;
+  strings: Buffer;
+  stringsAt: number;
+  arrays: ArrayBuffer;
+  arraysAt: number;
+}
+
+/** The prefix's verdict, or the header's length when the file may be ours. */
+function checkPrefix(prefix: Buffer, total: number): { problem: string } | { headerLength: number } {
+  if (prefix.length <= MAGIC.length || prefix.toString('latin1', 0, MAGIC.length) !== MAGIC)
     return { problem: 'not a saved index' };
-  const format = data[MAGIC.length]!;
-  if (format === INDEX_FORMAT && data.length < PREFIX_BYTES)
-    return { problem: `truncated: ${data.length} bytes, shorter than its header` };
+  const format = prefix[MAGIC.length]!;
+  if (format === INDEX_FORMAT && total < PREFIX_BYTES)
+    return { problem: `truncated: ${total} bytes, shorter than its header` };
   if (format !== INDEX_FORMAT)
     return {
       problem: `format ${format}, made by ${format < INDEX_FORMAT ? 'an older' : 'a newer'} version (this one reads ${INDEX_FORMAT})`,
     };
-  const size = data.readDoubleLE(16);
-  if (data.length !== size)
-    return {
-      problem: `${data.length < size ? 'truncated' : 'extended'}: ${data.length} bytes where it says ${size}`,
-    };
-  const checksum = createHash('sha1').update(data.subarray(CHECKED_FROM)).digest();
-  if (!checksum.equals(data.subarray(HASH_AT, HASH_AT + 20)))
-    return { problem: 'damaged (checksum mismatch)' };
+  const size = prefix.readDoubleLE(16);
+  if (total !== size)
+    return { problem: `${total < size ? 'truncated' : 'extended'}: ${total} bytes where it says ${size}` };
+  const headerLength = prefix.readUInt32LE(8);
+  if (PREFIX_BYTES + headerLength > total) return { problem: 'damaged (header length)' };
+  return { headerLength };
+}
 
-  const headerLength = data.readUInt32LE(8);
-  let offset = PREFIX_BYTES;
-  const header = JSON.parse(data.toString('utf8', offset, offset + headerLength)) as Header;
-  offset += headerLength;
+/**
+ * Reads an index back from the whole file, or says why it can't: not an index, another format
+ * version, truncated or extended, or damaged (checksum).
+ */
+export function deserializeIndex(data: Buffer): SavedIndex | { problem: string } {
+  const prefix = checkPrefix(data.subarray(0, PREFIX_BYTES), data.length);
+  if ('problem' in prefix) return prefix;
+  const headEnd = PREFIX_BYTES + prefix.headerLength;
+  const header = parseHeader(data.subarray(0, headEnd));
+  if ('problem' in header) return header;
+  const arrays = new ArrayBuffer(data.length - header.arraysAt);
+  new Uint8Array(arrays).set(data.subarray(header.arraysAt));
+  return decodeParts({
+    total: data.length,
+    head: data.subarray(0, headEnd),
+    strings: data.subarray(headEnd, header.arraysAt),
+    stringsAt: headEnd,
+    arrays,
+    arraysAt: header.arraysAt,
+  });
+}
+
+function parseHeader(head: Buffer): Header | { problem: string } {
+  try {
+    const header = JSON.parse(head.toString('utf8', PREFIX_BYTES)) as Header;
+    if (!Array.isArray(header.blocks) || typeof header.arraysAt !== 'number')
+      throw new Error('no block table');
+    return header;
+  } catch {
+    return { problem: 'damaged (header)' };
+  }
+}
+
+/** The index from a file's parts (see {@link FileParts}), checksum first. */
+function decodeParts(parts: FileParts): SavedIndex | { problem: string } {
+  const { head, strings: stringBytes, arrays: arrayBytes } = parts;
+  const checksum = createHash('sha1')
+    .update(head.subarray(CHECKED_FROM))
+    .update(stringBytes)
+    .update(new Uint8Array(arrayBytes))
+    .digest();
+  if (!checksum.equals(head.subarray(HASH_AT, HASH_AT + 20)))
+    return { problem: 'damaged (checksum mismatch)' };
+  const header = parseHeader(head);
+  if ('problem' in header) return header;
+
   const blocks = new Map<string, TypedArray>();
-  for (const [name, type, length] of header.blocks) {
-    offset += (8 - (offset % 8)) % 8;
+  for (const [name, type, length, offset] of header.blocks) {
     const Type = TYPES[type];
-    const bytes = length * Type.BYTES_PER_ELEMENT;
-    if (offset + bytes > data.length) return { problem: `block ${name} runs past the end` };
-    // A copy, aligned: the read buffer may start anywhere, and is let go.
-    const array = new Type(length);
-    new Uint8Array(array.buffer).set(data.subarray(offset, offset + bytes));
-    blocks.set(name, array);
-    offset += bytes;
+    const end = offset + length * Type.BYTES_PER_ELEMENT;
+    if (offset >= parts.arraysAt && end <= parts.total) {
+      blocks.set(name, new Type(arrayBytes, offset - parts.arraysAt, length));
+    } else if (offset >= parts.stringsAt && end <= parts.arraysAt) {
+      // String blocks are read, decoded and dropped: a copy where alignment needs one.
+      const at = stringBytes.byteOffset + offset - parts.stringsAt;
+      blocks.set(
+        name,
+        at % Type.BYTES_PER_ELEMENT === 0
+          ? new Type(stringBytes.buffer, at, length)
+          : new Type(stringBytes.buffer.slice(at, at + length * Type.BYTES_PER_ELEMENT)),
+      );
+    } else {
+      return { problem: `damaged (block ${name} out of place)` };
+    }
   }
   const block = (name: string): TypedArray => {
     const found = blocks.get(name);
-    if (!found) throw new Error(`saved index has no block ${name}`);
+    if (!found) throw new Error(`no block ${name}`);
     return found;
   };
   const strings = (name: string): string[] => {
@@ -309,17 +390,54 @@ export function deserializeIndex(data: Buffer): SavedIndex | { problem: string }
   }
 }
 
+/** Reads `length` bytes at `position` into `into` (at its start); false when the file ends first. */
+async function readFully(file: FileHandle, into: Uint8Array, position: number): Promise<boolean> {
+  let done = 0;
+  while (done < into.length) {
+    const { bytesRead } = await file.read(into, done, into.length - done, position + done);
+    if (bytesRead === 0) return false;
+    done += bytesRead;
+  }
+  return true;
+}
+
 /** The saved index in `dir`, if there is one and it can be trusted (see {@link deserializeIndex}). */
 export async function readSavedIndex(dir: string): Promise<SavedIndexRead> {
-  let data: Buffer;
+  let file: FileHandle;
   try {
-    data = await readFile(path.join(dir, SAVED_INDEX_FILE));
+    file = await open(path.join(dir, SAVED_INDEX_FILE), 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     return { kind: 'unusable', reason: `cannot be read: ${(err as Error).message}` };
   }
-  const read = deserializeIndex(data);
-  return 'problem' in read ? { kind: 'unusable', reason: read.problem } : { kind: 'ok', saved: read };
+  try {
+    const total = (await file.stat()).size;
+    const prefix = Buffer.alloc(Math.min(PREFIX_BYTES, total));
+    await readFully(file, prefix, 0);
+    const checked = checkPrefix(prefix, total);
+    if ('problem' in checked) return { kind: 'unusable', reason: checked.problem };
+    const headEnd = PREFIX_BYTES + checked.headerLength;
+    const head = Buffer.alloc(headEnd);
+    prefix.copy(head);
+    await readFully(file, head.subarray(PREFIX_BYTES), PREFIX_BYTES);
+    const header = parseHeader(head);
+    if ('problem' in header) return { kind: 'unusable', reason: header.problem };
+    if (header.arraysAt < headEnd || header.arraysAt > total)
+      return { kind: 'unusable', reason: 'damaged (block table)' };
+    const strings = Buffer.allocUnsafe(header.arraysAt - headEnd);
+    const arrays = new ArrayBuffer(total - header.arraysAt);
+    if (
+      !(await readFully(file, strings, headEnd)) ||
+      !(await readFully(file, new Uint8Array(arrays), header.arraysAt))
+    )
+      return { kind: 'unusable', reason: 'truncated while reading' };
+    const read = decodeParts({ total, head, strings, stringsAt: headEnd, arrays, arraysAt: header.arraysAt });
+    return 'problem' in read ? { kind: 'unusable', reason: read.problem } : { kind: 'ok', saved: read };
+  } catch (err) {
+    return { kind: 'unusable', reason: `cannot be read: ${(err as Error).message}` };
+  } finally {
+    await file.close();
+  }
 }
 
 /**

@@ -58,6 +58,8 @@ export async function loadEngineWithReport(
 ): Promise<{ engine: Engine; report: LoadReport; saved: Promise<void> }> {
   const { cacheDir, onCacheError, onCacheWarning, background, previous, deferSave, ...engineOptions } =
     options;
+  // The saved index is read (off the main thread) while the knowledge files are.
+  const savedRead = cacheDir && !previous ? readSavedIndex(cacheDir) : undefined;
   const files = await readKnowledgeFiles(knowledgeDir);
   const fileHashes = Object.fromEntries(files.files.map(({ name, text }) => [name, fileHash(text)]));
   const hash = folderHash(fileHashes);
@@ -69,8 +71,8 @@ export async function loadEngineWithReport(
     index: previous.engine.index,
     files: previous.report.files,
   };
-  if (!base && cacheDir && readable) {
-    const read = await readSavedIndex(cacheDir);
+  if (savedRead && readable) {
+    const read = await savedRead;
     if (read.kind === 'unusable')
       onCacheWarning?.(`the saved index is not used (${read.reason}); rebuilding it`);
     else if (read.kind === 'ok') {

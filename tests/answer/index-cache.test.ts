@@ -2,6 +2,7 @@ import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { prepareCorpusDir } from '../../bench/corpus.js';
 import { readDevQuestions } from '../../bench/quality.js';
 import {
   deserializeIndex,
@@ -89,6 +90,21 @@ describe('the saved index', () => {
     ] as const)
       expect(Array.from(back.index[key]), key).toEqual(Array.from(index[key]));
   });
+
+  it('round-trips an index of 200 briefings through the file', async () => {
+    const big = await mkdtemp(path.join(work, 'big-'));
+    await cp(prepareCorpusDir('knowledge', 200, 7), big, { recursive: true });
+    const built = await loadEngineWithReport(big, { cacheDir });
+    const loaded = await loadEngineWithReport(big, { cacheDir });
+    expect(loaded.report).toMatchObject({ cached: true });
+    expect(loaded.engine.passages()).toEqual(built.engine.passages());
+    expect(Array.from(loaded.engine.index.postingPassage)).toEqual(
+      Array.from(built.engine.index.postingPassage),
+    );
+    expect(JSON.stringify(loaded.engine.ask('What did the ministry say about sanctions?'))).toBe(
+      JSON.stringify(built.engine.ask('What did the ministry say about sanctions?')),
+    );
+  }, 60_000);
 
   it('analyses only the briefing that changed since it was saved, and is saved again', async () => {
     const before = await load();
