@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type FileHandle, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { BriefingInfo, PassageIndex } from './passage-index.js';
 import { buildThesaurus } from './passage-index.js';
@@ -78,7 +78,7 @@ interface Header {
   arraysAt: number;
 }
 
-/** An index with the knowledge files it was built from: name → content hash ({@link fileHash}). */
+/** An index with the knowledge files it was built from: name → content hash (`contentHash`). */
 export interface SavedIndex {
   index: PassageIndex;
   files: Record<string, string>;
@@ -91,11 +91,6 @@ export type SavedIndexRead =
   /** A file is there but can't be trusted: `reason` says why (for the warning). */
   | { kind: 'unusable'; reason: string };
 
-/** The content hash of one knowledge file: what analyses are cached by. */
-export function fileHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
-}
-
 /** The hash of a whole knowledge folder (names and content hashes), with this format's version. */
 export function folderHash(files: Readonly<Record<string, string>>): string {
   const hash = createHash('sha256');
@@ -104,15 +99,37 @@ export function folderHash(files: Readonly<Record<string, string>>): string {
   return hash.digest('hex').slice(0, 32);
 }
 
-/** A list of strings as one UTF-8 block and the byte offset where each ends. */
-function encodeStrings(list: readonly string[]): { bytes: Buffer; ends: Uint32Array } {
+/** A list of strings to be written as one UTF-8 block, with the byte offset where each ends. */
+interface StringBlock {
+  list: readonly string[];
+  ends: Uint32Array;
+}
+
+function stringBlock(list: readonly string[]): StringBlock {
   const ends = new Uint32Array(list.length);
   let total = 0;
   for (let i = 0; i < list.length; i++) ends[i] = total += Buffer.byteLength(list[i]!, 'utf8');
-  const bytes = Buffer.allocUnsafe(total);
-  let at = 0;
-  for (const s of list) at += bytes.write(s, at, 'utf8');
-  return { bytes, ends };
+  return { list, ends };
+}
+
+/** String blocks are encoded a chunk at a time: saving never holds the texts twice. */
+const CHUNK_BYTES = 1 << 20;
+
+function* encodeStrings({ list, ends }: StringBlock): Generator<Uint8Array> {
+  const total = ends.length ? ends[ends.length - 1]! : 0;
+  const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(total, 1)));
+  let used = 0;
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i]!;
+    const bytes = ends[i]! - (i ? ends[i - 1]! : 0);
+    if (used + bytes > chunk.length) {
+      if (used) yield chunk.subarray(0, used);
+      used = 0;
+    }
+    if (bytes > chunk.length) yield Buffer.from(s, 'utf8');
+    else used += chunk.write(s, used, 'utf8');
+  }
+  if (used) yield chunk.subarray(0, used);
 }
 
 function decodeStrings(bytes: Buffer, ends: Uint32Array): string[] {
@@ -130,13 +147,17 @@ function decodeStrings(bytes: Buffer, ends: Uint32Array): string[] {
 const BRIEFING_FIELDS = ['id', 'file', 'title', 'source', 'date', 'url'] as const;
 const KNOWN_FIELDS = new Set<string>([...BRIEFING_FIELDS, 'aliases']);
 
-/** Serializes an index and its files' hashes as the chunks of one file. */
-export function serializeIndexChunks(saved: SavedIndex): Buffer[] {
+/**
+ * What a saved index's file is made of: its length, its prefix, and a generator of the bytes
+ * after the prefix (header, then blocks) that fills in the prefix's checksum once it is done. The
+ * generator reuses its chunk buffers: each must be written before the next is asked for.
+ */
+function planFile(saved: SavedIndex): { size: number; prefix: Buffer; body: () => Generator<Uint8Array> } {
   const { index, files } = saved;
-  const blocks: Array<[string, TypedArray]> = [];
+  const blocks: Array<[string, TypedArray | StringBlock]> = [];
   const strings = (name: string, list: readonly string[]) => {
-    const { bytes, ends } = encodeStrings(list);
-    blocks.push([`${name}.bytes`, bytes], [`${name}.ends`, ends]);
+    const block = stringBlock(list);
+    blocks.push([`${name}.bytes`, block], [`${name}.ends`, block.ends]);
   };
   strings('terms', [...index.termIds.keys()]);
   strings('texts', index.texts);
@@ -167,6 +188,8 @@ export function serializeIndexChunks(saved: SavedIndex): Buffer[] {
     names.map((n) => files[n]!),
   );
   for (const [name] of ARRAYS) blocks.push([name, index[name]]);
+  const bytesOf = (block: TypedArray | StringBlock): number =>
+    'list' in block ? (block.ends.length ? block.ends[block.ends.length - 1]! : 0) : block.byteLength;
 
   const header: Header = {
     format: INDEX_FORMAT,
@@ -179,42 +202,62 @@ export function serializeIndexChunks(saved: SavedIndex): Buffer[] {
   };
   // Block offsets depend on the header's length, which depends on them: lay out until stable.
   let json = Buffer.alloc(0);
+  let size = 0;
   for (let stable = false; !stable;) {
     let at = PREFIX_BYTES + json.length;
-    header.blocks = blocks.map(([name, array], i) => {
+    header.blocks = blocks.map(([name, block], i) => {
       at += (8 - (at % 8)) % 8;
       if (i === blocks.length - ARRAYS.length) header.arraysAt = at;
-      const entry: Header['blocks'][number] = [name, typeName(array), array.length, at];
-      at += array.byteLength;
+      const entry: Header['blocks'][number] =
+        'list' in block ? [name, 'u8', bytesOf(block), at] : [name, typeName(block), block.length, at];
+      at += bytesOf(block);
       return entry;
     });
+    size = at;
     const next = Buffer.from(JSON.stringify(header));
     stable = next.length === json.length;
     json = next;
   }
-  const chunks: Buffer[] = [Buffer.alloc(PREFIX_BYTES), json];
-  let size = PREFIX_BYTES + json.length;
-  for (const [, array] of blocks) {
-    const pad = (8 - (size % 8)) % 8;
-    if (pad) chunks.push(Buffer.alloc(pad));
-    chunks.push(Buffer.from(array.buffer, array.byteOffset, array.byteLength));
-    size += pad + array.byteLength;
-  }
-  const prefix = chunks[0]!;
+  const prefix = Buffer.alloc(PREFIX_BYTES);
   prefix.write(MAGIC, 0, 'latin1');
   prefix[MAGIC.length] = INDEX_FORMAT;
   prefix.writeUInt32LE(json.length, 8);
   prefix.writeDoubleLE(size, 16);
-  const hash = createHash('sha1');
-  hash.update(prefix.subarray(CHECKED_FROM));
-  for (const chunk of chunks.slice(1)) hash.update(chunk);
-  hash.digest().copy(prefix, HASH_AT);
-  return chunks;
+  const padding = Buffer.alloc(8);
+  function* body(): Generator<Uint8Array> {
+    const hash = createHash('sha1');
+    hash.update(prefix.subarray(CHECKED_FROM));
+    const pieces = function* (): Generator<Uint8Array> {
+      yield json;
+      let at = PREFIX_BYTES + json.length;
+      for (const [, block] of blocks) {
+        const pad = (8 - (at % 8)) % 8;
+        if (pad) yield padding.subarray(0, pad);
+        if ('list' in block) yield* encodeStrings(block);
+        else yield new Uint8Array(block.buffer, block.byteOffset, block.byteLength);
+        at += pad + bytesOf(block);
+      }
+    };
+    for (const piece of pieces()) {
+      hash.update(piece);
+      yield piece;
+    }
+    hash.digest().copy(prefix, HASH_AT);
+  }
+  return { size, prefix, body };
 }
 
-/** {@link serializeIndexChunks} as one buffer. */
+/** Serializes an index and its files' hashes as one buffer (what {@link writeSavedIndex} writes). */
 export function serializeIndex(saved: SavedIndex): Buffer {
-  return Buffer.concat(serializeIndexChunks(saved));
+  const { size, prefix, body } = planFile(saved);
+  const out = Buffer.alloc(size);
+  let at = PREFIX_BYTES;
+  for (const piece of body()) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  prefix.copy(out, 0);
+  return out;
 }
 
 /**
@@ -450,7 +493,19 @@ export async function writeSavedIndex(dir: string, saved: SavedIndex): Promise<E
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, SAVED_INDEX_FILE);
     const temp = `${file}.${process.pid}.tmp`;
-    await writeFile(temp, serializeIndexChunks(saved));
+    const { prefix, body } = planFile(saved);
+    const out = await open(temp, 'w');
+    try {
+      let at = PREFIX_BYTES;
+      for (const piece of body()) {
+        await out.write(piece, 0, piece.length, at);
+        at += piece.length;
+      }
+      // The prefix holds the checksum of the rest: written last.
+      await out.write(prefix, 0, PREFIX_BYTES, 0);
+    } finally {
+      await out.close();
+    }
     await rename(temp, file);
     for (const name of await readdir(dir)) {
       if (/^index-[0-9a-f]+\.bin$/.test(name)) await rm(path.join(dir, name), { force: true });

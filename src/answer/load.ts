@@ -1,9 +1,15 @@
-import { parseBriefing, parseKnowledge, readKnowledgeFiles } from '../knowledge/load.js';
+import { type KnowledgeFiles, parseBriefing, parseKnowledge, readKnowledgeFiles } from '../knowledge/load.js';
 import type { Knowledge } from '../knowledge/types.js';
 import { AnalysisCache } from './analysis-cache.js';
 import { Engine, type EngineOptions } from './engine.js';
-import { fileHash, folderHash, readSavedIndex, type SavedIndex, writeSavedIndex } from './index-cache.js';
-import { buildPassageIndex, buildPassageIndexInBackground, type IndexReuse } from './passage-index.js';
+import { folderHash, readSavedIndex, type SavedIndex, writeSavedIndex } from './index-cache.js';
+import {
+  type BriefingInfo,
+  buildPassageIndex,
+  buildPassageIndexInBackground,
+  type IndexReuse,
+  type PassageIndex,
+} from './passage-index.js';
 
 export interface LoadOptions extends Partial<EngineOptions> {
   /**
@@ -60,9 +66,11 @@ export async function loadEngineWithReport(
     options;
   // The saved index is read (off the main thread) while the knowledge files are.
   const savedRead = cacheDir && !previous ? readSavedIndex(cacheDir) : undefined;
-  const files = await readKnowledgeFiles(knowledgeDir);
-  const fileHashes = Object.fromEntries(files.files.map(({ name, text }) => [name, fileHash(text)]));
-  const hash = folderHash(fileHashes);
+  // A reload keeps the text only of files it has not parsed before (the others die young).
+  const parsedBefore = previous && parsedBriefings(previous.engine.index, previous.report.files);
+  const unchanged = (name: string, hash: string) =>
+    parsedBefore?.get(name) !== undefined && previous!.report.files[name] === hash;
+  let { files, fileHashes, hash } = await readFolder(knowledgeDir, parsedBefore && unchanged);
   const readable = files.problems.length === 0;
   const done = Promise.resolve();
   if (previous && readable && previous.report.hash === hash) return { ...previous, saved: done };
@@ -87,7 +95,13 @@ export async function loadEngineWithReport(
     }
   }
 
-  const { knowledge, reuse } = parseReusing(knowledgeDir, files, fileHashes, base);
+  let parsed = parseReusing(knowledgeDir, files, fileHashes, base);
+  if (!parsed) {
+    // The alias entities changed: every briefing is parsed and analysed again.
+    if (parsedBefore) ({ files, fileHashes, hash } = await readFolder(knowledgeDir));
+    parsed = { knowledge: parseKnowledge(knowledgeDir, files) };
+  }
+  const { knowledge, reuse } = parsed;
   const buildOptions = { ...engineOptions, ...(reuse ? { reuse } : {}) };
   const index = background
     ? await buildPassageIndexInBackground(knowledge, buildOptions)
@@ -108,29 +122,42 @@ export async function loadEngineWithReport(
   };
 }
 
+/** Reads the folder's files; `drop(name, hash)` says which texts need not be kept. */
+async function readFolder(
+  dir: string,
+  drop?: (name: string, hash: string) => boolean,
+): Promise<{ files: KnowledgeFiles; fileHashes: Record<string, string>; hash: string }> {
+  const files = await readKnowledgeFiles(dir, drop && ((name, hash) => !drop(name, hash)));
+  const fileHashes = Object.fromEntries(files.files.map((f) => [f.name, f.hash]));
+  return { files, fileHashes, hash: folderHash(fileHashes) };
+}
+
+/** The briefings of an index by file name, for the files whose content hash is known. */
+function parsedBriefings(index: PassageIndex, files: Record<string, string>): Map<string, BriefingInfo> {
+  return new Map(index.briefings.filter((b) => files[b.file] !== undefined).map((b) => [b.file, b]));
+}
+
 /**
  * Parses the folder, giving back for each file whose content `base` has seen the briefing it
  * parsed then (without its body: its passages are taken from `base`'s index, never re-read).
- * When the alias entities changed, every analysis is void: everything is parsed again.
+ * Undefined when the alias entities changed: every analysis is void then.
  */
 function parseReusing(
   dir: string,
-  files: Awaited<ReturnType<typeof readKnowledgeFiles>>,
+  files: KnowledgeFiles,
   fileHashes: Record<string, string>,
   base: SavedIndex | undefined,
-): { knowledge: Knowledge; reuse?: IndexReuse } {
+): { knowledge: Knowledge; reuse?: IndexReuse } | undefined {
   if (!base) return { knowledge: parseKnowledge(dir, files) };
   const cache = AnalysisCache.fromFiles(base.index, base.files);
-  const seen = new Map(
-    base.index.briefings.filter((b) => base.files[b.file] !== undefined).map((b) => [b.file, b]),
-  );
+  const seen = parsedBriefings(base.index, base.files);
   const knowledge = parseKnowledge(dir, files, (name, text) => {
     const info = seen.get(name);
     return info && base.files[name] === fileHashes[name]
       ? { problems: [], briefing: { ...info, paragraphs: [] } }
       : parseBriefing(name, text);
   });
-  if (!cache.fits(knowledge.entities)) return { knowledge: parseKnowledge(dir, files) };
+  if (!cache.fits(knowledge.entities)) return undefined;
   return {
     knowledge,
     reuse: { cache, hashes: knowledge.briefings.map((b) => fileHashes[b.file]!) },

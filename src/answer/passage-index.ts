@@ -311,16 +311,18 @@ function copyRun(
   const p1 = from.briefingFirst[first + (end - b)]!;
   const s0 = from.sequenceStart[p0]!;
   const s1 = from.sequenceStart[p1]!;
-  for (let k = b; k < end; k++) out.briefingFirst[k] = p + from.briefingFirst[first + k - b]! - p0;
-  const shift = b - first;
-  const { passageBriefing, sequenceStart, texts } = out;
-  const fromBriefing = from.passageBriefing;
-  const fromStart = from.sequenceStart;
-  const fromTexts = from.texts;
-  for (let q = p0; q < p1; q++) {
-    passageBriefing[p + q - p0] = fromBriefing[q]! + shift;
-    sequenceStart[p + q - p0] = e + fromStart[q]! - s0;
+  // Copied with native fills and copies where the values stay as they were: this runs once per
+  // reload, too seldom for the optimising compiler to have made a loop fast.
+  const { briefingFirst, passageBriefing, sequenceStart, texts } = out;
+  for (let k = b; k < end; k++) {
+    const q0 = from.briefingFirst[first + k - b]!;
+    briefingFirst[k] = p + q0 - p0;
+    passageBriefing.fill(k, p + q0 - p0, p + from.briefingFirst[first + k - b + 1]! - p0);
   }
+  sequenceStart.set(from.sequenceStart.subarray(p0, p1), p);
+  const delta = e - s0;
+  if (delta !== 0) for (let q = p; q < p + p1 - p0; q++) sequenceStart[q]! += delta;
+  const fromTexts = from.texts;
   for (let q = p0; q < p1; q++) texts[p + q - p0] = fromTexts[q]!;
   out.passageOrdinal.set(from.passageOrdinal.subarray(p0, p1), p);
   out.passageFeatures.set(from.passageFeatures.subarray(p0, p1), p);

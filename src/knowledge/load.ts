@@ -1,4 +1,5 @@
-import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, type Dirent, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -148,40 +149,87 @@ export function parseAliases(
 export interface KnowledgeFiles {
   /** The folder, resolved. */
   root: string;
-  /** Briefing files (`*.md`, not README.md), the alias file and the chat-language file, sorted by name. */
-  files: Array<{ name: string; text: string }>;
+  /**
+   * Briefing files (`*.md`, not README.md), the alias file and the chat-language file, sorted by
+   * name, with their content hashes ({@link contentHash}); `text` is empty for those the
+   * reader's `keep` declined.
+   */
+  files: Array<{ name: string; text: string; hash: string }>;
   /** Files refused while reading (links out of the folder). */
   problems: KnowledgeProblem[];
 }
 
+/** A knowledge file's content hash (SHA-256 of its bytes, 32 hex digits): what analyses are cached by. */
+export function contentHash(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+}
+
 /**
- * Reads the knowledge folder's files without parsing them. Never follows a path out of the
- * folder: symlinks must resolve inside it; sub-folders and dot-files are skipped.
+ * Reads a whole file into `reader.buffer` (grown when the file is larger) and returns the bytes
+ * read, a view that the next read overwrites: the folder is read without a buffer per file.
  */
-export async function readKnowledgeFiles(dir: string): Promise<KnowledgeFiles> {
+function readInto(file: string, reader: { buffer: Buffer }): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === reader.buffer.length) {
+        const larger = Buffer.allocUnsafe(length * 2);
+        reader.buffer.copy(larger);
+        reader.buffer = larger;
+      }
+      const read = readSync(fd, reader.buffer, length, reader.buffer.length - length, null);
+      if (read === 0) return reader.buffer.subarray(0, length);
+      length += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads the knowledge folder's files without parsing them, with their content hashes. Never
+ * follows a path out of the folder: symlinks must resolve inside it; sub-folders and dot-files
+ * are skipped. `keep` is asked, per file, whether its text is needed: when it says no, `text` is
+ * empty (a reload hashes every file but parses only those whose hash it doesn't know).
+ */
+export async function readKnowledgeFiles(
+  dir: string,
+  keep?: (name: string, hash: string) => boolean,
+): Promise<KnowledgeFiles> {
   const problems: KnowledgeProblem[] = [];
   let root: string;
-  let names: string[];
+  let entries: Dirent[];
   try {
     root = await realpath(dir);
-    names = (await readdir(root)).sort();
+    entries = (await readdir(root, { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
   } catch (err) {
     throw new KnowledgeError(dir, [
       { file: dir, message: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` },
     ]);
   }
-  const files: Array<{ name: string; text: string }> = [];
+  const files: KnowledgeFiles['files'] = [];
+  const reader = { buffer: Buffer.allocUnsafe(1 << 16) };
   // Synchronous calls in batches, handing the event loop back between them: 20,000 small files
-  // read in 0.3 s this way, and in 5 s one promise at a time (a thread-pool round trip per call).
-  for (let i = 0; i < names.length; i++) {
+  // read in 0.2 s this way, and in 5 s one promise at a time (a thread-pool round trip per call).
+  // The listing's file types spare an lstat per file (0.1 s at 20,000).
+  for (let i = 0; i < entries.length; i++) {
     if (i % READ_BATCH === READ_BATCH - 1) await new Promise<void>((resolve) => setImmediate(resolve));
-    const name = names[i]!;
+    const entry = entries[i]!;
+    const name = entry.name;
     const isBriefing = name.toLowerCase().endsWith('.md') && !/^readme\.md$/i.test(name);
     if (name.startsWith('.') || (!isBriefing && name !== ALIAS_FILE && name !== CHAT_LANGUAGE_FILE)) continue;
     const full = path.join(root, name);
-    const info = lstatSync(full, { throwIfNoEntry: false });
-    if (!info) continue; // removed since the folder was listed
-    if (info.isSymbolicLink()) {
+    let link = entry.isSymbolicLink();
+    if (!link && !entry.isFile()) {
+      // Some file systems don't give the type in the listing.
+      const info = lstatSync(full, { throwIfNoEntry: false });
+      if (!info || !(info.isFile() || info.isSymbolicLink())) continue;
+      link = info.isSymbolicLink();
+    }
+    if (link) {
       let target: string | undefined;
       try {
         target = realpathSync(full);
@@ -194,10 +242,17 @@ export async function readKnowledgeFiles(dir: string): Promise<KnowledgeFiles> {
         continue;
       }
       if (!lstatSync(target!).isFile()) continue;
-    } else if (!info.isFile()) {
-      continue;
     }
-    files.push({ name, text: readFileSync(full, 'utf8') });
+    let bytes: Buffer;
+    try {
+      bytes = readInto(full, reader);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // removed since the listing
+      throw err;
+    }
+    const hash = contentHash(bytes);
+    // Decoded only when kept: a reload's unchanged files never become strings.
+    files.push({ name, hash, text: keep === undefined || keep(name, hash) ? bytes.toString('utf8') : '' });
   }
   return { root, files, problems };
 }
