@@ -1,5 +1,5 @@
 import { type KnowledgeFiles, parseBriefing, parseKnowledge, readKnowledgeFiles } from '../knowledge/load.js';
-import type { Knowledge } from '../knowledge/types.js';
+import type { Briefing, Knowledge } from '../knowledge/types.js';
 import { AnalysisCache } from './analysis-cache.js';
 import { Engine, type EngineOptions } from './engine.js';
 import { folderHash, readSavedIndex, type SavedIndex, writeSavedIndex } from './index-cache.js';
@@ -132,6 +132,17 @@ async function readFolder(
   return { files, fileHashes, hash: folderHash(fileHashes) };
 }
 
+/**
+ * A parsed briefing whose passages are copied rather than analysed: its info and no body. Made
+ * once per briefing: an unchanged briefing keeps its info object from index to index.
+ */
+const bodiless = new WeakMap<BriefingInfo, Briefing>();
+function withoutBody(info: BriefingInfo): Briefing {
+  let briefing = bodiless.get(info);
+  if (!briefing) bodiless.set(info, (briefing = { ...info, paragraphs: [] }));
+  return briefing;
+}
+
 /** The briefings of an index by file name, for the files whose content hash is known. */
 function parsedBriefings(index: PassageIndex, files: Record<string, string>): Map<string, BriefingInfo> {
   return new Map(index.briefings.filter((b) => files[b.file] !== undefined).map((b) => [b.file, b]));
@@ -154,7 +165,7 @@ function parseReusing(
   const knowledge = parseKnowledge(dir, files, (name, text) => {
     const info = seen.get(name);
     return info && base.files[name] === fileHashes[name]
-      ? { problems: [], briefing: { ...info, paragraphs: [] } }
+      ? { problems: [], briefing: withoutBody(info) }
       : parseBriefing(name, text);
   });
   if (!cache.fits(knowledge.entities)) return undefined;

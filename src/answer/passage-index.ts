@@ -23,7 +23,11 @@ export interface PassageIndex {
   synonyms: Knowledge['synonyms'];
   /** The knowledge folder's own chat language (added to the defaults). */
   chatWords: Knowledge['chatWords'];
-  /** Term string → id. Entity terms start with "#". */
+  /**
+   * Term string → id. Entity terms start with "#". Ids are in order of first occurrence through
+   * the passages, however the index was made (ties in scoring and the spelling and vector lists
+   * follow this order), and every term occurs in some passage.
+   */
   termIds: Map<string, number>;
   /** Per term: the number of passages that contain it. */
   df: Uint32Array;
@@ -152,7 +156,14 @@ class IndexPlan {
     const synonyms = knowledge.synonyms;
     const layout = layOut(parts, cached);
     return {
-      briefings: knowledge.briefings.map(({ paragraphs: _body, ...info }) => info),
+      briefings: knowledge.briefings.map((briefing, b) => {
+        // A briefing copied from the cached index, from the same file: its info as it was.
+        const part = parts[b]!;
+        const kept = 'from' in part ? part.from.briefings[part.briefing]! : undefined;
+        if (kept?.file === briefing.file) return kept;
+        const { paragraphs: _body, ...info } = briefing;
+        return info;
+      }),
       entities: knowledge.entities,
       synonyms,
       chatWords: knowledge.chatWords,
@@ -214,8 +225,8 @@ class SourceTerms {
 function layOut(parts: readonly Part[], cached: PassageIndex | undefined): Layout {
   const source = new SourceTerms(cached);
   const laid = copyParts(parts, source);
-  const { termIds, terms } = canonicalTerms(laid.sequence, source);
-  return { ...laid, termIds, ...corpusArrays(laid, terms) };
+  const { termIds, terms, renumbered } = canonicalTerms(laid.sequence, source);
+  return { ...laid, termIds, ...corpusArrays(laid, terms, renumbered) };
 }
 
 /** Allocates the passages' arrays and copies every part in. */
@@ -335,21 +346,25 @@ function copyRun(
 }
 
 /**
- * Renumbers the terms in order of first occurrence through the passages, what a build from
- * scratch assigns (in place); terms no passage uses any more are dropped.
+ * The terms in order of first occurrence through the passages, what a build from scratch
+ * assigns; terms no passage uses any more are dropped. `renumbered` maps source ids to these
+ * (null when they are the same): the sequence is renumbered in {@link corpusArrays}.
  */
 function canonicalTerms(
   sequence: Uint32Array,
   source: SourceTerms,
-): { termIds: Map<string, number>; terms: number } {
+): { termIds: Map<string, number>; terms: number; renumbered: Int32Array | null } {
   const count = source.terms.length;
   const canonical = new Int32Array(count).fill(-1);
   const order = firstOccurrences(sequence, canonical);
   let identity = order.length === count;
   for (let c = 0; identity && c < order.length; c++) identity = order[c] === c;
-  if (identity) return { termIds: source.ids, terms: count };
-  renumber(sequence, canonical);
-  return { termIds: new Map(order.map((s, c) => [source.terms[s]!, c])), terms: order.length };
+  if (identity) return { termIds: source.ids, terms: count, renumbered: null };
+  return {
+    termIds: new Map(order.map((s, c) => [source.terms[s]!, c])),
+    terms: order.length,
+    renumbered: canonical,
+  };
 }
 
 /** Fills `canonical` (source id → new id, -1 for unused) and returns the source ids in new order. */
@@ -365,14 +380,11 @@ function firstOccurrences(sequence: Uint32Array, canonical: Int32Array): number[
   return order;
 }
 
-function renumber(sequence: Uint32Array, canonical: Int32Array): void {
-  for (let i = 0; i < sequence.length; i++) sequence[i] = canonical[sequence[i]!]!;
-}
-
 /** Lengths, document frequencies, names and postings: everything derived across briefings. */
 function corpusArrays(
   laid: Passages,
   terms: number,
+  renumbered: Int32Array | null,
 ): Pick<
   Layout,
   'df' | 'nameTerm' | 'passageLength' | 'postingStart' | 'postingPassage' | 'postingTf' | 'averageLength'
@@ -386,8 +398,7 @@ function corpusArrays(
     passageLength[q] = Math.min(length, 65535);
     totalLength += length;
   }
-  const df = documentFrequencies(sequence, sequenceStart, terms);
-  const nameTerm = nameTerms(sequence, sequenceKind, terms);
+  const { df, nameTerm } = countTerms(sequence, sequenceStart, sequenceKind, terms, renumbered);
   const postingStart = new Uint32Array(terms + 1);
   for (let t = 0; t < terms; t++) postingStart[t + 1] = postingStart[t]! + df[t]!;
   const postingPassage = new Uint32Array(postingStart[terms]!);
@@ -404,34 +415,38 @@ function corpusArrays(
   };
 }
 
-/** Per term: the number of passages that contain it. */
-function documentFrequencies(sequence: Uint32Array, sequenceStart: Uint32Array, terms: number): Uint32Array {
+/**
+ * Per term: the number of passages that contain it, and 1 when it occurs as a name somewhere and
+ * never as a plain word; the sequence is renumbered on the way when `renumbered` is given. One
+ * pass: this runs once per reload, too seldom for the optimising compiler to make passes cheap.
+ */
+function countTerms(
+  sequence: Uint32Array,
+  sequenceStart: Uint32Array,
+  sequenceKind: Uint8Array,
+  terms: number,
+  renumbered: Int32Array | null,
+): { df: Uint32Array; nameTerm: Uint8Array } {
   const df = new Uint32Array(terms);
+  const asName = new Uint8Array(terms);
+  const asPlain = new Uint8Array(terms);
   const lastSeen = new Int32Array(terms).fill(-1);
   const passages = sequenceStart.length - 1;
   for (let q = 0; q < passages; q++) {
     for (let i = sequenceStart[q]!, to = sequenceStart[q + 1]!; i < to; i++) {
-      const t = sequence[i]!;
+      let t = sequence[i]!;
+      if (renumbered) sequence[i] = t = renumbered[t]!;
       if (lastSeen[t] !== q) {
         lastSeen[t] = q;
         df[t]!++;
       }
+      const kind = sequenceKind[i]!;
+      if (kind === SequenceKind.Name) asName[t] = 1;
+      else if (kind === SequenceKind.Plain) asPlain[t] = 1;
     }
   }
-  return df;
-}
-
-/** Per term: 1 when it occurs as a name somewhere and never as a plain word. */
-function nameTerms(sequence: Uint32Array, sequenceKind: Uint8Array, terms: number): Uint8Array {
-  const asName = new Uint8Array(terms);
-  const asPlain = new Uint8Array(terms);
-  for (let i = 0; i < sequence.length; i++) {
-    const kind = sequenceKind[i]!;
-    if (kind === SequenceKind.Name) asName[sequence[i]!] = 1;
-    else if (kind === SequenceKind.Plain) asPlain[sequence[i]!] = 1;
-  }
   for (let t = 0; t < terms; t++) asName[t] = asName[t]! & (asPlain[t]! ^ 1);
-  return asName;
+  return { df, nameTerm: asName };
 }
 
 /** Postings in passage order, with term frequencies (capped at 255). */
