@@ -155,7 +155,8 @@ export class LiveEngine {
         // took 0.3–0.5 s at 20,002 briefings, as long as the rest of a reload after one change).
         void next.engine.lookup;
       }
-      await next.saved;
+      // The new index serves whatever saving does (a failure to save is told to onCacheError).
+      await next.saved.catch(() => undefined);
       return { ...result, ms: swapped };
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error : new Error(String(error)), ms: ms() };

@@ -86,6 +86,20 @@ describe('LiveEngine', () => {
     expect(await live.reload()).toMatchObject({ ok: true, removed: ['lunar-fisheries'], analysed: 0 });
   });
 
+  it('serves the reloaded index when it cannot be saved, and says why', async () => {
+    const blocked = path.join(path.dirname(dir), 'a-file');
+    await writeFile(blocked, '');
+    const errors: Error[] = [];
+    const live = await LiveEngine.open(dir, {
+      cacheDir: path.join(blocked, 'cache'),
+      onCacheError: (e) => errors.push(e),
+    });
+    await writeFile(path.join(dir, 'lunar-fisheries.md'), NEW_BRIEFING);
+    expect(await live.reload()).toMatchObject({ ok: true, added: ['lunar-fisheries'] });
+    expect(live.ask(QUESTION).excerpts[0]?.briefing).toBe('lunar-fisheries');
+    expect(errors).toHaveLength(2);
+  });
+
   it('after a failed reload, reloads the mended folder from the index that kept serving', async () => {
     const live = await LiveEngine.open(dir);
     const serving = live.current;
