@@ -10,6 +10,7 @@
  * figures don't contaminate each other; the child prints one JSON line that the parent collects.
  */
 import { spawn } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -25,12 +26,13 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 const RESULT_MARK = '@@bench-result ';
 
-const SYSTEMS = ['engine', 'engine-saved', 'minisearch', 'wink'] as const;
+const SYSTEMS = ['engine', 'engine-saved', 'engine-reload', 'minisearch', 'wink'] as const;
 type SystemId = (typeof SYSTEMS)[number];
 
 const SYSTEM_LABEL: Record<SystemId, string> = {
   engine: 'this engine',
   'engine-saved': 'this engine, saved index',
+  'engine-reload': 'this engine, reload',
   minisearch: 'minisearch (stop words dropped)',
   wink: 'wink-bm25-text-search',
 };
@@ -41,13 +43,19 @@ Compares this engine with MiniSearch (stop words dropped) and wink-bm25-text-sea
 seed briefings plus N generated distractor briefings, each system in a fresh child process.
 For this engine it also times /briefing autocomplete (the lookup and the choices, keystroke by
 keystroke): "lookup ms" is the first call, which builds the lookup; "complete ms" and "complete
-p99" are the median and 99th percentile of the calls after it.
+p99" are the median and 99th percentile of the calls after it. "engine-reload" starts the live
+engine from the saved index and times reloads after adding, editing and removing one briefing
+(a second table), with the process's peak RSS during them against its RSS at rest.
 
 Options:
   --briefings N[,N…]  distractor counts to add to the seed briefings (default 0,200,2000,20000)
   --repeat R          times each dev question is asked for the timing figures (default 20)
   --out FILE          where to write the figures as JSON (default bench/results.json)
-  --systems S[,S…]    among engine, engine-saved, minisearch, wink (default all)
+  --systems S[,S…]    among engine, engine-saved, engine-reload, minisearch, wink (default all)
+  --cycles N          add/edit/remove cycles timed by engine-reload (default 3)
+  --baseline DIR      a checkout of another version of this project (node_modules and
+                      lexicon/word-vectors.bin in place): its engine rows are measured too, in
+                      the same run, marked "(baseline)"; its reloads do one cycle
   --seed N            distractor generator seed (default 42)
   --timeout S         seconds one system may take at one size before it is skipped (default 240)
   --budget S          seconds the whole run may take; later measurements are skipped (default 560)
@@ -139,7 +147,30 @@ export interface WorkerResult {
   passagesFile?: string;
   /** Engine only: `/briefing` autocomplete, what its handler computes (look-up and choices). */
   autocomplete?: AutocompleteTiming;
+  /** engine-reload only. */
+  reload?: ReloadFigures;
 }
+
+/** What engine-reload measures: reloads of the live engine after one briefing changed. */
+export interface ReloadFigures {
+  /** Per change, per cycle: ms from the reload's start until the new index answered (the swap). */
+  answeredMs: Record<ReloadChange, number[]>;
+  /** …and until the reload was over (the /briefing lookup built and the index saved, too). */
+  completeMs: Record<ReloadChange, number[]>;
+  /** Briefings analysed per reload (as the engine reports it; undefined when it doesn't). */
+  analysed: Record<ReloadChange, Array<number | undefined>>;
+  /** True when every reload answered the probe question from the changed briefing as it then was. */
+  correct: boolean;
+  /** Start from the saved index to the first answer, in this process. */
+  openMs: number;
+  /** RSS after the start, a pass over the questions and a forced GC. */
+  steadyRssMb: number;
+  /** The highest RSS sampled (every 2 ms, from another thread) during the reloads. */
+  reloadPeakRssMb: number;
+}
+
+export type ReloadChange = 'add' | 'edit' | 'remove';
+const RELOAD_CHANGES: readonly ReloadChange[] = ['add', 'edit', 'remove'];
 
 /** `/briefing` autocomplete timings (engine only). */
 export interface AutocompleteTiming {
@@ -170,6 +201,11 @@ interface EngineLike {
 
 interface WorkerArgs {
   system: SystemId;
+  /** The checkout whose engine is measured (this one, or --baseline). */
+  root: string;
+  /** engine-reload: add/edit/remove cycles, and a scratch folder to copy the corpus to. */
+  cycles: number;
+  work?: string;
   dir?: string;
   passages?: string;
   passagesOut?: string;
@@ -180,6 +216,7 @@ interface WorkerArgs {
 }
 
 async function runWorker(args: WorkerArgs): Promise<WorkerResult> {
+  if (args.system === 'engine-reload') return runReloadWorker(args);
   const allQuestions = [...args.questions.answerable.map((a) => a.q), ...args.questions.unanswerable];
   const first = allQuestions[0] ?? 'test';
   let passages: Passage[] = [];
@@ -196,7 +233,7 @@ async function runWorker(args: WorkerArgs): Promise<WorkerResult> {
   let peers: typeof PeersModule | undefined;
   if (args.system === 'engine' || args.system === 'engine-saved') {
     // A computed specifier: resolved by tsx at run time, and no compile error before the engine exists.
-    const spec = pathToFileURL(path.join(ROOT, 'src/answer/load.js')).href;
+    const spec = pathToFileURL(path.join(args.root, 'src/answer/load.js')).href;
     loadEngine = (
       (await import(spec)) as { loadEngine(dir: string, options: { cacheDir?: string }): Promise<EngineLike> }
     ).loadEngine;
@@ -280,7 +317,9 @@ async function runWorker(args: WorkerArgs): Promise<WorkerResult> {
     }
   }
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  const autocomplete = engine ? await timeAutocomplete(engine, Math.min(args.repeat, 5)) : undefined;
+  const autocomplete = engine
+    ? await timeAutocomplete(engine, Math.min(args.repeat, 5), args.root)
+    : undefined;
 
   const misses: string[] = [];
   for (const { q, gold } of args.questions.answerable) {
@@ -351,11 +390,15 @@ export function autocompleteInputs(briefings: ReadonlyArray<{ title: string; sou
   return typed;
 }
 
-async function timeAutocomplete(engine: EngineLike, rounds: number): Promise<AutocompleteTiming | undefined> {
+async function timeAutocomplete(
+  engine: EngineLike,
+  rounds: number,
+  root: string,
+): Promise<AutocompleteTiming | undefined> {
   const suggest = engine.suggestBriefings?.bind(engine);
   if (!suggest || !engine.briefings) return undefined;
   // The handler's own formatting, imported before the clock starts (it loads discord.js).
-  const spec = pathToFileURL(path.join(ROOT, 'src/discord/commands/briefing.js')).href;
+  const spec = pathToFileURL(path.join(root, 'src/discord/commands/briefing.js')).href;
   const { briefingChoices } = (await import(spec)) as {
     briefingChoices(matches: Array<{ id: string; title: string; date?: string }>): unknown[];
   };
@@ -381,6 +424,136 @@ async function timeAutocomplete(engine: EngineLike, rounds: number): Promise<Aut
   };
 }
 
+/** The briefing engine-reload adds, edits and removes: a fact no other briefing has. */
+export function probeBriefing(states: string): string {
+  return `---\ntitle: Lunar Fisheries Accord Signed\nsource: Bench wire\n---\n\nThe Veloria fisheries ministry signed the lunar fisheries accord with ${states} coastal states on Tuesday.\n`;
+}
+const PROBE_QUESTION = 'Who signed the lunar fisheries accord?';
+
+/** The live engine, as the bench uses it (typed locally, as `EngineLike`). */
+interface LiveLike {
+  ask(question: string): Answer;
+  reload(): Promise<{ ok: boolean; ms: number; analysed?: number; error?: Error }>;
+}
+
+/**
+ * Samples the process's RSS from another thread every 2 ms (the main thread is busy during a
+ * reload, so it can't sample itself), keeping the highest value since the last `reset`.
+ */
+class RssSampler {
+  private readonly peak = new Float64Array(new SharedArrayBuffer(8));
+  private readonly worker: Worker;
+  constructor() {
+    this.worker = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       const peak = new Float64Array(workerData);
+       setInterval(() => { const rss = process.memoryUsage.rss(); if (rss > peak[0]) peak[0] = rss; }, 2);`,
+      { eval: true, workerData: this.peak.buffer },
+    );
+  }
+  reset(): void {
+    this.peak[0] = process.memoryUsage.rss();
+  }
+  get max(): number {
+    return Math.max(this.peak[0]!, process.memoryUsage.rss());
+  }
+  stop(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+/**
+ * engine-reload: the live engine starts from the saved index of a copy of the corpus, then, per
+ * cycle, a briefing is added in the middle of the folder, edited and removed, each followed by a
+ * reload; the probe question must then be answered from the briefing as it is (or not at all).
+ */
+async function runReloadWorker(args: WorkerArgs): Promise<WorkerResult> {
+  const dir = path.join(args.work as string, 'knowledge');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(args.dir as string, dir, { recursive: true });
+  const names = fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.md'))
+    .sort();
+  const probe = path.join(dir, `${names[Math.floor(names.length / 2)]!.slice(0, -3)}-probe.md`);
+  const questions = [...args.questions.answerable.map((a) => a.q), ...args.questions.unanswerable];
+
+  const t0 = process.hrtime.bigint();
+  const spec = pathToFileURL(path.join(args.root, 'src/answer/live.js')).href;
+  const { LiveEngine } = (await import(spec)) as {
+    LiveEngine: { open(dir: string, options: { cacheDir?: string }): Promise<LiveLike> };
+  };
+  const live = await LiveEngine.open(dir, args.cacheDir ? { cacheDir: args.cacheDir } : {});
+  live.ask(questions[0] ?? 'test');
+  const openMs = ms(process.hrtime.bigint() - t0);
+  for (const q of questions) live.ask(q);
+  gc();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const steadyRss = process.memoryUsage.rss();
+
+  const sampler = new RssSampler();
+  const answeredMs = { add: [], edit: [], remove: [] } as Record<ReloadChange, number[]>;
+  const completeMs = { add: [], edit: [], remove: [] } as Record<ReloadChange, number[]>;
+  const analysed = { add: [], edit: [], remove: [] } as Record<ReloadChange, Array<number | undefined>>;
+  let correct = true;
+  let peak = 0;
+  try {
+    for (let cycle = 0; cycle < args.cycles; cycle++) {
+      for (const change of RELOAD_CHANGES) {
+        const states = `${change === 'add' ? 'eleven' : 'twelve'}${cycle ? ` (${cycle})` : ''}`;
+        if (change === 'remove') fs.unlinkSync(probe);
+        else fs.writeFileSync(probe, probeBriefing(states));
+        gc();
+        sampler.reset();
+        const started = process.hrtime.bigint();
+        const result = await live.reload();
+        completeMs[change].push(ms(process.hrtime.bigint() - started));
+        peak = Math.max(peak, sampler.max);
+        if (!result.ok) throw result.error ?? new Error(`reload after ${change} failed`);
+        answeredMs[change].push(result.ms);
+        analysed[change].push(result.analysed);
+        const answer = live.ask(PROBE_QUESTION);
+        const quoted = answer.answered && answer.excerpts.some((e) => e.text.includes(`${states} coastal`));
+        const gone = !answer.excerpts.some((e) => e.text.includes('lunar fisheries'));
+        if (change === 'remove' ? !gone : !quoted) correct = false;
+      }
+    }
+  } finally {
+    await sampler.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return {
+    system: args.system,
+    name: SYSTEM_LABEL[args.system],
+    sentences: 0,
+    buildMs: openMs,
+    buildCpuMs: 0,
+    medianMs: Number.NaN,
+    p99Ms: Number.NaN,
+    coldMedianMs: Number.NaN,
+    coldMaxMs: Number.NaN,
+    questionsTimed: 0,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    indexMb: Number.NaN,
+    indexSource: 'heap-delta',
+    hits: 0,
+    answerable: 0,
+    declined: 0,
+    unanswerable: 0,
+    misses: [],
+    falseAnswers: [],
+    reload: {
+      answeredMs,
+      completeMs,
+      analysed,
+      correct,
+      openMs,
+      steadyRssMb: mb(steadyRss),
+      reloadPeakRssMb: mb(peak),
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Parent: prepares corpora, runs workers, prints the table
 // ---------------------------------------------------------------------------------------------
@@ -389,6 +562,8 @@ async function timeAutocomplete(engine: EngineLike, rounds: number): Promise<Aut
 export interface SystemResult extends Partial<WorkerResult> {
   system: SystemId;
   name: string;
+  /** Measured on the --baseline checkout. */
+  baseline?: boolean;
   status: 'ok' | 'skipped' | 'failed';
   reason?: string;
   /** Wall time of the worker process (start-up, build, queries). */
@@ -467,8 +642,8 @@ function runChild(workerArgs: string[], timeoutMs: number, label: string): Promi
   });
 }
 
-function engineAvailable(): boolean {
-  return ['src/answer/load.ts', 'src/answer/load.js'].some((f) => fs.existsSync(path.join(ROOT, f)));
+function engineAvailable(root: string): boolean {
+  return ['src/answer/load.ts', 'src/answer/load.js'].some((f) => fs.existsSync(path.join(root, f)));
 }
 
 function fmt(n: number | undefined, digits = 0): string {
@@ -497,6 +672,7 @@ export function formatTable(sizes: readonly SizeResult[]): string {
   const notes: string[] = [];
   for (const s of sizes) {
     for (const r of s.systems) {
+      if (r.system === 'engine-reload') continue; // in formatReloadTable
       if (r.status !== 'ok') {
         rows.push([fmt(s.briefings), r.name, '', '', '', '', '', '', '', r.status, '', '', '']);
         notes.push(`${fmt(s.briefings)} briefings, ${r.name}: ${r.status}: ${r.reason ?? ''}`);
@@ -519,6 +695,11 @@ export function formatTable(sizes: readonly SizeResult[]): string {
       ]);
     }
   }
+  return alignTable(header, rows, notes);
+}
+
+/** Columns padded to their widest cell, the second (a name) left-aligned, the others right. */
+function alignTable(header: string[], rows: string[][], notes: string[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const left = new Set([1]);
   const line = (cells: string[]): string =>
@@ -530,6 +711,66 @@ export function formatTable(sizes: readonly SizeResult[]): string {
   return out.join('\n');
 }
 
+/** A range of timings: "640" for one, "610–720" for several. */
+export function msRange(values: readonly number[]): string {
+  if (values.length === 0) return '–';
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return fmt(lo) === fmt(hi) ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`;
+}
+
+/**
+ * The reloads as one table (empty when engine-reload didn't run): per change, the time from the
+ * reload's start until the new index answered (over the cycles); "complete" until the reload
+ * was over (lookup built and index saved); the peak RSS during reloads against the RSS at rest.
+ */
+export function formatReloadTable(sizes: readonly SizeResult[]): string {
+  const header = [
+    'briefings',
+    'system',
+    'start ms',
+    'add ms',
+    'edit ms',
+    'remove ms',
+    'complete ms',
+    'analysed',
+    'steady RSS MB',
+    'reload peak MB',
+    'peak/steady',
+  ];
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  for (const s of sizes) {
+    for (const r of s.systems) {
+      if (r.system !== 'engine-reload') continue;
+      const f = r.reload;
+      if (r.status !== 'ok' || !f) {
+        rows.push([fmt(s.briefings), r.name, '', '', '', '', '', '', '', '', r.status]);
+        notes.push(`${fmt(s.briefings)} briefings, ${r.name}: ${r.status}: ${r.reason ?? ''}`);
+        continue;
+      }
+      const analysed = RELOAD_CHANGES.map((c) =>
+        [...new Set(f.analysed[c].map((n) => (typeof n === 'number' ? String(n) : '–')))].join('/'),
+      );
+      if (!f.correct) notes.push(`${fmt(s.briefings)} briefings, ${r.name}: a reload answered wrongly`);
+      rows.push([
+        fmt(s.briefings),
+        r.name,
+        fmt(f.openMs),
+        msRange(f.answeredMs.add),
+        msRange(f.answeredMs.edit),
+        msRange(f.answeredMs.remove),
+        msRange(RELOAD_CHANGES.flatMap((c) => f.completeMs[c])),
+        analysed.join(', '),
+        fmt(f.steadyRssMb),
+        fmt(f.reloadPeakRssMb),
+        (f.reloadPeakRssMb / f.steadyRssMb).toFixed(2),
+      ]);
+    }
+  }
+  return rows.length ? alignTable(header, rows, notes) : '';
+}
+
 interface MainOptions {
   sizes: number[];
   repeat: number;
@@ -539,6 +780,8 @@ interface MainOptions {
   timeoutMs: number;
   budgetMs: number;
   knowledgeDir: string;
+  cycles: number;
+  baseline?: string;
 }
 
 async function runBench(o: MainOptions): Promise<SizeResult[]> {
@@ -547,7 +790,16 @@ async function runBench(o: MainOptions): Promise<SizeResult[]> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'briefings-bench-run-'));
   const results: SizeResult[] = [];
   // The previous size's figures per system, to skip sizes that can't fit the timeout.
-  const previous = new Map<SystemId, { briefings: number; scalingMs: number; fixedMs: number }>();
+  const previous = new Map<string, { briefings: number; scalingMs: number; fixedMs: number }>();
+  // This checkout's engine, then the baseline's (same corpus, same run), then the peers.
+  const runs: Array<{ system: SystemId; root: string; baseline: boolean }> = [];
+  for (const system of SYSTEMS.filter((s) => s.startsWith('engine')))
+    runs.push({ system, root: ROOT, baseline: false });
+  if (o.baseline)
+    for (const system of SYSTEMS.filter((s) => s.startsWith('engine')))
+      runs.push({ system, root: o.baseline, baseline: true });
+  for (const system of SYSTEMS.filter((s) => !s.startsWith('engine')))
+    runs.push({ system, root: ROOT, baseline: false });
   const seedBriefings = fs.readdirSync(o.knowledgeDir).filter((f) => f.endsWith('.md')).length;
   try {
     for (const n of o.sizes) {
@@ -566,18 +818,17 @@ async function runBench(o: MainOptions): Promise<SizeResult[]> {
       progress(`${fmt(n)} distractors: corpus ready in ${fmt(size.corpusMs)} ms (${dir})`, true);
 
       let passagesFile: string | undefined;
-      const order: SystemId[] = ['engine', 'engine-saved', 'minisearch', 'wink'];
-      const cacheDir = path.join(scratch, `index-cache-${n}`);
-      fs.rmSync(cacheDir, { recursive: true, force: true });
-      for (const system of order.filter((s) => o.systems.includes(s))) {
-        const name = SYSTEM_LABEL[system];
+      for (const { system, root, baseline } of runs.filter((r) => o.systems.includes(r.system))) {
+        const name = `${SYSTEM_LABEL[system]}${baseline ? ' (baseline)' : ''}`;
+        const key = `${system}${baseline ? '-baseline' : ''}`;
+        const cacheDir = path.join(scratch, `index-cache-${n}${baseline ? '-baseline' : ''}`);
         const label = `${fmt(size.briefings)} briefings · ${name}`;
         const remaining = o.budgetMs - (Date.now() - started);
         const skip = (reason: string): void => {
-          size.systems.push({ system, name, status: 'skipped', reason });
+          size.systems.push({ system, name, ...(baseline ? { baseline } : {}), status: 'skipped', reason });
           progress(`${label}: skipped (${reason})`, true);
         };
-        if (system.startsWith('engine') && !engineAvailable()) {
+        if (system.startsWith('engine') && !engineAvailable(root)) {
           skip('src/answer/load.ts not found');
           continue;
         }
@@ -591,7 +842,7 @@ async function runBench(o: MainOptions): Promise<SizeResult[]> {
           fs.writeFileSync(passagesFile, JSON.stringify(splitPassages(dir)));
         }
         const timeoutMs = Math.min(o.timeoutMs, remaining);
-        const prev = previous.get(system);
+        const prev = previous.get(key);
         // Build and query time grow linearly in briefings, process start-up doesn't; only projected
         // from a size big enough to tell them apart.
         const expected =
@@ -604,18 +855,26 @@ async function runBench(o: MainOptions): Promise<SizeResult[]> {
           );
           continue;
         }
-        const args = ['--worker', system, '--repeat', String(o.repeat), '--questions', questionsFile];
+        const args = [
+          '--worker',
+          system,
+          '--repeat',
+          String(o.repeat),
+          '--questions',
+          questionsFile,
+          '--root',
+          root,
+        ];
         if (system === 'engine') {
-          args.push(
-            '--dir',
-            dir,
-            '--cache-dir',
-            cacheDir,
-            '--passages-out',
-            path.join(scratch, `engine-passages-${n}.json`),
-          );
+          fs.rmSync(cacheDir, { recursive: true, force: true });
+          args.push('--dir', dir, '--cache-dir', cacheDir);
+          if (!baseline) args.push('--passages-out', path.join(scratch, `engine-passages-${n}.json`));
         } else if (system === 'engine-saved') {
           args.push('--dir', dir, '--cache-dir', cacheDir);
+        } else if (system === 'engine-reload') {
+          const work = path.join(scratch, `reload-${n}${baseline ? '-baseline' : ''}`);
+          const cycles = String(baseline ? 1 : o.cycles);
+          args.push('--dir', dir, '--cache-dir', cacheDir, '--work', work, '--cycles', cycles);
         } else {
           args.push('--passages', passagesFile as string);
         }
@@ -625,9 +884,15 @@ async function runBench(o: MainOptions): Promise<SizeResult[]> {
         const child = await runChild(args, timeoutMs, label);
         if (child.result) {
           const r = child.result;
-          size.systems.push({ ...r, status: 'ok', wallMs: child.wallMs });
-          const scalingMs = r.buildMs + r.medianMs * r.questionsTimed;
-          previous.set(system, {
+          size.systems.push({
+            ...r,
+            name,
+            ...(baseline ? { baseline } : {}),
+            status: 'ok',
+            wallMs: child.wallMs,
+          });
+          const scalingMs = r.reload ? 0 : r.buildMs + r.medianMs * r.questionsTimed;
+          previous.set(key, {
             briefings: size.briefings,
             scalingMs,
             fixedMs: Math.max(0, child.wallMs - scalingMs),
@@ -639,14 +904,18 @@ async function runBench(o: MainOptions): Promise<SizeResult[]> {
           const complete = r.autocomplete
             ? `, autocomplete median ${fmt(r.autocomplete.medianMs, 2)} ms (p99 ${fmt(r.autocomplete.p99Ms, 2)}, first ${fmt(r.autocomplete.firstMs)})`
             : '';
+          const reload = r.reload;
           progress(
-            `${label}: build ${fmt(r.buildMs)} ms, median ${fmt(r.medianMs, 2)} ms, hit@1 ${r.hits}/${r.answerable}, declined ${r.declined}/${r.unanswerable}${complete}`,
+            reload
+              ? `${label}: answering after ${RELOAD_CHANGES.map((c) => `${c} ${reload.answeredMs[c].map((x) => fmt(x)).join('/')}`).join(', ')} ms; peak RSS ${fmt(reload.reloadPeakRssMb)} MB at ${fmt(reload.steadyRssMb)} MB steady${reload.correct ? '' : '; WRONG ANSWERS'}`
+              : `${label}: build ${fmt(r.buildMs)} ms, median ${fmt(r.medianMs, 2)} ms, hit@1 ${r.hits}/${r.answerable}, declined ${r.declined}/${r.unanswerable}${complete}`,
             true,
           );
         } else if (child.timedOut) {
           size.systems.push({
             system,
             name,
+            ...(baseline ? { baseline } : {}),
             status: 'skipped',
             reason: `did not finish within ${fmt(timeoutMs / 1000)} s`,
             wallMs: child.wallMs,
@@ -656,6 +925,7 @@ async function runBench(o: MainOptions): Promise<SizeResult[]> {
           size.systems.push({
             system,
             name,
+            ...(baseline ? { baseline } : {}),
             status: 'failed',
             reason: child.error ?? 'no result',
             wallMs: child.wallMs,
@@ -697,6 +967,8 @@ async function main(argv: string[]): Promise<number> {
       timeout: { type: 'string' },
       budget: { type: 'string' },
       knowledge: { type: 'string' },
+      cycles: { type: 'string' },
+      baseline: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       // Worker mode (internal).
       worker: { type: 'string' },
@@ -705,6 +977,8 @@ async function main(argv: string[]): Promise<number> {
       'passages-out': { type: 'string' },
       'cache-dir': { type: 'string' },
       questions: { type: 'string' },
+      root: { type: 'string' },
+      work: { type: 'string' },
     },
     strict: true,
   });
@@ -718,7 +992,14 @@ async function main(argv: string[]): Promise<number> {
     const system = values.worker as SystemId;
     if (!SYSTEMS.includes(system)) throw new Error(`--worker: unknown system ${values.worker}`);
     const questions = JSON.parse(fs.readFileSync(values.questions as string, 'utf8')) as DevQuestions;
-    const args: WorkerArgs = { system, questions, repeat };
+    const args: WorkerArgs = {
+      system,
+      questions,
+      repeat,
+      root: path.resolve(values.root ?? ROOT),
+      cycles: parsePositiveInt(values.cycles, 3, 'cycles'),
+    };
+    if (values.work) args.work = values.work;
     if (values.dir) args.dir = values.dir;
     if (values['cache-dir']) args.cacheDir = values['cache-dir'];
     if (values.passages) args.passages = values.passages;
@@ -733,7 +1014,7 @@ async function main(argv: string[]): Promise<number> {
     .map((s) => parsePositiveInt(s.trim(), 0, 'briefings', true));
   const systems = (values.systems ?? SYSTEMS.join(',')).split(',').map((s) => s.trim()) as SystemId[];
   for (const s of systems)
-    if (!SYSTEMS.includes(s)) throw new Error(`--systems: unknown system ${s} (engine, minisearch, wink)`);
+    if (!SYSTEMS.includes(s)) throw new Error(`--systems: unknown system ${s} (${SYSTEMS.join(', ')})`);
   const o: MainOptions = {
     sizes,
     repeat,
@@ -743,11 +1024,18 @@ async function main(argv: string[]): Promise<number> {
     timeoutMs: parsePositiveInt(values.timeout, 240, 'timeout') * 1000,
     budgetMs: parsePositiveInt(values.budget, 560, 'budget') * 1000,
     knowledgeDir: path.resolve(values.knowledge ?? path.join(ROOT, 'knowledge')),
+    cycles: parsePositiveInt(values.cycles, 3, 'cycles'),
   };
+  if (values.baseline) {
+    o.baseline = path.resolve(values.baseline);
+    if (!engineAvailable(o.baseline)) throw new Error(`--baseline: no src/answer/load.ts in ${o.baseline}`);
+  }
   const t0 = Date.now();
   const results = await runBench(o);
   const table = formatTable(results);
   process.stdout.write(`${table}\n`);
+  const reloads = formatReloadTable(results);
+  if (reloads) process.stdout.write(`\n${reloads}\n`);
   const report = {
     generatedAt: new Date().toISOString(),
     node: process.version,

@@ -161,6 +161,7 @@ async function main(): Promise<void> {
     cacheDir: path.join(config.dataDir ?? DEFAULT_DATA_DIR, 'index-cache'),
     onCacheError: (error) =>
       logger.warn({ err: error }, 'could not save the index; the next start-up will rebuild it'),
+    onCacheWarning: (message) => logger.warn(message),
   }).catch((error: unknown) => {
     if (error instanceof KnowledgeError) fail(error.message);
     throw error;
@@ -194,8 +195,8 @@ async function main(): Promise<void> {
       );
     } else if (result.changed) {
       metrics.setPassages(result.passages);
-      const { added, edited, removed, briefings, passages, ms } = result;
-      logger.info({ added, edited, removed, briefings, passages, ms }, 'knowledge reloaded');
+      const { added, edited, removed, briefings, passages, analysed, ms } = result;
+      logger.info({ added, edited, removed, briefings, passages, analysed, ms }, 'knowledge reloaded');
     }
     return result;
   };

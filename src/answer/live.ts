@@ -16,6 +16,9 @@ export type ReloadResult =
       edited: string[];
       briefings: number;
       passages: number;
+      /** Briefings analysed with wink-nlp (those whose content was new); the others were copied. */
+      analysed: number;
+      /** Until the new index answered (its briefing lookup and the saved index come just after). */
       ms: number;
     }
   | {
@@ -117,7 +120,13 @@ export class LiveEngine {
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
     try {
-      const next = await loadEngineWithReport(this.dir, { ...this.options, background: true });
+      // Only what changed is parsed and analysed; the rest is copied from the current index.
+      const next = await loadEngineWithReport(this.dir, {
+        ...this.options,
+        background: true,
+        previous: { engine: this.engine, report: this.report },
+        deferSave: true,
+      });
       const before = this.report.files;
       const after = next.report.files;
       const changed = next.report.hash !== this.report.hash;
@@ -135,16 +144,22 @@ export class LiveEngine {
         edited: Object.keys(after)
           .filter((f) => f in before && before[f] !== after[f])
           .map(briefing),
-        briefings: next.engine.briefings().length,
+        briefings: next.engine.index.briefings.length,
         passages: next.engine.passageCount,
+        analysed: changed ? next.report.analysed : 0,
         ms: 0,
       };
+      const swapped = ms();
       if (changed) {
-        void next.engine.lookup;
         this.engine = next.engine;
         this.report = next.report;
+        // Questions are answered from the new index from here; /briefing's lookup follows (it
+        // took 0.3–0.5 s at 20,002 briefings, as long as the rest of a reload after one change).
+        void next.engine.lookup;
       }
-      return { ...result, ms: ms() };
+      // The new index serves whatever saving does (a failure to save is told to onCacheError).
+      await next.saved.catch(() => undefined);
+      return { ...result, ms: swapped };
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error : new Error(String(error)), ms: ms() };
     }

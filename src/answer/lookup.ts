@@ -126,9 +126,12 @@ export class BriefingLookup {
   constructor(readonly entries: readonly LookupEntry[]) {
     const n = entries.length;
     const wordIds = new Map<string, number>();
-    const pairs: number[] = []; // word id, briefing, tier, …
+    // Word id, briefing, tier, …, in a typed array (2 million numbers at 20,000 briefings).
+    let pairs = new Uint32Array(3 * 1024);
+    let pairCount = 0;
     // Sources and the names in the text repeat from briefing to briefing: each is split into word
-    // ids once, and a briefing's best tier per word is kept in arrays stamped per briefing.
+    // ids once (titles and ids, each a briefing's own, are not kept), and a briefing's best tier
+    // per word is kept in arrays stamped per briefing.
     const split = new Map<string, number[]>();
     let stamp = new Int32Array(1024).fill(-1);
     let best = new Uint8Array(1024);
@@ -146,7 +149,7 @@ export class BriefingLookup {
       this.titles.push([titleKey, b]);
       touched.length = 0;
       const note = (text: string, tier: number, key?: string): void => {
-        let ids = split.get(text);
+        let ids = key === undefined ? split.get(text) : undefined;
         if (!ids) {
           ids = words(text, key).map((w) => {
             let id = wordIds.get(w);
@@ -154,7 +157,7 @@ export class BriefingLookup {
             return id;
           });
           if (split.size >= 100_000) split.clear();
-          split.set(text, ids);
+          if (key === undefined) split.set(text, ids);
           if (wordIds.size > stamp.length) {
             const grown = new Int32Array(wordIds.size * 2).fill(-1);
             grown.set(stamp);
@@ -177,18 +180,27 @@ export class BriefingLookup {
       note(e.source, TIER.source);
       for (const a of e.aliases) note(a, TIER.source);
       for (const name of e.names) note(name, TIER.text);
-      for (const id of touched) pairs.push(id, b, best[id]!);
+      if (pairCount + 3 * touched.length > pairs.length) {
+        const grown = new Uint32Array(Math.max(pairs.length * 2, pairCount + 3 * touched.length));
+        grown.set(pairs.subarray(0, pairCount));
+        pairs = grown;
+      }
+      for (const id of touched) {
+        pairs[pairCount++] = id;
+        pairs[pairCount++] = b;
+        pairs[pairCount++] = best[id]!;
+      }
     });
     this.titles.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] - y[1]));
     // Postings in compressed-sparse-row form, by word id.
     const count = wordIds.size;
     this.postingStart = new Uint32Array(count + 1);
-    for (let i = 0; i < pairs.length; i += 3) this.postingStart[pairs[i]! + 1]!++;
+    for (let i = 0; i < pairCount; i += 3) this.postingStart[pairs[i]! + 1]!++;
     for (let w = 0; w < count; w++) this.postingStart[w + 1]! += this.postingStart[w]!;
     const fill = this.postingStart.slice(0, count);
-    this.postingBriefing = new Uint32Array(pairs.length / 3);
-    this.postingTier = new Uint8Array(pairs.length / 3);
-    for (let i = 0; i < pairs.length; i += 3) {
+    this.postingBriefing = new Uint32Array(pairCount / 3);
+    this.postingTier = new Uint8Array(pairCount / 3);
+    for (let i = 0; i < pairCount; i += 3) {
       const at = fill[pairs[i]!]!++;
       this.postingBriefing[at] = pairs[i + 1]!;
       this.postingTier[at] = pairs[i + 2]!;
@@ -215,26 +227,48 @@ export class BriefingLookup {
 
   /** The lookup over an index's briefings, with the names their passages use. */
   static fromIndex(ix: PassageIndex): BriefingLookup {
+    // Per term, once: what a briefing using it is named by (-2: nothing, -1: the term, else an
+    // entity); then each term and entity is noted once per briefing by stamping it with the
+    // briefing, not in a set per briefing (a reload builds this for every briefing at once).
     const entityOf = new Map(ix.aliases.terms.map((term, e) => [term, e]));
     const termText: string[] = new Array(ix.termIds.size);
-    for (const [term, id] of ix.termIds) termText[id] = term;
+    const nameOf = new Int32Array(ix.termIds.size).fill(-2);
+    for (const [term, id] of ix.termIds) {
+      termText[id] = term;
+      if (ix.nameTerm[id] !== 1) continue;
+      const entity = entityOf.get(term);
+      if (entity !== undefined) nameOf[id] = entity;
+      else if (!term.startsWith('#')) nameOf[id] = -1;
+    }
+    const termSeen = new Int32Array(ix.termIds.size).fill(-1);
+    const entitySeen = new Int32Array(ix.entities.length).fill(-1);
     const entries = ix.briefings.map((briefing, b): LookupEntry => {
-      const entities = new Set<number>();
-      const names = new Set<string>();
+      const names: string[] = [];
+      const entities: number[] = [];
       const from = ix.sequenceStart[ix.briefingFirst[b]!]!;
       const to = ix.sequenceStart[ix.briefingFirst[b + 1]!]!;
       for (let i = from; i < to; i++) {
         const id = ix.sequence[i]!;
-        if (ix.nameTerm[id] !== 1) continue;
-        const term = termText[id]!;
-        const entity = entityOf.get(term);
-        if (entity !== undefined) entities.add(entity);
-        else if (!term.startsWith('#')) names.add(term);
+        const name = nameOf[id]!;
+        if (name === -2 || termSeen[id] === b) continue;
+        termSeen[id] = b;
+        if (name === -1) names.push(termText[id]!);
+        else if (entitySeen[name] !== b) {
+          entitySeen[name] = b;
+          entities.push(name);
+        }
       }
-      for (const e of entities) {
-        const entity = ix.entities[e]!;
-        names.add(entity.name);
-        for (const alias of entity.aliases) names.add(alias);
+      if (entities.length) {
+        // Each entity's name and aliases after the other names, once each (as a set lists them).
+        const listed = new Set(names);
+        for (const e of entities) {
+          const entity = ix.entities[e]!;
+          for (const name of [entity.name, ...entity.aliases]) {
+            if (listed.has(name)) continue;
+            listed.add(name);
+            names.push(name);
+          }
+        }
       }
       return {
         id: briefing.id,
@@ -242,7 +276,7 @@ export class BriefingLookup {
         source: briefing.source,
         ...(briefing.date ? { date: briefing.date } : {}),
         aliases: briefing.aliases ?? [],
-        names: [...names],
+        names,
       };
     });
     return new BriefingLookup(entries);

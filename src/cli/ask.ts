@@ -109,6 +109,7 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(
           `ask: could not save the index (${error.message}); the next run analyses the briefings again\n`,
         ),
+      onCacheWarning: (message) => process.stderr.write(`ask: ${message}\n`),
     });
   } catch (err) {
     process.stderr.write(

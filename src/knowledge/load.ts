@@ -1,4 +1,6 @@
-import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { closeSync, type Dirent, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -29,6 +31,9 @@ export class KnowledgeError extends Error {
     this.name = 'KnowledgeError';
   }
 }
+
+/** Files read between two hand-backs of the event loop. */
+const READ_BATCH = 200;
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -146,9 +151,10 @@ export interface KnowledgeFiles {
   root: string;
   /**
    * Briefing files (`*.md`, not README.md), the alias file and the chat-language file, sorted by
-   * name; then the import folder's briefings, named `<importDir>/<file>`.
+   * name; then the import folder's briefings, named `<importDir>/<file>`. Each with its content
+   * hash ({@link contentHash}); `text` is empty for those the reader's `keep` declined.
    */
-  files: Array<{ name: string; text: string }>;
+  files: Array<{ name: string; text: string; hash: string }>;
   /** Files refused while reading (links out of the folder). */
   problems: KnowledgeProblem[];
 }
@@ -161,99 +167,176 @@ export interface ReadKnowledgeOptions {
    * may be read-only. Only its `*.md` files are read; a missing folder holds none.
    */
   importDir?: string;
+  /**
+   * Asked, per file, whether its text is needed: when it says no, `text` is empty (a reload
+   * hashes every file but decodes and parses only those whose hash it doesn't know).
+   */
+  keep?: (name: string, hash: string) => boolean;
+}
+
+/** A knowledge file's content hash (SHA-256 of its bytes, 32 hex digits): what analyses are cached by. */
+export function contentHash(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+}
+
+/**
+ * Reads a whole file into `reader.buffer` (grown when the file is larger) and returns the bytes
+ * read, a view that the next read overwrites: the folder is read without a buffer per file.
+ */
+function readInto(file: string, reader: { buffer: Buffer }): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === reader.buffer.length) {
+        const larger = Buffer.allocUnsafe(length * 2);
+        reader.buffer.copy(larger);
+        reader.buffer = larger;
+      }
+      const read = readSync(fd, reader.buffer, length, reader.buffer.length - length, null);
+      if (read === 0) return reader.buffer.subarray(0, length);
+      length += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const isBriefingFile = (name: string) => name.toLowerCase().endsWith('.md') && !/^readme\.md$/i.test(name);
 
-/**
- * Reads the files of one folder that `wanted` accepts, never following a link out of it:
- * symlinks must resolve inside it; sub-folders and dot-files are skipped.
- */
-async function readFolderFiles(
-  root: string,
-  names: readonly string[],
-  wanted: (name: string) => boolean,
-  label: (name: string) => string,
-  folder: string,
-): Promise<{ files: Array<{ name: string; text: string }>; problems: KnowledgeProblem[] }> {
-  const files: Array<{ name: string; text: string }> = [];
-  const problems: KnowledgeProblem[] = [];
-  for (const name of names) {
-    if (name.startsWith('.') || !wanted(name)) continue;
-    const full = path.join(root, name);
-    const info = await lstat(full);
-    if (info.isSymbolicLink()) {
-      const target = await realpath(full).catch(() => undefined);
-      const rel = target === undefined ? '..' : path.relative(root, target);
-      if (rel.startsWith('..') || path.isAbsolute(rel)) {
-        problems.push({ file: label(name), message: `is a link to outside the ${folder}; refused` });
-        continue;
-      }
-      if (!(await lstat(target!)).isFile()) continue;
-    } else if (!info.isFile()) {
-      continue;
-    }
-    files.push({ name: label(name), text: await readFile(full, 'utf8') });
-  }
-  return { files, problems };
+/** A folder's entries, sorted by name. */
+async function listFolder(root: string): Promise<Dirent[]> {
+  return (await readdir(root, { withFileTypes: true })).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
 }
 
 /**
- * Reads the knowledge folder's files (and the import folder's briefings) without parsing them.
- * Never follows a path out of a folder: symlinks must resolve inside it; sub-folders and
- * dot-files are skipped.
+ * Reads the files of one folder that `wanted` accepts into `out`, never following a link out of
+ * it: symlinks must resolve inside it; sub-folders and dot-files are skipped. Synchronous calls in
+ * batches, handing the event loop back between them: 20,000 small files read in 0.2 s this way,
+ * and in 5 s one promise at a time (a thread-pool round trip per call); the listing's file types
+ * spare an lstat per file (0.1 s at 20,000).
+ */
+async function readFolder(
+  root: string,
+  entries: readonly Dirent[],
+  wanted: (name: string) => boolean,
+  label: (name: string) => string,
+  folder: string,
+  options: ReadKnowledgeOptions,
+  reader: { buffer: Buffer },
+  out: Pick<KnowledgeFiles, 'files' | 'problems'>,
+): Promise<void> {
+  for (let i = 0; i < entries.length; i++) {
+    if (i % READ_BATCH === READ_BATCH - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+    const entry = entries[i]!;
+    const name = entry.name;
+    if (name.startsWith('.') || !wanted(name)) continue;
+    const full = path.join(root, name);
+    let link = entry.isSymbolicLink();
+    if (!link && !entry.isFile()) {
+      // Some file systems don't give the type in the listing.
+      const info = lstatSync(full, { throwIfNoEntry: false });
+      if (!info || !(info.isFile() || info.isSymbolicLink())) continue;
+      link = info.isSymbolicLink();
+    }
+    if (link) {
+      let target: string | undefined;
+      try {
+        target = realpathSync(full);
+      } catch {
+        target = undefined;
+      }
+      const rel = target === undefined ? '..' : path.relative(root, target);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) {
+        out.problems.push({ file: label(name), message: `is a link to outside the ${folder}; refused` });
+        continue;
+      }
+      if (!lstatSync(target!).isFile()) continue;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = readInto(full, reader);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // removed since the listing
+      throw err;
+    }
+    const hash = contentHash(bytes);
+    const file = label(name);
+    // Decoded only when kept: a reload's unchanged files never become strings.
+    const keep = options.keep === undefined || options.keep(file, hash);
+    out.files.push({ name: file, hash, text: keep ? bytes.toString('utf8') : '' });
+  }
+}
+
+/**
+ * Reads the knowledge folder's files (and the import folder's briefings) without parsing them,
+ * with their content hashes. Never follows a path out of a folder: symlinks must resolve inside
+ * it; sub-folders and dot-files are skipped.
  */
 export async function readKnowledgeFiles(dir: string, options: ReadKnowledgeOptions = {}): Promise<KnowledgeFiles> {
   let root: string;
-  let names: string[];
+  let entries: Dirent[];
   try {
     root = await realpath(dir);
-    names = (await readdir(root)).sort();
+    entries = await listFolder(root);
   } catch (err) {
     throw new KnowledgeError(dir, [
       { file: dir, message: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` },
     ]);
   }
-  const own = await readFolderFiles(
+  const out: Pick<KnowledgeFiles, 'files' | 'problems'> = { files: [], problems: [] };
+  const reader = { buffer: Buffer.allocUnsafe(1 << 16) };
+  await readFolder(
     root,
-    names,
+    entries,
     (name) => isBriefingFile(name) || name === ALIAS_FILE || name === CHAT_LANGUAGE_FILE,
     (name) => name,
     'knowledge folder',
+    options,
+    reader,
+    out,
   );
-  const files = own.files;
-  const problems = own.problems;
   if (options.importDir !== undefined) {
     const importDir = options.importDir;
     let importRoot: string | undefined;
-    let importNames: string[] = [];
+    let importEntries: Dirent[] = [];
     try {
       importRoot = await realpath(importDir);
-      importNames = (await readdir(importRoot)).sort();
+      importEntries = await listFolder(importRoot);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // Nothing imported yet.
-      if (code !== 'ENOENT') problems.push({ file: importDir, message: `cannot be read: ${code ?? String(err)}` });
+      if (code !== 'ENOENT') out.problems.push({ file: importDir, message: `cannot be read: ${code ?? String(err)}` });
       importRoot = undefined;
     }
     // The same folder twice would make every id a duplicate of itself.
-    if (importRoot !== undefined && importRoot !== root) {
-      const imported = await readFolderFiles(
+    if (importRoot !== undefined && importRoot !== root)
+      await readFolder(
         importRoot,
-        importNames,
+        importEntries,
         isBriefingFile,
         (name) => path.join(importDir, name),
         'import folder',
+        options,
+        reader,
+        out,
       );
-      files.push(...imported.files);
-      problems.push(...imported.problems);
-    }
   }
-  return { root, files, problems };
+  return { root, ...out };
 }
 
-/** Parses and validates files read by {@link readKnowledgeFiles}. Throws {@link KnowledgeError}. */
-export function parseKnowledge(dir: string, read: KnowledgeFiles): Knowledge {
+/**
+ * Parses and validates files read by {@link readKnowledgeFiles}. Throws {@link KnowledgeError}.
+ * `parse` stands in for {@link parseBriefing} (a reload gives back what it parsed before for a
+ * file whose content it has seen).
+ */
+export function parseKnowledge(
+  dir: string,
+  read: KnowledgeFiles,
+  parse: typeof parseBriefing = parseBriefing,
+): Knowledge {
   const problems: KnowledgeProblem[] = [...read.problems];
   const briefings: Briefing[] = [];
   const seen = new Map<string, string>();
@@ -274,7 +357,7 @@ export function parseKnowledge(dir: string, read: KnowledgeFiles): Knowledge {
       synonyms = result.synonyms;
       continue;
     }
-    const result = parseBriefing(name, text);
+    const result = parse(name, text);
     problems.push(...result.problems);
     if (!result.briefing) continue;
     const key = result.briefing.id.toLowerCase();

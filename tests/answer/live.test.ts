@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LiveEngine } from '../../src/answer/live.js';
+import { loadEngineWithReport } from '../../src/answer/load.js';
 import { watchKnowledge } from '../../src/knowledge/watch.js';
 import { prepareCorpusDir } from '../../bench/corpus.js';
 
@@ -80,6 +81,49 @@ describe('LiveEngine', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.message).toContain('broken.md: source: is required');
     expect(live.ask('Who is Pranay Vaddi?')).toEqual(before);
+  });
+
+  it('analyses only the briefing added or edited, and saves the index for the next start', async () => {
+    const cacheDir = path.join(path.dirname(dir), 'cache');
+    const live = await LiveEngine.open(dir, { cacheDir });
+    const file = path.join(dir, 'lunar-fisheries.md');
+    await writeFile(file, NEW_BRIEFING);
+    expect(await live.reload()).toMatchObject({ ok: true, added: ['lunar-fisheries'], analysed: 1 });
+    await writeFile(file, NEW_BRIEFING.replace('eleven', 'twelve'));
+    expect(await live.reload()).toMatchObject({ ok: true, edited: ['lunar-fisheries'], analysed: 1 });
+    expect(live.ask(QUESTION).excerpts[0]?.text).toContain('twelve coastal states');
+    const saved = await loadEngineWithReport(dir, { cacheDir });
+    expect(saved.report.cached).toBe(true);
+    expect(JSON.stringify(saved.engine.ask(QUESTION))).toBe(JSON.stringify(live.ask(QUESTION)));
+    await unlink(file);
+    expect(await live.reload()).toMatchObject({ ok: true, removed: ['lunar-fisheries'], analysed: 0 });
+  });
+
+  it('serves the reloaded index when it cannot be saved, and says why', async () => {
+    const blocked = path.join(path.dirname(dir), 'a-file');
+    await writeFile(blocked, '');
+    const errors: Error[] = [];
+    const live = await LiveEngine.open(dir, {
+      cacheDir: path.join(blocked, 'cache'),
+      onCacheError: (e) => errors.push(e),
+    });
+    await writeFile(path.join(dir, 'lunar-fisheries.md'), NEW_BRIEFING);
+    expect(await live.reload()).toMatchObject({ ok: true, added: ['lunar-fisheries'] });
+    expect(live.ask(QUESTION).excerpts[0]?.briefing).toBe('lunar-fisheries');
+    expect(errors).toHaveLength(2);
+  });
+
+  it('after a failed reload, reloads the mended folder from the index that kept serving', async () => {
+    const live = await LiveEngine.open(dir);
+    const serving = live.current;
+    const broken = path.join(dir, 'lunar-fisheries.md');
+    await writeFile(broken, NEW_BRIEFING.replace('source: Test wire\n', ''));
+    expect(await live.reload()).toMatchObject({ ok: false });
+    expect(live.current).toBe(serving);
+    expect(live.ask(QUESTION).answered).toBe(false);
+    await writeFile(broken, NEW_BRIEFING);
+    expect(await live.reload()).toMatchObject({ ok: true, added: ['lunar-fisheries'], analysed: 1 });
+    expect(live.ask(QUESTION).excerpts[0]?.briefing).toBe('lunar-fisheries');
   });
 
   it('keeps the event loop free while rebuilding a large folder', async () => {

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { foldForGold as foldText, isGold as containsGold } from '../../bench/quality.js';
 import {
   autocompleteInputs,
+  formatReloadTable,
   formatTable,
+  msRange,
   percentile,
   splitPassages,
   type SizeResult,
@@ -135,6 +137,52 @@ describe('bench helpers', () => {
     expect(table).toMatch(/declined\s+lookup ms\s+complete ms\s+complete p99$/m);
     expect(table).toMatch(/this engine .*10\/10\s+147\s+0\.09\s+2\.55$/m);
     expect(table).toMatch(/minisearch .*5\/10\s+–\s+–\s+–$/m);
+  });
+
+  it('prints the reloads in a table of their own, ranges over the cycles, and none without them', () => {
+    const reload = {
+      answeredMs: { add: [640.2, 702.9], edit: [611], remove: [590, 590.4] },
+      completeMs: { add: [1300], edit: [1250], remove: [1400] },
+      analysed: { add: [1, 1], edit: [1], remove: [0, 0] },
+      correct: true,
+      openMs: 1400,
+      steadyRssMb: 600,
+      reloadPeakRssMb: 780,
+    };
+    const sizes: SizeResult[] = [
+      {
+        distractors: 20000,
+        briefings: 20002,
+        corpusDir: '/tmp/x',
+        corpusMs: 1,
+        passagesSource: 'engine',
+        systems: [
+          { system: 'engine', name: 'this engine', status: 'ok', sentences: 450233, buildMs: 30000 },
+          { system: 'engine-reload', name: 'this engine, reload', status: 'ok', reload },
+          {
+            system: 'engine-reload',
+            name: 'this engine, reload (baseline)',
+            baseline: true,
+            status: 'ok',
+            reload: {
+              ...reload,
+              analysed: { add: [null], edit: [null], remove: [null] } as never,
+              correct: false,
+            },
+          },
+        ],
+      },
+    ];
+    expect(formatTable(sizes)).not.toContain('reload');
+    const table = formatReloadTable(sizes);
+    expect(table).toMatch(/briefings\s+system\s+start ms\s+add ms\s+edit ms\s+remove ms\s+complete ms/);
+    expect(table).toMatch(
+      /20,002\s+this engine, reload\s+1,400\s+640–703\s+611\s+590\s+1,250–1,400\s+1, 1, 0\s+600\s+780\s+1\.30$/m,
+    );
+    expect(table).toMatch(/reload \(baseline\).*–, –, –/);
+    expect(table).toContain('this engine, reload (baseline): a reload answered wrongly');
+    expect(formatReloadTable([{ ...sizes[0]!, systems: [sizes[0]!.systems[0]!] }])).toBe('');
+    expect(msRange([])).toBe('–');
   });
 
   it('types titles and sources keystroke by keystroke, names, misspellings and nothing at all', () => {
