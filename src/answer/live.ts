@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Engine } from './engine.js';
-import { loadEngineWithReport, type LoadOptions, type LoadReport } from './load.js';
+import { loadEngineWithReport, reloadEngineIfChanged, type LoadOptions, type LoadReport } from './load.js';
 import type { BriefingList, BriefingResolution, LookupMatch } from './lookup.js';
 import type { SearchOptions, SearchResult } from './search.js';
 import type { Answer, AskOptions, BriefingSummary } from './types.js';
@@ -117,7 +117,23 @@ export class LiveEngine {
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
     try {
-      const next = await loadEngineWithReport(this.dir, { ...this.options, background: true });
+      const next = await reloadEngineIfChanged(this.dir, this.report.hash, {
+        ...this.options,
+        background: true,
+      });
+      if (next === undefined) {
+        const engine = this.engine;
+        return {
+          ok: true,
+          changed: false,
+          added: [],
+          removed: [],
+          edited: [],
+          briefings: engine.briefings().length,
+          passages: engine.passageCount,
+          ms: ms(),
+        };
+      }
       const before = this.report.files;
       const after = next.report.files;
       const changed = next.report.hash !== this.report.hash;

@@ -1,4 +1,5 @@
 import { parseKnowledge, readKnowledgeFiles } from '../knowledge/load.js';
+import type { KnowledgeFiles } from '../knowledge/load.js';
 import { Engine, type EngineOptions } from './engine.js';
 import { knowledgeHash, readCachedIndex, writeCachedIndex } from './index-cache.js';
 import { createHash } from 'node:crypto';
@@ -44,9 +45,40 @@ export async function loadEngineWithReport(
   knowledgeDir: string,
   options: LoadOptions = {},
 ): Promise<{ engine: Engine; report: LoadReport }> {
-  const { cacheDir, onCacheError, background, importDir, ...engineOptions } = options;
-  const files = await readKnowledgeFiles(knowledgeDir, importDir === undefined ? {} : { importDir });
+  const files = await readKnowledgeFiles(
+    knowledgeDir,
+    options.importDir === undefined ? {} : { importDir: options.importDir },
+  );
+  return buildFromFiles(knowledgeDir, files, knowledgeHash(files.files), options);
+}
+
+/**
+ * {@link loadEngineWithReport}, unless the files are exactly those whose {@link LoadReport.hash}
+ * is `currentHash`: then undefined, without building anything. A reload asked for when nothing
+ * changed (another shard's import, an echo of this one's) costs a read of the files, not a
+ * rebuild or a load of the saved index.
+ */
+export async function reloadEngineIfChanged(
+  knowledgeDir: string,
+  currentHash: string,
+  options: LoadOptions = {},
+): Promise<{ engine: Engine; report: LoadReport } | undefined> {
+  const files = await readKnowledgeFiles(
+    knowledgeDir,
+    options.importDir === undefined ? {} : { importDir: options.importDir },
+  );
   const hash = knowledgeHash(files.files);
+  if (hash === currentHash && files.problems.length === 0) return undefined;
+  return buildFromFiles(knowledgeDir, files, hash, options);
+}
+
+async function buildFromFiles(
+  knowledgeDir: string,
+  files: KnowledgeFiles,
+  hash: string,
+  options: LoadOptions,
+): Promise<{ engine: Engine; report: LoadReport }> {
+  const { cacheDir, onCacheError, background, importDir: _importDir, ...engineOptions } = options;
   const fileHashes = Object.fromEntries(
     files.files.map(({ name, text }) => [name, createHash('sha1').update(text).digest('hex').slice(0, 16)]),
   );
