@@ -61,7 +61,7 @@ export interface SharedClaim {
 /** What the store did with a {@link SharedClaim}. */
 export type ClaimOutcome =
   | { outcome: 'claimed'; rev: number }
-  /** The same text was already there under that name. */
+  /** The same text was already there under that name (`adopt`, `replace`; for `new` it is a duplicate). */
   | { outcome: 'unchanged'; rev: number }
   /** Another briefing has the same URL or text: nothing was written. */
   | { outcome: 'duplicate'; file: string; title: string; by: 'url' | 'body' }

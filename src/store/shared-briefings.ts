@@ -49,12 +49,23 @@ end
  * Claims a briefing. KEYS: entries, texts, urls, bodies, rev. ARGV: file, text, the entry as JSON
  * without its revision, mode (`new`, `replace`, `adopt`), the text's sha256, the channel, who
  * claims, the text key, then the URL keys.
- * Returns `{'claimed', rev}`, `{'unchanged', rev}`, `{'duplicate', file, title, 'url'|'body'}`,
+ * Returns `{'claimed', rev}`, `{'unchanged', rev}` (the same text under that name, when adopting
+ * or replacing; a fresh import of it is a duplicate), `{'duplicate', file, title, 'url'|'body'}`,
  * `{'taken'}` or `{'removed'}`. The entry is written by prefixing the revision to the JSON given,
  * so that cjson never re-encodes it (it would turn an empty list into an object).
  */
 export const CLAIM_SCRIPT = `${DECODE}
 local file, mode, sha = ARGV[1], ARGV[4], ARGV[5]
+local current = decode(redis.call('HGET', KEYS[1], file))
+if current and not current.removed and current.sha == sha then
+  if mode ~= 'new' then return {'unchanged', tostring(current.rev)} end
+  -- Imported again under the same name: a duplicate like any other.
+  local by = 'body'
+  for i = 9, #ARGV do
+    if redis.call('HGET', KEYS[3], ARGV[i]) == file then by = 'url' end
+  end
+  return {'duplicate', file, tostring(current.title or file), by}
+end
 local function live(owner)
   if not owner or owner == file then return nil end
   local entry = decode(redis.call('HGET', KEYS[1], owner))
@@ -69,9 +80,7 @@ end
 local owner = redis.call('HGET', KEYS[4], ARGV[8])
 local same = live(owner)
 if same then return {'duplicate', owner, tostring(same.title or owner), 'body'} end
-local current = decode(redis.call('HGET', KEYS[1], file))
 if current and not current.removed then
-  if current.sha == sha then return {'unchanged', tostring(current.rev)} end
   if mode ~= 'replace' then return {'taken'} end
   unindex(file, current)
 elseif current and mode == 'adopt' then

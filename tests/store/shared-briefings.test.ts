@@ -94,7 +94,17 @@ describe.skipIf(redis.mode !== 'own')('shared briefings on Redis', () => {
     expect(await shared.entries()).toHaveLength(1);
     expect(await shared.entry('other.md')).toBeNull();
     expect(await shared.text('other.md')).toBeNull();
-    expect(await shared.claim(claim('ferry.md', text))).toEqual({ outcome: 'unchanged', rev: 1 });
+    expect(await shared.claim(claim('ferry.md', text, { mode: 'adopt' }))).toEqual({
+      outcome: 'unchanged',
+      rev: 1,
+    });
+    // Imported again under the same name: a duplicate, as on one host.
+    expect(await shared.claim(claim('ferry.md', text, { urls: ['https://varden.example/ferry'] }))).toEqual({
+      outcome: 'duplicate',
+      file: 'ferry.md',
+      title: 'Ferry resumes',
+      by: 'url',
+    });
     expect(await shared.revision()).toBe(1);
   });
 
