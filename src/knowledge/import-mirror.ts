@@ -331,6 +331,8 @@ export class ImportMirror {
 
   /** Why a text must not be written as `file` on this host, or undefined. The loader's checks, and a few more. */
   #problem(file: string, text: string): string | undefined {
+    // Two names that differ by case alone are one id to the loader, and one file on some systems.
+    if (file !== file.toLowerCase()) return 'its name has capital letters (shared briefings are named in lower case)';
     const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes > this.options.shared.maxBytes) return `it is ${bytes} bytes, more than ${this.options.shared.maxBytes}`;
     const { briefing, problems } = parseBriefing(file, text);

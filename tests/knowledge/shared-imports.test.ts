@@ -327,6 +327,7 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
     await put('no-source.md', '---\ntitle: No source\n---\n\nText.\n');
     await put('other-id.md', FERRY.replace('source: Varden Council', 'source: Varden Council\nid: something-else'));
     await put('us-official-russia-north-korea-cooperation.md', FERRY);
+    await put('Fine.md', LIBRARY.replace('/news/library', '/news/library-upper'));
     await put('fine.md', LIBRARY);
     // The text changed after it was listed: nothing is written until the entry says so.
     await raw.hSet(
@@ -342,6 +343,7 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
     const skipped = b.logger.at('warn').filter((l) => l.msg === 'shared briefings: not written on this host');
     expect(skipped.map((l) => [l.obj.file, l.obj.reason]).sort()).toEqual([
       ['../escape.md', 'its name is not a briefing file name'],
+      ['Fine.md', 'its name has capital letters (shared briefings are named in lower case)'],
       ['no-source.md', 'it does not load: source is required'],
       ['other-id.md', 'its front matter gives another id (something-else)'],
       ['us-official-russia-north-korea-cooperation.md', 'a briefing in this host’s knowledge folder has the same id'],
@@ -349,7 +351,7 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
     // Each is said once, however many passes see it.
     await raw.incr('briefings::shared-briefings:rev');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(b.logger.at('warn').filter((l) => l.msg === 'shared briefings: not written on this host')).toHaveLength(4);
+    expect(b.logger.at('warn').filter((l) => l.msg === 'shared briefings: not written on this host')).toHaveLength(5);
   });
 
   async function source(name: string, text: string): Promise<string> {
