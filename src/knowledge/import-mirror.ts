@@ -14,7 +14,7 @@ import type { Announcement, SharedBriefings, SharedEntry } from './shared-import
 /** How often a mirror asks the store whether it missed a change (one small read). */
 export const DEFAULT_CHECK_EVERY_MS = 60_000;
 
-/** After a full pass found the store unavailable, the next is tried this much later, doubling up to {@link RETRY_MAX_MS}. */
+/** After a pass found the store unavailable, the next comes this much later, doubling up to {@link RETRY_MAX_MS}. */
 const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 30_000;
 
@@ -32,7 +32,10 @@ export interface MirrorChange {
   removed: string[];
   /** Local briefings the store did not know, offered to it and taken. */
   adopted: string[];
-  /** Whether an announcement was applied (the folder may already have been right: another process of this host wrote it). */
+  /**
+   * Whether an announcement was applied (the folder may already have been right: another process
+   * of this host wrote the file).
+   */
   announced: boolean;
 }
 
@@ -139,7 +142,10 @@ export class ImportMirror {
         return await run();
       } catch (error) {
         // A full disk, a folder removed under us: the next pass tries again.
-        this.options.logger.warn({ err: error, dir: this.options.importDir }, 'shared briefings: sync step failed');
+        this.options.logger.warn(
+          { err: error, dir: this.options.importDir },
+          'shared briefings: sync step failed',
+        );
         return undefined;
       }
     });
@@ -157,29 +163,46 @@ export class ImportMirror {
   async #check(): Promise<void> {
     const rev = await this.options.shared.revision();
     if (rev === undefined || rev === this.#rev) return;
-    this.options.logger.debug({ rev, known: this.#rev }, 'shared briefings: revision moved; comparing the folder');
+    this.options.logger.debug(
+      { rev, known: this.#rev },
+      'shared briefings: revision moved; comparing the folder',
+    );
     await this.#reconcile();
   }
 
+  /**
+   * The store failed during a step: said once per outage, and a full pass is tried again with
+   * backoff (the subscription may come back before the store's own connection does).
+   */
+  #unavailable(): void {
+    if (this.#failures++ === 0) {
+      this.options.logger.warn(
+        { dir: this.options.importDir },
+        'shared briefings: the store is unavailable; this host keeps its own copies until it is back',
+      );
+    }
+    this.#retryLater();
+  }
+
   async #reconcile(): Promise<ReconcileResult | undefined> {
+    const result = await this.#pass();
+    if (result === undefined) {
+      this.#unavailable();
+    } else {
+      if (this.#failures > 0)
+        this.options.logger.info({ failures: this.#failures }, 'shared briefings: the store is back');
+      this.#failures = 0;
+    }
+    return result;
+  }
+
+  async #pass(): Promise<ReconcileResult | undefined> {
     const started = performance.now();
     const { shared, logger } = this.options;
     // Read before the entries: a change made during the pass moves it again, and is caught next time.
     const rev = await shared.revision();
     const entries = rev === undefined ? undefined : await shared.entries();
-    if (entries === undefined) {
-      // Once per outage; tried again with backoff (the subscription may come back before the store's connection).
-      if (this.#failures++ === 0) {
-        logger.warn(
-          { dir: this.options.importDir },
-          'shared briefings: the store is unavailable; this host keeps its own copies until it is back',
-        );
-      }
-      this.#retryLater();
-      return undefined;
-    }
-    if (this.#failures > 0) logger.info({ failures: this.#failures }, 'shared briefings: the store is back');
-    this.#failures = 0;
+    if (entries === undefined) return undefined;
     this.#knowledgeIds = await this.#readKnowledgeIds();
     const local = await this.#scanLocal();
     const known = new Map(entries.map((e) => [e.file, e]));
@@ -203,7 +226,9 @@ export class ImportMirror {
       const done = await this.#materialise(entry, local.get(entry.file), change);
       if (done === undefined) return undefined;
     }
-    change.shared = [...known.values()].filter((e) => !e.removed && !change.skipped.some((s) => s.file === e.file)).length;
+    change.shared = [...known.values()].filter(
+      (e) => !e.removed && !change.skipped.some((s) => s.file === e.file),
+    ).length;
     this.#rev = rev;
     change.ms = Math.round(performance.now() - started);
     const changed = change.written.length + change.removed.length + change.adopted.length > 0;
@@ -219,12 +244,19 @@ export class ImportMirror {
   async #apply(announcement: Announcement): Promise<void> {
     const { shared, logger } = this.options;
     if (!isImportFileName(announcement.file)) {
-      this.#tell(`name:${announcement.file}`, { file: announcement.file }, 'shared briefings: ignoring an announcement for a name that is not a briefing file');
+      this.#tell(
+        `name:${announcement.file}`,
+        { file: announcement.file },
+        'shared briefings: ignoring an announcement for a name that is not a briefing file',
+      );
       return;
     }
     const started = performance.now();
     const entry = await shared.entry(announcement.file);
-    if (entry === undefined) return; // unavailable: the pass after reconnecting catches up
+    if (entry === undefined) {
+      this.#unavailable();
+      return;
+    }
     const change: MirrorChange & { skipped: ReconcileResult['skipped'] } = {
       written: [],
       removed: [],
@@ -234,11 +266,19 @@ export class ImportMirror {
     };
     if (entry !== null) {
       const local = await this.#localFile(entry.file);
-      if ((await this.#materialise(entry, local, change)) === undefined) return;
+      if ((await this.#materialise(entry, local, change)) === undefined) {
+        this.#unavailable();
+        return;
+      }
     }
     if (this.#rev !== undefined && announcement.rev === this.#rev + 1) this.#rev = announcement.rev;
     logger.debug(
-      { ...announcement, written: change.written, removed: change.removed, ms: Math.round(performance.now() - started) },
+      {
+        ...announcement,
+        written: change.written,
+        removed: change.removed,
+        ms: Math.round(performance.now() - started),
+      },
       'shared briefings: announcement applied',
     );
     await this.#changed(change);
@@ -277,7 +317,10 @@ export class ImportMirror {
     await writeBriefingFile(importDir, entry.file, text, { replace: true });
     this.#local.delete(entry.file);
     if (local !== undefined) {
-      this.options.logger.info({ file: entry.file }, 'shared briefings: this host’s copy differed and was replaced by the shared one');
+      this.options.logger.info(
+        { file: entry.file },
+        'shared briefings: this host’s copy differed and was replaced by the shared one',
+      );
     }
     change.written.push(entry.file);
     return true;
@@ -309,19 +352,45 @@ export class ImportMirror {
     switch (outcome.outcome) {
       case 'claimed':
         change.adopted.push(file);
-        return { file, removed: false, sha, title: claim.title, rev: outcome.rev, at, bytes: Buffer.byteLength(text) };
+        return {
+          file,
+          removed: false,
+          sha,
+          title: claim.title,
+          rev: outcome.rev,
+          at,
+          bytes: Buffer.byteLength(text),
+        };
       case 'unchanged':
-        return { file, removed: false, sha, title: claim.title, rev: outcome.rev, at, bytes: Buffer.byteLength(text) };
+        return {
+          file,
+          removed: false,
+          sha,
+          title: claim.title,
+          rev: outcome.rev,
+          at,
+          bytes: Buffer.byteLength(text),
+        };
       case 'removed':
         // Removed on another host while this one was away.
         if (await removeBriefingFile(importDir, file)) change.removed.push(file);
         this.#local.delete(file);
         return null;
       case 'duplicate':
-        this.#skip(change, file, `not shared: the same ${outcome.by === 'url' ? 'URL' : 'text'} is shared as ${outcome.file}`, sha);
+        this.#skip(
+          change,
+          file,
+          `not shared: the same ${outcome.by === 'url' ? 'URL' : 'text'} is shared as ${outcome.file}`,
+          sha,
+        );
         return null;
       case 'too-large':
-        this.#skip(change, file, `not shared: ${outcome.bytes} bytes, more than the ${outcome.maxBytes} the store takes`, sha);
+        this.#skip(
+          change,
+          file,
+          `not shared: ${outcome.bytes} bytes, more than the ${outcome.maxBytes} the store takes`,
+          sha,
+        );
         return null;
       case 'taken':
         // Taken meanwhile by an import on another host: the entry is read again next time.
@@ -329,12 +398,14 @@ export class ImportMirror {
     }
   }
 
-  /** Why a text must not be written as `file` on this host, or undefined. The loader's checks, and a few more. */
+  /** Why a text must not be written as `file` on this host, or undefined: the loader's checks and a few more. */
   #problem(file: string, text: string): string | undefined {
     // Two names that differ by case alone are one id to the loader, and one file on some systems.
-    if (file !== file.toLowerCase()) return 'its name has capital letters (shared briefings are named in lower case)';
+    if (file !== file.toLowerCase())
+      return 'its name has capital letters (shared briefings are named in lower case)';
     const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes > this.options.shared.maxBytes) return `it is ${bytes} bytes, more than ${this.options.shared.maxBytes}`;
+    if (bytes > this.options.shared.maxBytes)
+      return `it is ${bytes} bytes, more than ${this.options.shared.maxBytes}`;
     const { briefing, problems } = parseBriefing(file, text);
     if (!briefing) {
       const p = problems[0];
@@ -342,7 +413,8 @@ export class ImportMirror {
     }
     // The importer never writes an id of its own: the file name is the id.
     if (briefing.id.toLowerCase() !== stem(file)) return `its front matter gives another id (${briefing.id})`;
-    if (this.#knowledgeIds.has(stem(file))) return 'a briefing in this host’s knowledge folder has the same id';
+    if (this.#knowledgeIds.has(stem(file)))
+      return 'a briefing in this host’s knowledge folder has the same id';
     return undefined;
   }
 

@@ -84,7 +84,7 @@ export interface Announcement {
 /** What a subscription tells. */
 export interface AnnouncementListener {
   onAnnouncement(announcement: Announcement): void;
-  /** The subscription is in place: at first, and again after each reconnection (announcements were lost meanwhile). */
+  /** The subscription is in place: at first, and after each reconnection (announcements were lost meanwhile). */
   onSubscribed(): void;
 }
 
@@ -128,6 +128,8 @@ export function claimFor(
 ): SharedClaim | undefined {
   const { briefing } = parseBriefing(file, text);
   if (!briefing) return undefined;
-  const urls = [...new Set([briefing.url, ...extraUrls].map(urlKey).filter((k): k is string => k !== undefined))];
+  const urls = [
+    ...new Set([briefing.url, ...extraUrls].map(urlKey).filter((k): k is string => k !== undefined)),
+  ];
   return { file, text, title: briefing.title, urls, body: bodyKey(briefing.paragraphs), mode };
 }

@@ -209,15 +209,31 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
     await raw.hSet(
       'briefings::shared-briefings:entries',
       'ferry.md',
-      JSON.stringify({ rev: 1, sha: textHash(FERRY), title: 'Ferry', at: 1, bytes: FERRY.length, urls: [], body: 'x' }),
+      JSON.stringify({
+        rev: 1,
+        sha: textHash(FERRY),
+        title: 'Ferry',
+        at: 1,
+        bytes: FERRY.length,
+        urls: [],
+        body: 'x',
+      }),
     );
     await raw.incr('briefings::shared-briefings:rev');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await files(b)).toEqual([]);
     await server.kill();
     await server.start();
-    await waitFor(async () => (await files(b)).includes('ferry.md'), 10_000, 'host b caught up after subscribing again');
-    await waitFor(async () => (await files(a)).includes('ferry.md'), 10_000, 'host a caught up after subscribing again');
+    await waitFor(
+      async () => (await files(b)).includes('ferry.md'),
+      10_000,
+      'host b caught up after subscribing again',
+    );
+    await waitFor(
+      async () => (await files(a)).includes('ferry.md'),
+      10_000,
+      'host a caught up after subscribing again',
+    );
   });
 
   it('sees a change it was never told of at the next periodic check of the revision', async () => {
@@ -226,7 +242,15 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
     await raw.hSet(
       'briefings::shared-briefings:entries',
       'ferry.md',
-      JSON.stringify({ rev: 1, sha: textHash(FERRY), title: 'Ferry', at: 1, bytes: FERRY.length, urls: [], body: 'x' }),
+      JSON.stringify({
+        rev: 1,
+        sha: textHash(FERRY),
+        title: 'Ferry',
+        at: 1,
+        bytes: FERRY.length,
+        urls: [],
+        body: 'x',
+      }),
     );
     await raw.incr('briefings::shared-briefings:rev');
     await waitFor(async () => (await files(b)).includes('ferry.md'), 2000, 'the periodic check');
@@ -237,7 +261,11 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
     const ferry = await importText(a, 'ferry.md', FERRY);
     await waitFor(async () => (await files(b)).length === 1, 2000, 'the file on host b');
     await raw.flushDb();
-    await waitFor(async () => (await raw.hLen('briefings::shared-briefings:entries')) === 1, 3000, 'the store filled again');
+    await waitFor(
+      async () => (await raw.hLen('briefings::shared-briefings:entries')) === 1,
+      3000,
+      'the store filled again',
+    );
     expect(await raw.hGet('briefings::shared-briefings:texts', ferry.file)).toBe(FERRY);
     expect(await files(a)).toEqual([ferry.file]);
     expect(await files(b)).toEqual([ferry.file]);
@@ -270,10 +298,16 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
     expect(added).toHaveLength(1);
     expect(refused).toHaveLength(1);
     expect(refused[0]!.reason).toBeInstanceOf(ImportRefusal);
-    expect(String(refused[0]!.reason.message)).toMatch(/^the same (URL|text) is already imported as ferry-as-host-[ab]-saw-it\.md/);
+    expect(String(refused[0]!.reason.message)).toMatch(
+      /^the same (URL|text) is already imported as ferry-as-host-[ab]-saw-it\.md/,
+    );
     await a.mirror.settled();
     await b.mirror.settled();
-    await waitFor(async () => (await files(a)).length === 1 && (await files(b)).length === 1, 2000, 'one file on each');
+    await waitFor(
+      async () => (await files(a)).length === 1 && (await files(b)).length === 1,
+      2000,
+      'one file on each',
+    );
     expect(await files(a)).toEqual(await files(b));
   });
 
@@ -281,7 +315,11 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
     const [a, b] = [await host('a'), await host('b')];
     const prepared = await a.importer.prepare({ kind: 'file', path: await source('ferry.md', FERRY) });
     // Host b takes the name with another page before host a's Add is clicked.
-    const other = await importText(b, 'other.md', LIBRARY.replace('New Library Opens in the Old Customs House', prepared.title));
+    const other = await importText(
+      b,
+      'other.md',
+      LIBRARY.replace('New Library Opens in the Old Customs House', prepared.title),
+    );
     expect(other.file).toBe(prepared.file);
     const written = await a.importer.commit(prepared);
     expect(written.file).toBe(prepared.file.replace(/\.md$/, '-2.md'));
@@ -299,17 +337,22 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
     );
     expect(down.transient).toBe(true);
     const notRemoved = await refusal(a.importer.remove(ferry.id));
-    expect(notRemoved.message).toMatch(/^the store shared by the bot’s hosts is unavailable, so the others would keep it; nothing was removed/);
+    expect(notRemoved.message).toMatch(
+      /^the store shared by the bot’s hosts is unavailable, so the others would keep it; nothing was removed/,
+    );
     expect(await files(a)).toEqual([ferry.file]);
     await server.start();
-    const huge = LIBRARY.replace('url: https://varden.example/news/library', 'url: https://varden.example/news/huge') +
+    const huge =
+      LIBRARY.replace('url: https://varden.example/news/library', 'url: https://varden.example/news/huge') +
       '\nThe catalogue lists every book. '.repeat(40_000);
     const tooLarge = await refusal(
-      waitFor(async () => (await a.store.sharedBriefings!.revision()) !== undefined, 5000, 'redis back').then(() =>
-        importText(a, 'huge.md', huge),
+      waitFor(async () => (await a.store.sharedBriefings!.revision()) !== undefined, 5000, 'redis back').then(
+        () => importText(a, 'huge.md', huge),
       ),
     );
-    expect(tooLarge.message).toMatch(/^the briefing is 1\.\d MB, more than the 1 MB that is shared between hosts$/);
+    expect(tooLarge.message).toMatch(
+      /^the briefing is 1\.\d MB, more than the 1 MB that is shared between hosts$/,
+    );
     expect(await files(a)).toEqual([ferry.file]);
   });
 
@@ -320,12 +363,23 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
       await raw.hSet(
         'briefings::shared-briefings:entries',
         file,
-        JSON.stringify({ rev: 1, sha: textHash(text), title: file, at: 1, bytes: text.length, urls: [], body: file }),
+        JSON.stringify({
+          rev: 1,
+          sha: textHash(text),
+          title: file,
+          at: 1,
+          bytes: text.length,
+          urls: [],
+          body: file,
+        }),
       );
     };
     await put('../escape.md', FERRY);
     await put('no-source.md', '---\ntitle: No source\n---\n\nText.\n');
-    await put('other-id.md', FERRY.replace('source: Varden Council', 'source: Varden Council\nid: something-else'));
+    await put(
+      'other-id.md',
+      FERRY.replace('source: Varden Council', 'source: Varden Council\nid: something-else'),
+    );
     await put('us-official-russia-north-korea-cooperation.md', FERRY);
     await put('Fine.md', LIBRARY.replace('/news/library', '/news/library-upper'));
     await put('fine.md', LIBRARY);
@@ -333,7 +387,15 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
     await raw.hSet(
       'briefings::shared-briefings:entries',
       'changing.md',
-      JSON.stringify({ rev: 1, sha: textHash('other text'), title: 'x', at: 1, bytes: 10, urls: [], body: 'y' }),
+      JSON.stringify({
+        rev: 1,
+        sha: textHash('other text'),
+        title: 'x',
+        at: 1,
+        bytes: 10,
+        urls: [],
+        body: 'y',
+      }),
     );
     await raw.hSet('briefings::shared-briefings:texts', 'changing.md', FERRY);
     await raw.incr('briefings::shared-briefings:rev');
@@ -346,12 +408,17 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
       ['Fine.md', 'its name has capital letters (shared briefings are named in lower case)'],
       ['no-source.md', 'it does not load: source is required'],
       ['other-id.md', 'its front matter gives another id (something-else)'],
-      ['us-official-russia-north-korea-cooperation.md', 'a briefing in this host’s knowledge folder has the same id'],
+      [
+        'us-official-russia-north-korea-cooperation.md',
+        'a briefing in this host’s knowledge folder has the same id',
+      ],
     ]);
     // Each is said once, however many passes see it.
     await raw.incr('briefings::shared-briefings:rev');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(b.logger.at('warn').filter((l) => l.msg === 'shared briefings: not written on this host')).toHaveLength(5);
+    expect(
+      b.logger.at('warn').filter((l) => l.msg === 'shared briefings: not written on this host'),
+    ).toHaveLength(5);
   });
 
   async function source(name: string, text: string): Promise<string> {
