@@ -15,17 +15,24 @@ import { ConfigError, configSecrets, loadConfig } from './config.js';
 import type { Config } from './config.js';
 import { startBot } from './discord/bot.js';
 import type { BotHandle } from './discord/bot.js';
-import { hostShardIndex, isShardProcess, onManagerGone, shardIds, startShards } from './discord/sharding.js';
+import {
+  hostShardIndex,
+  isShardProcess,
+  onImportsChanged,
+  onManagerGone,
+  prepareShards,
+  shardIds,
+} from './discord/sharding.js';
 import { gatewayHealth } from './health/discord.js';
 import { Metrics, meterEngine } from './health/metrics.js';
 import { startHealthServer } from './health/server.js';
-import { createImporter } from './importing.js';
+import { createImporter, followSharedImports } from './importing.js';
 import { FeedPoller } from './knowledge/feeds.js';
 import { watchKnowledge } from './knowledge/watch.js';
 import { KnowledgeError } from './knowledge/load.js';
 import { createLogger, logStrayErrors, redactSecrets, redactUrl } from './logger.js';
 import type { Logger } from './logger.js';
-import { DEFAULT_DATA_DIR, StoreConfigError, openStore } from './store/index.js';
+import { DEFAULT_DATA_DIR, StoreConfigError, openStore, parseStoreUrl } from './store/index.js';
 
 /** After a SIGINT/SIGTERM, the process exits within this long even if closing hangs. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -80,6 +87,39 @@ function exitOnSignal(logger: Logger): Array<() => Promise<void>> {
   return closers;
 }
 
+/**
+ * A shard manager on Redis: opens the store for the shared briefings alone and follows them
+ * (see {@link followSharedImports}), with its own import folder made if missing. Nothing on
+ * SQLite, where imports stay on their host.
+ */
+async function followSharedImportsOnce(
+  config: Config,
+  logger: Logger,
+  closers: Array<() => Promise<void>>,
+  fail: (message: string) => never,
+  onChanged: () => void,
+): Promise<void> {
+  if (parseStoreUrl(config.storeUrl, config.dataDir).kind !== 'redis') return;
+  try {
+    await mkdir(config.importDir, { recursive: true });
+  } catch (error) {
+    logger.warn(
+      { err: error, dir: config.importDir },
+      'cannot create the import folder; briefings imported on other hosts are not followed',
+    );
+    return;
+  }
+  const store = await openStore({ url: config.storeUrl, dataDir: config.dataDir, logger }).catch(
+    (error: unknown) => {
+      if (error instanceof StoreConfigError) fail(error.message);
+      throw error;
+    },
+  );
+  closers.push(() => store.close());
+  const mirror = await followSharedImports(config, store, logger, onChanged);
+  if (mirror) closers.push(() => mirror.stop());
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   if (!config.discordToken && !stdin.isTTY) {
@@ -106,7 +146,15 @@ async function main(): Promise<void> {
   // Sharded: this process only manages one process per shard, each running this same file.
   if (config.shards !== undefined && config.discordToken && !isShardProcess()) {
     const started = performance.now();
-    const manager = await startShards({
+    // On Redis the manager follows the briefings imported on every host, once for all its shards:
+    // it is the one process that lives as long as the host, a single writer of the import folder,
+    // and one subscription per host; its shards are told to reload when the folder changes. It
+    // catches up before it starts them, so that they load the briefings as they are now.
+    let tellShards = (): void => undefined;
+    await followSharedImportsOnce(config, logger, closers, fail, () => tellShards());
+    const unstarted = (error: unknown): never =>
+      fail(`Could not start the shards: ${error instanceof Error ? error.message : String(error)}`);
+    const manager = await prepareShards({
       token: config.discordToken,
       apiUrl: config.discordApiUrl,
       plan: config.shards,
@@ -114,16 +162,25 @@ async function main(): Promise<void> {
       execArgv: process.execArgv,
       spawnDelayMs: config.shardSpawnDelayMs,
       logger,
-    }).catch((error: unknown) =>
-      fail(`Could not start the shards: ${error instanceof Error ? error.message : String(error)}`),
-    );
+    }).catch(unstarted);
+    tellShards = () => manager.importsChanged();
     closers.push(manager.stop);
+    await manager.spawn().catch(unstarted);
     logger.info(
       { shards: manager.ids, total: manager.total, ms: Math.round(performance.now() - started) },
       'all shards ready',
     );
     return;
   }
+
+  // Told by the manager when it changed the import folder (a shared import or removal): listened
+  // for from the start, since a message that comes before is lost; acted on once loaded.
+  let reloadForImports: (() => void) | undefined = undefined;
+  let importsChangedEarly = false;
+  onImportsChanged(() => {
+    if (reloadForImports) reloadForImports();
+    else importsChangedEarly = true;
+  });
 
   // Every series says which shard it comes from, so one Prometheus can scrape every host.
   const metrics = new Metrics(shards.length > 0 ? { labels: { shard: shards.join(',') } } : {});
@@ -200,10 +257,11 @@ async function main(): Promise<void> {
     }
     return result;
   };
-  // Every source of change calls reload(): the folder watchers, /reload, an import. Briefings
-  // shared between hosts through Redis are to be written into this host's import folder by
-  // whoever follows the store's announcements (on a sharded host, its manager, once for all its
-  // shards), so the import folder's watcher stays the trigger.
+  // Every source of change calls reload(): the folder watchers, /reload, an import, and the
+  // briefings shared between hosts through Redis (followed by this host's manager, which tells its
+  // shards; or by this process when it is the whole host).
+  reloadForImports = () => void reload();
+  if (importsChangedEarly) reloadForImports();
   if (config.watchKnowledge) {
     const watcher = watchKnowledge(config.knowledgeDir, () => void reload(), {
       onError: (error) =>
@@ -237,11 +295,23 @@ async function main(): Promise<void> {
   closers.push(() => store.close());
   logger.info({ store: store.description, healthy: store.healthy }, 'store opened');
 
+  // A process that is the whole host (not sharded) follows the shared briefings itself, and
+  // catches up before it connects.
+  if (importsWritable && !isShardProcess()) {
+    const mirror = await followSharedImports(config, store, logger, () => void reload());
+    if (mirror) {
+      closers.push(() => mirror.stop());
+      await reload();
+    }
+  }
+
   const firstShard = shards.length === 0 || shards.includes(0);
   const importer = importsWritable
     ? createImporter(config, {
         option: (name) => `${name}:`,
         duplicateHint: 'remove it first with /briefings remove to import it again',
+        // On Redis, an import or removal goes to the store first, and from there to every host.
+        ...(store.sharedBriefings ? { shared: store.sharedBriefings } : {}),
       })
     : undefined;
   try {

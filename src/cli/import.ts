@@ -3,11 +3,13 @@
  * (or printed, with --dry-run). Every refusal is one line on stderr and exit code 1.
  */
 import { parseArgs } from 'node:util';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../config.js';
 import type { Config } from '../config.js';
 import type { FeedItem } from '../knowledge/feeds.js';
 import type { Importer, ImportSource, PreparedImport } from '../knowledge/importer.js';
 import { isImportRefusal } from '../knowledge/refusal.js';
+import type { Store } from '../store/index.js';
 
 const HELP = `Add a briefing without writing Markdown: import a web page, a file or a feed.
 
@@ -27,6 +29,8 @@ Options:
   -h, --help            show this help
 
 The bot reads the import folder beside KNOWLEDGE_DIR and picks new files up by itself.
+With STORE_URL=redis://…, the briefing goes to the store the bot's hosts share first, and
+from there to every host's import folder; --dry-run and --knowledge stay on this machine.
 Pages are fetched with the bot's safety rules: http(s) only, no private or loopback address
 unless IMPORT_ALLOW_HOSTS lists the host, 15 s and 5 MB at most.
 Exit codes: 0 done, 1 refused (the line on stderr says why), 2 bad usage.`;
@@ -106,9 +110,19 @@ async function main(argv: string[]): Promise<number> {
   }
   // Loaded once the arguments are known to be good: the language model takes a second to load.
   const { createImporter } = await import('../importing.js');
+  const importDir = values.knowledge ?? config.importDir;
+  // With STORE_URL=redis://…, an import into the bot's import folder goes to the store first, and
+  // from there to every host's folder; a dry run, or another folder, stays local.
+  const store =
+    !values['dry-run'] && path.resolve(importDir) === path.resolve(config.importDir)
+      ? await openSharedStore(config)
+      : undefined;
   const importer = createImporter(
-    { ...config, importDir: values.knowledge ?? config.importDir },
-    { duplicateHint: '--force replaces it' },
+    { ...config, importDir },
+    {
+      duplicateHint: '--force replaces it',
+      ...(store?.sharedBriefings ? { shared: store.sharedBriefings } : {}),
+    },
   );
 
   try {
@@ -136,6 +150,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (isImportRefusal(error)) return refuse(error.message);
     throw error;
+  } finally {
+    await store?.close();
   }
 }
 
@@ -177,6 +193,21 @@ async function runFeed(
     `Feed ${title}: ${run.feed.items.length} items; ${counts.imported} ${dryRun ? 'would be imported' : 'imported'}, ${counts.already} already imported, ${counts.failed} refused.\n`,
   );
   return 0;
+}
+
+/**
+ * The bot's store when it is Redis (shared by every host), else undefined. It logs nothing: a
+ * store that is down makes the import's refusal, one line like any other.
+ */
+async function openSharedStore(config: Config): Promise<Store | undefined> {
+  const { openStore, parseStoreUrl } = await import('../store/index.js');
+  if (parseStoreUrl(config.storeUrl, config.dataDir).kind !== 'redis') return undefined;
+  const quiet = () => undefined;
+  return openStore({
+    url: config.storeUrl,
+    dataDir: config.dataDir,
+    logger: { info: quiet, debug: quiet, warn: quiet },
+  });
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -40,8 +40,38 @@ export interface ShardManagerHandle {
   total: number;
   /** The shards this host runs. */
   ids: readonly number[];
+  /**
+   * Tells every running shard process of this host that its import folder changed, so that each
+   * reloads (a shard still starting reads the folder as it is when it loads).
+   */
+  importsChanged(): void;
   /** Stops every shard process (SIGTERM) and waits for them. */
   stop(): Promise<void>;
+}
+
+/** A shard manager made, its shard processes not started yet. */
+export interface PreparedShards extends ShardManagerHandle {
+  /** Starts this host's shard processes and resolves once each has connected. */
+  spawn(): Promise<void>;
+}
+
+/** The IPC message a manager sends its shard processes when the import folder changed. */
+const IMPORTS_CHANGED = { briefings: 'imports-changed' } as const;
+
+const isImportsChanged = (message: unknown): boolean =>
+  typeof message === 'object' &&
+  message !== null &&
+  (message as Record<string, unknown>).briefings === IMPORTS_CHANGED.briefings;
+
+/**
+ * Calls `onChange` whenever this shard process's manager says the import folder changed. Does
+ * nothing outside a shard process. Register it early: a message that comes before is lost.
+ */
+export function onImportsChanged(onChange: () => void): void {
+  if (!isShardProcess() || typeof process.send !== 'function') return;
+  process.on('message', (message) => {
+    if (isImportsChanged(message)) onChange();
+  });
 }
 
 /** Discord's recommended shard count for this bot, asked through our own REST base. */
@@ -93,6 +123,16 @@ export function onManagerGone(onGone: () => void): void {
 
 /** Starts this host's shard processes and resolves once each has connected. */
 export async function startShards(options: ShardOptions): Promise<ShardManagerHandle> {
+  const shards = await prepareShards(options);
+  await shards.spawn();
+  return shards;
+}
+
+/**
+ * Makes this host's shard manager (asking Discord for the shard count when `auto`) without
+ * starting the shards, so that the host can be told of changes while they start.
+ */
+export async function prepareShards(options: ShardOptions): Promise<PreparedShards> {
   const { logger, plan } = options;
   const total = plan.total === 'auto' ? await recommendedShards(options.token, options.apiUrl) : plan.total;
   const ids = plan.ids ?? [...Array(total).keys()];
@@ -113,10 +153,23 @@ export async function startShards(options: ShardOptions): Promise<ShardManagerHa
   });
   // A shard may wait its turn behind every other shard of its bucket, on every host.
   const timeout = SHARD_START_TIMEOUT_MS + total * IDENTIFY_TURN_MS;
-  await manager.spawn({ amount: total, delay: options.spawnDelayMs ?? 5_500, timeout });
   return {
     total,
     ids,
+    async spawn() {
+      await manager.spawn({ amount: total, delay: options.spawnDelayMs ?? 5_500, timeout });
+    },
+    importsChanged() {
+      for (const shard of manager.shards.values()) {
+        const child = shard.process;
+        if (!child || child.exitCode !== null || !child.connected) continue;
+        shard
+          .send(IMPORTS_CHANGED)
+          .catch((error: unknown) =>
+            logger.warn({ err: error, shardId: shard.id }, 'could not tell a shard that the imports changed'),
+          );
+      }
+    },
     async stop() {
       await Promise.all(
         [...manager.shards.values()].map(

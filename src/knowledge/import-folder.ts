@@ -32,6 +32,11 @@ export interface FolderContents {
 /** Names the import may write or remove: the loader's ids, plus `.md`; never a path. */
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\.md$/;
 
+/** Whether `name` is a file name an import may write (and the loader reads): `<id>.md`, no path, no dot-file. */
+export function isImportFileName(name: string): boolean {
+  return FILE_NAME.test(name) && !/^readme\.md$/i.test(name);
+}
+
 const isBriefingName = (name: string) =>
   name.toLowerCase().endsWith('.md') && !name.startsWith('.') && !/^readme\.md$/i.test(name);
 

@@ -6,7 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { bodyKey, renderBriefingFile, slugify, uniqueFileName } from './briefing-file.js';
+import { bodyKey, renderBriefingFile, slugify, uniqueFileName, urlKey } from './briefing-file.js';
 import type { BriefingDraft } from './briefing-file.js';
 import { extractFromHtml, extractFromMarkdown, extractFromText, normaliseDate } from './extract.js';
 import type { ArticleParts } from './extract.js';
@@ -17,6 +17,7 @@ import type { Duplicate, FolderContents, StoredBriefing } from './import-folder.
 import { parseBriefing } from './load.js';
 import { splitFrontMatter } from './markdown.js';
 import { ImportRefusal } from './refusal.js';
+import type { SharedBriefings } from './shared-imports.js';
 
 /** What kind of document a file name or content type says it is. */
 export type DocumentKind = 'html' | 'markdown' | 'text';
@@ -105,6 +106,13 @@ export interface ImporterOptions {
   resolve?: Resolver;
   timeoutMs?: number;
   maxBytes?: number;
+  /**
+   * The store every host shares (Redis), when there is one: an import is claimed there before it
+   * is written here (the store refuses a duplicate another host made meanwhile), and a removal is
+   * recorded there first; every host’s `ImportMirror` then copies the change. Without it,
+   * imports stay in this host's folder.
+   */
+  shared?: SharedBriefings;
 }
 
 /** Longest title and source accepted from a person (the loader's limits). */
@@ -199,6 +207,9 @@ export class Importer {
     if (duplicate && !(replacing && duplicate.folder === 'imported' && duplicate.briefing.file === prepared.file)) {
       throw this.duplicateRefusal(duplicate, false);
     }
+    if (this.options.shared) {
+      return this.commitShared(this.options.shared, prepared, checked.text, paragraphs, takenNames(imported, knowledge));
+    }
     let file = prepared.file;
     for (let attempt = 0; attempt < 5; attempt++) {
       if (await writeBriefingFile(this.importDir, file, checked.text, { replace: replacing })) {
@@ -206,6 +217,60 @@ export class Importer {
       }
       const again = await scanFolder(this.importDir);
       file = uniqueFileName(slugify(prepared.title), takenNames(again, knowledge));
+    }
+    throw new ImportRefusal('could not find a free file name in the import folder');
+  }
+
+  /**
+   * {@link commit} with a shared store: claimed there first, in one atomic step that refuses a
+   * duplicate or a taken name (another host may have imported the same page a moment ago), then
+   * written here; the other hosts copy it from the store.
+   */
+  private async commitShared(
+    shared: SharedBriefings,
+    prepared: PreparedImport,
+    text: string,
+    paragraphs: readonly string[],
+    taken: Set<string>,
+  ): Promise<{ file: string; id: string; path: string }> {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > shared.maxBytes) {
+      throw new ImportRefusal(
+        `the briefing is ${formatBytes(bytes)}, more than the ${formatBytes(shared.maxBytes)} that is shared between hosts`,
+      );
+    }
+    // Where it was asked from too (a feed item's link, the URL typed), so that neither comes in twice.
+    const urls = [...new Set([prepared.url, prepared.origin].map(urlKey).filter((k): k is string => k !== undefined))];
+    const mode = prepared.replaces !== undefined ? 'replace' : 'new';
+    let file = prepared.file;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const outcome = await shared.claim({ file, text, title: prepared.title, urls, body: bodyKey(paragraphs), mode });
+      if (outcome === undefined) {
+        throw new ImportRefusal(
+          'the store shared by the bot’s hosts is unavailable, so the others would not get it; nothing was written: try again later',
+          { transient: true },
+        );
+      }
+      switch (outcome.outcome) {
+        case 'claimed':
+        case 'unchanged':
+          await writeBriefingFile(this.importDir, file, text, { replace: true });
+          return { file, id: file.replace(/\.md$/, ''), path: path.join(this.importDir, file) };
+        case 'duplicate': {
+          const what = outcome.by === 'url' ? 'the same URL' : 'the same text';
+          const hint = this.options.duplicateHint ? `; ${this.options.duplicateHint}` : '';
+          throw new ImportRefusal(`${what} is already imported as ${outcome.file} (“${outcome.title}”)${hint}`);
+        }
+        case 'too-large':
+          throw new ImportRefusal(
+            `the briefing is ${formatBytes(outcome.bytes)}, more than the ${formatBytes(outcome.maxBytes)} that is shared between hosts`,
+          );
+        case 'taken':
+        case 'removed':
+          // Another host's import took the name meanwhile: the next free one.
+          taken.add(file.replace(/\.md$/, '').toLowerCase());
+          file = uniqueFileName(slugify(prepared.title), taken);
+      }
     }
     throw new ImportRefusal('could not find a free file name in the import folder');
   }
@@ -238,6 +303,19 @@ export class Importer {
           ? `“${inKnowledge.title}” is in the knowledge folder, not imported: only imported briefings can be removed here`
           : `no imported briefing is called “${name.trim().slice(0, 100)}”`,
       );
+    }
+    if (this.options.shared) {
+      // Recorded in the store first: a host that is down now deletes its copy when it starts.
+      const retracted = await this.options.shared.retract(found.file, found.title);
+      if (retracted === undefined) {
+        throw new ImportRefusal(
+          'the store shared by the bot’s hosts is unavailable, so the others would keep it; nothing was removed: try again later',
+          { transient: true },
+        );
+      }
+      // Already recorded by another host (its removal is on its way here): the outcome is the same.
+      await removeBriefingFile(this.importDir, found.file);
+      return found;
     }
     if (!(await removeBriefingFile(this.importDir, found.file))) {
       throw new ImportRefusal(`“${found.title}” was already removed`);

@@ -8,10 +8,27 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { Keyv } from 'keyv';
+import { textHash } from '../knowledge/shared-imports.js';
+import type {
+  AnnouncementListener,
+  ClaimOutcome,
+  SharedClaim,
+  SharedEntry,
+} from '../knowledge/shared-imports.js';
 import { REDIS_FLOOD_SCRIPT, SlidingWindow, floodWindow, retryAfter } from './flood.js';
 import type { FloodLimits, RateDecision } from './flood.js';
 import type { StoreHealth } from './health.js';
 import { MAX_COOLDOWN_SECONDS } from './settings.js';
+import {
+  CLAIM_SCRIPT,
+  RETRACT_SCRIPT,
+  SHARED_KEYS,
+  claimArguments,
+  readAnnouncement,
+  readClaimReply,
+  readEntry,
+  retractArguments,
+} from './shared-briefings.js';
 import { StoreConfigError } from './url.js';
 import type { StoreTarget } from './url.js';
 
@@ -51,7 +68,21 @@ export interface Backend {
   claimTurn(key: string, windowMs: number): Promise<TurnClaim>;
   /** Drops expired entries that the backend does not expire by itself (SQLite). */
   prune(): Promise<void>;
+  /** Imported briefings shared by every host: Redis only. */
+  shared?: SharedBriefingsBackend;
   close(): Promise<void>;
+}
+
+/** The shared briefings as a backend keeps them; calls may throw or hang (the store guards them). */
+export interface SharedBriefingsBackend {
+  claim(claim: SharedClaim): Promise<ClaimOutcome>;
+  /** The removal's revision; 0 when it was already removed. */
+  retract(file: string, title: string): Promise<number>;
+  entries(): Promise<SharedEntry[]>;
+  entry(file: string): Promise<SharedEntry | null>;
+  text(file: string): Promise<string | null>;
+  revision(): Promise<number>;
+  follow(listener: AnnouncementListener): { close(): Promise<void> };
 }
 
 /** A turn claimed, or how long until the current holder's lapses. */
@@ -400,6 +431,55 @@ export async function redisBackend(url: string, options: BackendOptions): Promis
     health.failed('connect', new Error(`no connection within ${options.connectTimeoutMs} ms`));
 
   const rawKey = (key: string) => `${STATE_NAMESPACE}::${key}`;
+  const holder = `${hostname()}:${process.pid}`;
+  const sharedKeys = [
+    SHARED_KEYS.entries,
+    SHARED_KEYS.texts,
+    SHARED_KEYS.urls,
+    SHARED_KEYS.bodies,
+    SHARED_KEYS.rev,
+  ].map(rawKey);
+  const channel = rawKey(SHARED_KEYS.channel);
+  const subscribers = new Set<{ close(): Promise<void> }>();
+  const shared: SharedBriefingsBackend = {
+    claim: async (claim) =>
+      readClaimReply(
+        await client.eval(CLAIM_SCRIPT, {
+          keys: sharedKeys,
+          arguments: claimArguments(claim, textHash(claim.text), channel, holder),
+        }),
+      ),
+    retract: async (file, title) => {
+      const reply = await client.eval(RETRACT_SCRIPT, {
+        keys: sharedKeys,
+        arguments: retractArguments(file, title, channel, holder),
+      });
+      if (typeof reply !== 'number')
+        throw new Error(`unexpected reply from the retract script: ${JSON.stringify(reply)}`);
+      return reply;
+    },
+    entries: async () =>
+      Object.entries(await client.hGetAll(rawKey(SHARED_KEYS.entries))).flatMap(([file, raw]) => {
+        const entry = readEntry(file, raw);
+        return entry ? [entry] : [];
+      }),
+    entry: async (file) => readEntry(file, await client.hGet(rawKey(SHARED_KEYS.entries), file)) ?? null,
+    text: async (file) => {
+      const text = await client.hGet(rawKey(SHARED_KEYS.texts), file);
+      return typeof text === 'string' ? text : null;
+    },
+    revision: async () => {
+      const rev = await client.get(rawKey(SHARED_KEYS.rev));
+      return rev === null ? 0 : Number(rev);
+    },
+    follow: (listener) => {
+      const subscription = followChannel(client.duplicate(), channel, listener, () =>
+        subscribers.delete(subscription),
+      );
+      subscribers.add(subscription);
+      return subscription;
+    },
+  };
   return {
     kind: 'redis',
     state,
@@ -441,7 +521,9 @@ export async function redisBackend(url: string, options: BackendOptions): Promis
       return reply === 0 ? { claimed: true } : { claimed: false, retryAfterMs: reply };
     },
     prune: async () => undefined,
+    shared,
     close: async () => {
+      await Promise.all([...subscribers].map((s) => s.close()));
       if (client.isReady) {
         // Graceful: let replies to commands already sent arrive, but do not wait on a hung server.
         await Promise.race([
@@ -451,6 +533,67 @@ export async function redisBackend(url: string, options: BackendOptions): Promis
       } else if (client.isOpen) {
         client.destroy();
       }
+    },
+  };
+}
+
+/** A connection of the same client, as far as subscribing needs it. */
+interface Subscriber {
+  readonly isOpen: boolean;
+  on(event: 'ready' | 'error', listener: (...args: unknown[]) => void): unknown;
+  connect(): Promise<unknown>;
+  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  destroy(): void;
+}
+
+/** The pause before subscribing again when a SUBSCRIBE failed on a working connection. */
+const RESUBSCRIBE_RETRY_MS = 1000;
+
+/**
+ * Follows `channel` on a connection of its own (a subscribed connection runs no other command).
+ * It reconnects as the client does, and node-redis subscribes again before it reports `ready`:
+ * `onSubscribed` then tells the listener that announcements may have been lost meanwhile. A
+ * store that is down at first is not waited for.
+ */
+function followChannel(
+  subscriber: Subscriber,
+  channel: string,
+  listener: AnnouncementListener,
+  onClose: () => void,
+): { close(): Promise<void> } {
+  let subscribed = false;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const subscribe = async (): Promise<void> => {
+    if (closed) return;
+    if (subscribed) {
+      listener.onSubscribed();
+      return;
+    }
+    try {
+      await subscriber.subscribe(channel, (message) => {
+        const announcement = readAnnouncement(message);
+        if (announcement) listener.onAnnouncement(announcement);
+      });
+      subscribed = true;
+      listener.onSubscribed();
+    } catch {
+      clearTimeout(retry);
+      retry = setTimeout(() => void subscribe(), RESUBSCRIBE_RETRY_MS);
+      retry.unref();
+    }
+  };
+  // The main connection's errors are logged by the store's health tracker; these are the same outage.
+  subscriber.on('error', () => undefined);
+  subscriber.on('ready', () => void subscribe());
+  subscriber.connect().catch(() => undefined);
+  return {
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearTimeout(retry);
+      onClose();
+      if (subscriber.isOpen) subscriber.destroy();
     },
   };
 }

@@ -14,8 +14,10 @@
  * const cooldown = await store.hitCooldown(guildId, userId, settings.cooldownSeconds);
  * if (!cooldown.ok) reply(`Please wait ${cooldown.retryAfterSeconds} s.`);
  */
+import { MAX_SHARED_BRIEFING_BYTES } from '../knowledge/shared-imports.js';
+import type { SharedBriefings } from '../knowledge/shared-imports.js';
 import { memoryBackend, redisBackend, sqliteBackend } from './backends.js';
-import type { Backend, TurnClaim } from './backends.js';
+import type { Backend, SharedBriefingsBackend, TurnClaim } from './backends.js';
 import { buildFeedbackReport, isFeedbackRecord, questionKey, voteTime, voterKey } from './feedback.js';
 import type { FeedbackInput, FeedbackRecord, FeedbackReport } from './feedback.js';
 import { DEFAULT_FLOOD_LIMITS, floodWindow } from './flood.js';
@@ -42,12 +44,16 @@ export type { FloodLimits, RateDecision } from './flood.js';
 export type { PendingConfirmation, PendingImport, PendingRemoval } from './imports.js';
 export { IMPORT_LIMITS, PENDING_TTL_SECONDS } from './imports.js';
 export type { StoreLogger } from './health.js';
+export type { SharedBriefings } from '../knowledge/shared-imports.js';
 export type { Settings, SettingsPatch } from './settings.js';
 export type { StoreTarget } from './url.js';
 export { DEFAULT_FLOOD_LIMITS } from './flood.js';
 export { StoreTimeoutError } from './health.js';
 export { DEFAULT_SETTINGS, MAX_COOLDOWN_SECONDS } from './settings.js';
 export { DEFAULT_DATA_DIR, StoreConfigError, describeStoreUrl, parseStoreUrl, storeFilePath } from './url.js';
+
+/** The deadline of a store call that carries a briefing's text (up to 1 MB) or lists them all. */
+export const SHARED_BRIEFINGS_TIMEOUT_MS = 5000;
 
 /** How long a follow-up question may refer back to the previous one. */
 export const FOLLOW_UP_TTL_SECONDS = 600;
@@ -150,6 +156,13 @@ export interface Store {
    * longer than the window.
    */
   claimTurn(name: string, windowMs: number): Promise<TurnClaim | undefined>;
+  /**
+   * Imported briefings shared by every host, on Redis (the source of truth that each host's
+   * import folder copies); undefined on SQLite and memory, where imports stay on the host that
+   * made them. Its calls resolve to undefined when the store is unavailable, within their
+   * deadline (5 s for those that carry texts or list every briefing).
+   */
+  readonly sharedBriefings: SharedBriefings | undefined;
   /** Closes connections. Later calls return fallbacks without touching the backend. */
   close(): Promise<void>;
 }
@@ -208,6 +221,7 @@ class KeyvStore implements Store {
   readonly #pruneTimer: NodeJS.Timeout | undefined;
   readonly #followUpMs: number;
   readonly #reportTimeoutMs: number;
+  readonly sharedBriefings: SharedBriefings | undefined;
 
   constructor(
     private readonly backend: Backend,
@@ -218,6 +232,7 @@ class KeyvStore implements Store {
     this.kind = backend.kind;
     this.#followUpMs = Math.ceil((options.followUpTtlSeconds ?? FOLLOW_UP_TTL_SECONDS) * 1000);
     this.#reportTimeoutMs = options.reportTimeoutMs ?? 30_000;
+    this.sharedBriefings = backend.shared ? this.#guardShared(backend.shared) : undefined;
     if (backend.kind === 'sqlite') {
       void this.#prune();
       this.#pruneTimer = setInterval(() => void this.#prune(), PRUNE_EVERY_MS).unref();
@@ -443,6 +458,35 @@ class KeyvStore implements Store {
     this.#closed = true;
     clearInterval(this.#pruneTimer);
     await this.backend.close();
+  }
+
+  /** The backend's shared briefings behind the store's guard: deadlines, fallbacks, health. */
+  #guardShared(shared: SharedBriefingsBackend): SharedBriefings {
+    const long = Math.max(SHARED_BRIEFINGS_TIMEOUT_MS, this.health.timeoutMs);
+    return {
+      maxBytes: MAX_SHARED_BRIEFING_BYTES,
+      claim: async (claim) => {
+        const bytes = Buffer.byteLength(claim.text, 'utf8');
+        if (bytes > MAX_SHARED_BRIEFING_BYTES) {
+          return { outcome: 'too-large', bytes, maxBytes: MAX_SHARED_BRIEFING_BYTES };
+        }
+        return this.#call('claimSharedBriefing', () => shared.claim(claim), undefined, long);
+      },
+      retract: (file, title) =>
+        this.#call(
+          'retractSharedBriefing',
+          async () => {
+            const rev = await shared.retract(file, title);
+            return rev === 0 ? null : { rev };
+          },
+          undefined,
+        ),
+      entries: () => this.#call('sharedBriefings', () => shared.entries(), undefined, long),
+      entry: (file) => this.#call('sharedBriefing', () => shared.entry(file), undefined),
+      text: (file) => this.#call('sharedBriefingText', () => shared.text(file), undefined, long),
+      revision: () => this.#call('sharedBriefingsRevision', () => shared.revision(), undefined),
+      follow: (listener) => shared.follow(listener),
+    };
   }
 
   #loadSalt(): Promise<string> {

@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,19 @@ describe('LiveEngine', () => {
       edited: [],
     });
     expect(live.current).toBe(engine);
+  });
+
+  it('reads the files but builds nothing when they are unchanged (neither the index nor its saved copy)', async () => {
+    const cacheDir = path.join(path.dirname(dir), 'index-cache');
+    const live = await LiveEngine.open(dir, { cacheDir });
+    expect(await readdir(cacheDir)).toHaveLength(1);
+    await rm(cacheDir, { recursive: true });
+    expect(await live.reload()).toMatchObject({ ok: true, changed: false });
+    // A rebuild would have loaded the saved index, found it missing, and saved it again.
+    await expect(readdir(cacheDir)).rejects.toThrow(/ENOENT/);
+    await writeFile(path.join(dir, 'lunar-fisheries.md'), NEW_BRIEFING);
+    expect(await live.reload()).toMatchObject({ ok: true, changed: true, added: ['lunar-fisheries'] });
+    expect(await readdir(cacheDir)).toHaveLength(1);
   });
 
   it('keeps the previous index serving when a file turns invalid, and names the file and field', async () => {

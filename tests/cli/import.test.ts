@@ -3,8 +3,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/index.js';
 import { startFixtureServer } from '../knowledge/fixture-server.js';
 import type { FixtureServer } from '../knowledge/fixture-server.js';
+import { captureLogger } from '../store/logs.js';
+import { redisAvailability, startOwnRedis } from '../store/redis-server.js';
+import type { OwnRedis } from '../store/redis-server.js';
 
 let server: FixtureServer;
 let dataDir: string;
@@ -183,5 +187,53 @@ describe('npm run import', () => {
     const help = await run('import', ['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Add a briefing without writing Markdown/);
+  });
+});
+
+describe.skipIf(redisAvailability().mode !== 'own')('npm run import with STORE_URL=redis://…', () => {
+  let redis: OwnRedis;
+  beforeAll(async () => {
+    redis = await startOwnRedis((redisAvailability() as { bin: string }).bin);
+  });
+  afterAll(async () => {
+    await redis.dispose();
+  });
+
+  it('claims the briefing in the store every host shares, then writes it; with Redis down it refuses in one line', async () => {
+    const r = await run('import', [PRESS()], { STORE_URL: redis.url });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const file = 'interior-department-announces-12-million-to-restore-salmon-habitat-in-the.md';
+    expect(await imported()).toEqual([file]);
+    const store = await openStore({ url: redis.url, logger: captureLogger() });
+    try {
+      const entry = await store.sharedBriefings!.entry(file);
+      expect(entry).toMatchObject({ file, removed: false });
+      expect(await store.sharedBriefings!.text(file)).toBe(
+        await readFile(path.join(dataDir, 'knowledge', file), 'utf8'),
+      );
+    } finally {
+      await store.close();
+    }
+    // Another host's folder (another DATA_DIR) already has it through the store: the same page is a duplicate there.
+    const other = await mkdtemp(path.join(tmpdir(), 'import-cli-other-'));
+    try {
+      const again = await run('import', [PRESS()], { STORE_URL: redis.url, DATA_DIR: other });
+      expect(again.code).toBe(1);
+      expect(again.stderr).toBe(
+        `import: the same URL is already imported as ${file} (“Interior Department Announces $12 Million to Restore Salmon Habitat in the Columbia River Basin”); --force replaces it\n`,
+      );
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+    await redis.kill();
+    const down = await run('import', [`${server.base}/varden/water.html`, '--source', 'Varden'], {
+      STORE_URL: redis.url,
+    });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toBe(
+      'import: the store shared by the bot’s hosts is unavailable, so the others would not get it; nothing was written: try again later\n',
+    );
+    expect(await imported()).toEqual([file]);
   });
 });

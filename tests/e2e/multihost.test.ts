@@ -14,9 +14,16 @@
  *    four IDENTIFYs, never two of one bucket within 5 s; every shard answers; the /settings changed
  *    in step 1 apply on the host that now serves those servers (resharding moved them).
  *
+ * Imported briefings are shared through the same Redis: in step 1 a briefing added with
+ * `/briefings add` on host A is answered on host B within 5 s, and one removed on host B is
+ * declined on host A; while host B is dead, one briefing is removed and another added on host A,
+ * and host B has caught up when it is ready again. In step 2 the two new hosts start with empty
+ * import folders and answer the shared briefing on every shard at once; one added on shard 2 is
+ * answered on shard 3 (the same host: its manager tells its shards) and on host A's shards. The
+ * hosts run with KNOWLEDGE_WATCH=false, so nothing but the sharing makes a host reload.
+ *
  * The steps run in order and build on each other. Figures are printed and written to
- * `bench/out/multihost-figures.json` (the README's Scaling section quotes them). Nothing here is
- * about briefings added at run time: sharing imported briefings between hosts is not built yet.
+ * `bench/out/multihost-figures.json` (the README's Scaling section quotes them).
  */
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -27,6 +34,8 @@ import { BotProcess, EPHEMERAL, ROOT, bodyText, finalBody, killAll } from './bot
 import type { LogLine } from './bot-process.js';
 import { FakeDiscord, guildIdForShard, shardForGuild } from './fake-discord.js';
 import type { InteractionReply, OptionValue } from './fake-discord.js';
+import { startFixtureServer } from '../knowledge/fixture-server.js';
+import type { FixtureServer } from '../knowledge/fixture-server.js';
 import { redisAvailability, startOwnRedis } from '../store/redis-server.js';
 import type { OwnRedis } from '../store/redis-server.js';
 
@@ -40,6 +49,36 @@ const QUESTION = 'Where were Putin and Kim supposed to meet?';
 const ANSWER = 'Vostochny';
 const TITLE = 'US Official Highlights Rising Russia–North Korea Military Cooperation';
 const READY_TIMEOUT_MS = 120_000;
+const DECLINED = "The briefings don't cover this.";
+
+/** Pages of the fixture server imported with /briefings add, the question each answers, and the words of its answer. */
+const PAGES = {
+  salmon: {
+    path: '/pressreleases/salmon-habitat',
+    id: 'interior-department-announces-12-million-to-restore-salmon-habitat-in-the',
+    question: 'How many culverts will the funding replace?',
+    answer: '38 culverts',
+  },
+  dock: {
+    path: '/business/2024/feb/09/halden-dock-strike-ends',
+    id: 'dock-workers-end-11-day-strike-at-port-of-halden-after-pay-deal',
+    question: 'How much do the wages of the Halden dock workers rise?',
+    answer: '9.5%',
+  },
+  ferry: {
+    path: '/news/ferry-link-resumes',
+    id: 'ferry-link-to-stromstad-resumes-after-harbour-repairs',
+    question: 'How often will the ferry to Strömstad run in summer?',
+    answer: 'four times a day',
+  },
+  library: {
+    path: '/news/new-library-opens',
+    id: 'new-library-opens-in-the-old-customs-house',
+    question: 'How many books does the library in the old customs house hold?',
+    answer: '48,000',
+  },
+} as const;
+type Page = (typeof PAGES)[keyof typeof PAGES];
 
 /** A port p with p + 1 free as well: a host's two shards listen on HEALTH_PORT and HEALTH_PORT + 1. */
 async function freePortPair(): Promise<number> {
@@ -100,6 +139,8 @@ function startHost(
     SHARD_SPAWN_DELAY_MS: '0',
     HEALTH_PORT: String(healthPort),
     LOG_LEVEL: 'info',
+    // The fixture site, on loopback, is where /briefings add fetches pages from.
+    IMPORT_ALLOW_HOSTS: '127.0.0.1',
   };
   return { name, bot: new BotProcess(['src/main.ts'], env, { group: true }), healthPort, env };
 }
@@ -158,6 +199,82 @@ async function metric(port: number, series: string): Promise<number> {
   return line === undefined ? Number.NaN : Number(line.slice(series.length + 1));
 }
 
+const buttons = (body: Record<string, unknown>): Array<{ custom_id: string; label: string }> =>
+  ((body.components ?? []) as { components: { custom_id: string; label: string }[] }[]).flatMap(
+    (r) => r.components,
+  );
+
+/**
+ * `/briefings add url:` (or `remove name:`) in `guildId`, then the confirming button, by one
+ * manager; resolves with the outcome's text, the shard that did it and when the button was sent.
+ */
+async function briefingsChange(
+  fake: FakeDiscord,
+  guildId: string,
+  change: { add: string } | { remove: string },
+): Promise<{ text: string; shardId: number; confirmedAt: number }> {
+  const userId = fake.user.id;
+  const asked = await command(
+    fake,
+    guildId,
+    'briefings',
+    'add' in change ? { url: change.add } : { name: change.remove },
+    { subcommand: 'add' in change ? 'add' : 'remove', userId },
+  );
+  const label = 'add' in change ? 'Add' : 'Remove';
+  const button = buttons(finalBody(asked.reply)).find((b) => b.label === label);
+  expect(button, `a "${label}" button in: ${bodyText(finalBody(asked.reply))}`).toBeDefined();
+  const confirmedAt = Date.now();
+  const click = await fake.sendInteraction({
+    kind: 'button',
+    customId: button!.custom_id,
+    messageId: asked.reply.original!.id,
+    guildId,
+    userId,
+  });
+  const reply = await fake.waitForReply(click, { timeoutMs: 20_000 });
+  return { text: bodyText(finalBody(reply)), shardId: click.shardId, confirmedAt };
+}
+
+/**
+ * Asks `page`'s question in `guildId` every 100 ms until the answer quotes it (or, `answered:
+ * false`, until it is declined); resolves with the last answer and when it came.
+ */
+async function askUntil(
+  fake: FakeDiscord,
+  guildId: string,
+  page: Page,
+  answered: boolean,
+  timeoutMs: number,
+): Promise<{ text: string; shardId: number; at: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const asked = await command(fake, guildId, 'ask', { question: page.question });
+    const text = bodyText(finalBody(asked.reply)).replace(/\*\*/g, '');
+    const quoted = text.includes(page.answer) && !text.includes(DECLINED);
+    if (quoted === answered) return { text, shardId: asked.shardId, at: Date.now() };
+    if (Date.now() > deadline) {
+      throw new Error(
+        `"${page.question}" still ${answered ? 'not answered' : 'answered'} after ${timeoutMs} ms: ${text}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The "knowledge reloaded" line of `shard` on `host` that names `id` as added (or removed). */
+const reloadedWith = (host: Host, shard: number, id: string, how: 'added' | 'removed', after: number) =>
+  host.bot.waitForLog(
+    (l) =>
+      l.msg === 'knowledge reloaded' &&
+      l.shard === String(shard) &&
+      Number(l.time) >= after &&
+      Array.isArray(l[how]) &&
+      (l[how] as string[]).includes(id),
+    10_000,
+    `shard ${shard} on ${host.name} reloading with ${id} ${how}`,
+  );
+
 /** The gaps between consecutive IDENTIFYs of each bucket, in ms. */
 function bucketGaps(fake: FakeDiscord): Record<string, number[]> {
   const byBucket = new Map<number, number[]>();
@@ -183,11 +300,14 @@ afterAll(async () => {
 
 describe.skipIf(redis.mode === 'none')('two hosts sharing one Redis', () => {
   let server: OwnRedis | undefined;
+  let site: FixtureServer;
   let storeUrl = '';
   let portA = 0;
   let portB = 0;
+  const url = (page: Page) => `${site.base}${page.path}`;
 
   beforeAll(async () => {
+    site = await startFixtureServer();
     if (redis.mode === 'own') server = await startOwnRedis(redis.bin);
     storeUrl = server?.url ?? (redis.mode === 'url' ? redis.url : '');
     portA = await freePortPair();
@@ -202,6 +322,7 @@ describe.skipIf(redis.mode === 'none')('two hosts sharing one Redis', () => {
   });
   afterAll(async () => {
     await server?.dispose();
+    await site?.close();
   });
 
   describe('SHARD_COUNT=2: host A runs shard 0, host B shard 1, max_concurrency 1', () => {
@@ -356,9 +477,45 @@ describe.skipIf(redis.mode === 'none')('two hosts sharing one Redis', () => {
       expect(Number(asked.reply.data?.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
     });
 
+    it('answers a briefing added through /briefings add on host A on host B within 5 s', async () => {
+      await askUntil(fake, GUILDS[1]!, PAGES.salmon, false, 0);
+      const added = await briefingsChange(fake, GUILDS[0]!, { add: url(PAGES.salmon) });
+      expect(added.shardId).toBe(0);
+      expect(added.text).toContain('It is answerable now');
+      const onB = await askUntil(fake, GUILDS[1]!, PAGES.salmon, true, 5000);
+      expect(onB.shardId).toBe(1);
+      expect(onB.text).toContain('U.S. Department of the Interior');
+      const reloaded = await reloadedWith(b, 1, PAGES.salmon.id, 'added', added.confirmedAt);
+      expect(onB.at - added.confirmedAt).toBeLessThan(5000);
+      // Host B wrote the file itself, from the store: its own import folder holds it.
+      expect(readFileSync(join(work, 'data-b', 'knowledge', `${PAGES.salmon.id}.md`), 'utf8')).toContain(
+        'source: U.S. Department of the Interior',
+      );
+      figures.sharedImport = {
+        confirmToReloadedOnOtherHostMs: Number(reloaded.time) - added.confirmedAt,
+        confirmToAnsweredOnOtherHostMs: onB.at - added.confirmedAt,
+      };
+    });
+
+    it('declines on host A a briefing removed through /briefings remove on host B', async () => {
+      const removed = await briefingsChange(fake, GUILDS[1]!, { remove: PAGES.salmon.id });
+      expect(removed.shardId).toBe(1);
+      expect(removed.text).toMatch(/^Removed \*\*Interior Department/);
+      const onA = await askUntil(fake, GUILDS[0]!, PAGES.salmon, false, 5000);
+      expect(onA.shardId).toBe(0);
+      const reloaded = await reloadedWith(a, 0, PAGES.salmon.id, 'removed', removed.confirmedAt);
+      figures.sharedRemoval = {
+        confirmToReloadedOnOtherHostMs: Number(reloaded.time) - removed.confirmedAt,
+        confirmToDeclinedOnOtherHostMs: onA.at - removed.confirmedAt,
+      };
+    });
+
     it(
-      'keeps host A answering when host B dies, and resumes shard 1 when B restarts',
+      'keeps host A answering when host B dies, resumes shard 1 when B restarts, with what changed meanwhile',
       async () => {
+        // Both hosts have the dock strike briefing; it is removed while host B is dead.
+        const dock = await briefingsChange(fake, GUILDS[0]!, { add: url(PAGES.dock) });
+        await reloadedWith(b, 1, PAGES.dock.id, 'added', dock.confirmedAt);
         await b.bot.killGroup();
         await expect.poll(() => fake.liveShards(), { timeout: 10_000 }).toEqual([0]);
         const onA = await command(fake, GUILDS[0], 'ask', { question: QUESTION });
@@ -367,11 +524,28 @@ describe.skipIf(redis.mode === 'none')('two hosts sharing one Redis', () => {
         await expect(
           fake.sendInteraction({ kind: 'command', name: 'ask', guildId: GUILDS[1], timeoutMs: 1000 }),
         ).rejects.toThrow(/waiting for a live gateway connection/);
+        // Meanwhile, on host A: the dock strike removed, the ferry added.
+        expect((await briefingsChange(fake, GUILDS[0]!, { remove: PAGES.dock.id })).text).toMatch(/^Removed/);
+        expect((await briefingsChange(fake, GUILDS[0]!, { add: url(PAGES.ferry) })).text).toContain(
+          'It is answerable now',
+        );
 
         const restarted = Date.now();
         b = { ...b, bot: new BotProcess(['src/main.ts'], b.env, { group: true }) };
         const ready = await allReady(b);
         figures.restartReadyMs = Number(ready.time) - restarted;
+        // Its manager caught up from the store before it started its shard.
+        const caughtUp = b.bot.logs.find(
+          (l) => l.msg === 'following shared briefings' && l.shard === undefined,
+        );
+        expect(caughtUp).toMatchObject({
+          written: [`${PAGES.ferry.id}.md`],
+          removed: [`${PAGES.dock.id}.md`],
+          shared: 1,
+        });
+        figures.catchUpOnStart = { passMs: caughtUp!.ms, startToReadyMs: figures.restartReadyMs };
+        expect((await askUntil(fake, GUILDS[1]!, PAGES.ferry, true, 0)).shardId).toBe(1);
+        expect((await askUntil(fake, GUILDS[3]!, PAGES.dock, false, 0)).shardId).toBe(1);
         expect(fake.liveShards()).toEqual([0, 1]);
         const onB = await command(fake, GUILDS[3], 'ask', { question: QUESTION });
         expect(onB.shardId).toBe(1);
@@ -469,6 +643,31 @@ describe.skipIf(redis.mode === 'none')('two hosts sharing one Redis', () => {
       expect(shardPids).toHaveLength(4);
       figures.shardProcessRssMb = shardPids.map((pid) => Math.round(rssMb(pid)));
       figures.managerRssMb = [a, b].map((host) => Math.round(rssMb(host.bot.child.pid!)));
+    });
+
+    it('starts two new hosts with empty import folders that answer the shared briefing on every shard', async () => {
+      for (const host of [a, b]) {
+        expect(host.bot.logs.find((l) => l.msg === 'following shared briefings')).toMatchObject({
+          written: [`${PAGES.ferry.id}.md`],
+          shared: 1,
+        });
+      }
+      for (const shard of [0, 1, 2, 3]) {
+        expect((await askUntil(fake, GUILDS[shard]!, PAGES.ferry, true, 0)).shardId).toBe(shard);
+      }
+    });
+
+    it('answers a briefing added on shard 2 on shard 3 (the same host: its manager tells it) and on the other host', async () => {
+      const added = await briefingsChange(fake, GUILDS[2]!, { add: url(PAGES.library) });
+      expect(added.shardId).toBe(2);
+      const times: Record<string, number> = {};
+      for (const shard of [3, 0, 1]) {
+        const asked = await askUntil(fake, GUILDS[shard]!, PAGES.library, true, 5000);
+        expect(asked.shardId).toBe(shard);
+        times[shard] = asked.at - added.confirmedAt;
+      }
+      expect(Math.max(...Object.values(times))).toBeLessThan(5000);
+      figures.fourShardsSharedImportMs = times;
     });
 
     it('applies the /settings changed on the other host before resharding', async () => {

@@ -9,11 +9,13 @@
  * The Redis scenarios need REDIS_SERVER_BIN or redis-server on the PATH (or REDIS_URL, without
  * the kill test); without either they are skipped.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIEmbed } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimFor } from '../../src/knowledge/shared-imports.js';
+import { openStore } from '../../src/store/index.js';
 import { BotProcess, killAll } from './bot-process.js';
 import { FakeDiscord } from './fake-discord.js';
 import type { InteractionReply, OptionValue } from './fake-discord.js';
@@ -245,19 +247,22 @@ describe.skipIf(redis.mode === 'none')('the bot with a Redis store', () => {
   let bot: BotProcess;
   let server: OwnRedis | undefined;
   let url: string;
+  // The saved index and the import folder: never the working copy's own data/.
+  const dataDir = mkdtempSync(join(tmpdir(), 'bot-redis-data-'));
   const guild = (i: number): string => fake.guilds[i]!.id;
 
   beforeAll(async () => {
     fake = await FakeDiscord.start({ token: TOKEN, guilds: [{}, {}] });
     if (redis.mode === 'own') server = await startOwnRedis(redis.bin);
     url = server?.url ?? (redis.mode === 'url' ? redis.url : '');
-    bot = await startBot(fake, { STORE_URL: url });
+    bot = await startBot(fake, { STORE_URL: url, DATA_DIR: dataDir });
   }, 60_000);
 
   afterAll(async () => {
     await bot?.stop('SIGKILL');
     await fake?.stop();
     await server?.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('keeps /settings visibility private across a restart: /ask then answers ephemerally', async () => {
@@ -267,13 +272,46 @@ describe.skipIf(redis.mode === 'none')('the bot with a Redis store', () => {
     expect(set.data?.content).toMatch(/now \*\*private\*\*/);
 
     expect(await bot.stop('SIGTERM')).toEqual({ code: 0, signal: null });
-    bot = await startBot(fake, { STORE_URL: url });
+    bot = await startBot(fake, { STORE_URL: url, DATA_DIR: dataDir });
 
     const reply = await actor(fake, guild(0)).ask('Who is Pranay Vaddi?', { userId: newUser(fake) });
     expect(reply.type).toBe(DEFERRED);
     expect(flagsOf(reply)).toBe(EPHEMERAL);
     expect(embedOf(reply).description).toContain('Pranay Vaddi');
   });
+
+  it.skipIf(redis.mode !== 'own')(
+    'follows the briefings imported on other hosts itself (one process, not sharded): one added in Redis is answered',
+    async () => {
+      expect(bot.logs.find((l) => l.msg === 'following shared briefings')).toMatchObject({ shared: 0 });
+      const elsewhere = await openStore({ url, logger: { info: () => {}, warn: () => {}, debug: () => {} } });
+      const text =
+        '---\ntitle: Lunar Fisheries Accord Signed\nsource: Test wire\n---\n\n' +
+        'The Veloria fisheries ministry signed the lunar fisheries accord with eleven coastal states on Tuesday.\n';
+      try {
+        expect(
+          await elsewhere.sharedBriefings!.claim(claimFor('lunar-fisheries.md', text, 'new')!),
+        ).toMatchObject({
+          outcome: 'claimed',
+        });
+      } finally {
+        await elsewhere.close();
+      }
+      await bot.waitForLog(
+        (l) =>
+          l.msg === 'knowledge reloaded' && Array.isArray(l.added) && l.added.includes('lunar-fisheries'),
+        10_000,
+        'the reload with the shared briefing',
+      );
+      expect(readFileSync(join(dataDir, 'knowledge', 'lunar-fisheries.md'), 'utf8')).toBe(text);
+      const reply = await actor(fake, guild(1)).ask('Who signed the lunar fisheries accord?', {
+        userId: newUser(fake),
+      });
+      expect(embedOf(reply).description?.replace(/\*\*/g, '')).toContain(
+        'The Veloria fisheries ministry signed',
+      );
+    },
+  );
 
   it.skipIf(redis.mode !== 'own')(
     'Redis killed mid-run: /ask is still answered; Redis back: the settings apply again',
@@ -302,10 +340,15 @@ describe.skipIf(redis.mode === 'none')('the bot with a Redis store', () => {
     await bot.stop('SIGTERM');
     const password = 'hunter2-very-secret';
     const port = await freePort();
-    bot = await startBot(fake, { STORE_URL: `redis://:${password}@127.0.0.1:${port}` });
+    bot = await startBot(fake, { STORE_URL: `redis://:${password}@127.0.0.1:${port}`, DATA_DIR: dataDir });
     expect(bot.logs.find((l) => l.msg === 'store opened')).toMatchObject({
       store: `redis://:****@127.0.0.1:${port}`,
       healthy: false,
+    });
+    // The shared briefings cannot be followed yet: it starts with its own copies.
+    expect(bot.logs.find((l) => String(l.msg).startsWith('following shared briefings'))).toMatchObject({
+      level: 40,
+      msg: 'following shared briefings; the store is unavailable, so this host starts with its own copies',
     });
     const reply = await actor(fake, guild(1)).ask('Who is Pranay Vaddi?', { userId: newUser(fake) });
     expect(embedOf(reply).description).toContain('Pranay Vaddi');
