@@ -181,18 +181,19 @@ type Layout = Omit<
 >;
 
 /** The per-passage and per-entry arrays, filled from the parts; term ids are still source ids. */
-interface Passages {
-  passageBriefing: Uint32Array;
-  passageOrdinal: Uint32Array;
-  passageFeatures: Uint8Array;
-  sequenceStart: Uint32Array;
-  sequence: Uint32Array;
-  sequenceFrom: Uint16Array;
-  sequenceTo: Uint16Array;
-  sequenceKind: Uint8Array;
-  texts: string[];
-  briefingFirst: Uint32Array;
-}
+type Passages = Pick<
+  PassageIndex,
+  | 'passageBriefing'
+  | 'passageOrdinal'
+  | 'passageFeatures'
+  | 'sequenceStart'
+  | 'sequence'
+  | 'sequenceFrom'
+  | 'sequenceTo'
+  | 'sequenceKind'
+  | 'texts'
+  | 'briefingFirst'
+>;
 
 /**
  * Source term ids while laying out: the cached index's own, then terms new to it as the analyses

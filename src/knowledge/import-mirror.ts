@@ -351,17 +351,8 @@ export class ImportMirror {
     const at = Date.now();
     switch (outcome.outcome) {
       case 'claimed':
-        change.adopted.push(file);
-        return {
-          file,
-          removed: false,
-          sha,
-          title: claim.title,
-          rev: outcome.rev,
-          at,
-          bytes: Buffer.byteLength(text),
-        };
       case 'unchanged':
+        if (outcome.outcome === 'claimed') change.adopted.push(file);
         return {
           file,
           removed: false,
