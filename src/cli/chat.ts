@@ -133,7 +133,8 @@ function browseReply(
 }
 
 /**
- * Runs the chat until the input ends (Ctrl+D), `exit`/`quit`, or Ctrl+C.
+ * Runs the chat until the input ends (Ctrl+D), `exit`/`quit` (also written `/exit`, `/quit`, as
+ * in a chat client), or Ctrl+C.
  */
 export async function runChat(engine: ChatEngine, options: ChatOptions): Promise<void> {
   const { input, output } = options;
@@ -151,7 +152,7 @@ export async function runChat(engine: ChatEngine, options: ChatOptions): Promise
   rl.prompt();
   for await (const line of rl) {
     const typed = line.trim();
-    if (/^(exit|quit)$/i.test(typed)) break;
+    if (/^\/?(exit|quit)$/i.test(typed)) break;
     if (typed !== '') {
       const width = output.columns ? Math.min(output.columns, 100) : undefined;
       print(`\n${chatReply(engine, typed, state, { color: output.isTTY === true, width, examples })}\n`);

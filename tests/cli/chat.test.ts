@@ -118,4 +118,16 @@ describe('the local chat and chat intents', () => {
     expect(printed).toContain('Hi! I answer questions about the news briefings');
     expect(printed).toContain('Try asking: “Who is Pranay Vaddi?”');
   });
+
+  it('runChat ends at "/quit" as at "exit", without asking it as a question', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (d: Buffer) => (printed += d.toString()));
+    const done = runChat(engine, { input, output });
+    input.write('/quit\n');
+    await done;
+    expect(printed).not.toContain('briefings don');
+    input.end();
+  });
 });
