@@ -120,7 +120,32 @@ async function followSharedImportsOnce(
   if (mirror) closers.push(() => mirror.stop());
 }
 
+const HELP = `Start the bot: npm start (in the image: node dist/main.js)
+
+With DISCORD_TOKEN set, it connects to Discord and answers /ask, mentions and DMs from the
+briefings in KNOWLEDGE_DIR (and the import folder); without it, in a terminal, it opens a local
+chat over the same briefings.
+
+It takes no arguments: it is configured by environment variables, or a .env file beside it
+(every variable is described in .env.example). Other commands: npm run ask, import, register,
+feedback (each with --help).`;
+
+/** `--help` prints the usage; any other argument is a mistake (the bot reads only its environment). */
+function readArguments(argv: readonly string[]): void {
+  if (argv.length === 0) return;
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  console.error(
+    `npm start takes no arguments (got ${argv.map((a) => JSON.stringify(a)).join(' ')}): configure it in .env; see npm start -- --help.`,
+  );
+  process.exit(2);
+}
+
 async function main(): Promise<void> {
+  // Shard processes are started without arguments (ShardingManager's shardArgs are left empty).
+  readArguments(process.argv.slice(2));
   const config = readConfig();
   if (!config.discordToken && !stdin.isTTY) {
     die(

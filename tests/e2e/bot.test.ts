@@ -487,6 +487,18 @@ describe('the bot against a fake Discord', () => {
     expect(lines[0]).toMatch(/DISCORD_TOKEN is not set.*\.env/);
   });
 
+  it('--help prints the usage and exits 0; any other argument exits 2 in one line, before connecting', async () => {
+    const help = new BotProcess(['src/main.ts', '--help'], botEnv());
+    expect(await help.exited).toEqual({ code: 0, signal: null });
+    expect(help.stdout).toMatch(/^Start the bot: npm start/);
+    expect(help.stdout).toContain('.env.example');
+    const wrong = new BotProcess(['src/main.ts', '--tokn', 'x'], botEnv());
+    expect(await wrong.exited).toEqual({ code: 2, signal: null });
+    expect(wrong.stderr.trim().split('\n')).toHaveLength(1);
+    expect(wrong.stderr).toMatch(/takes no arguments .*"--tokn"/);
+    expect(wrong.stdout).not.toContain('connected to Discord');
+  });
+
   it('a broken knowledge folder: exits 1 naming the file and the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bot-e2e-knowledge-'));
     writeFileSync(join(dir, 'broken.md'), '---\ntitle: A briefing without a source\n---\n\nSome text.\n');
