@@ -360,8 +360,11 @@ async function main(): Promise<void> {
   metrics.setGateway(true);
   closers.push(bot.stop);
 
-  // Followed feeds: polled by one process only (the first shard), which writes what it imports.
-  if (importer && firstShard && config.feeds.length > 0) {
+  // Followed feeds. On Redis every shard process of every host follows them, and each round of a
+  // feed is polled by the one that claims it there (what it imports reaches every host), so the
+  // feeds are still followed while any host is up. Otherwise only the first shard polls them.
+  const sharedFeeds = store.sharedBriefings !== undefined;
+  if (importer && (firstShard || sharedFeeds) && config.feeds.length > 0) {
     const poller = new FeedPoller({
       feeds: config.feeds,
       intervalMs: config.feedIntervalMinutes * 60_000,
@@ -369,6 +372,7 @@ async function main(): Promise<void> {
       seen: store,
       logger,
       describe: redactUrl,
+      ...(sharedFeeds ? { claimRound: (feed: string, ms: number) => store.claimFeedRound(feed, ms) } : {}),
       onImported: async () => {
         await reload();
       },

@@ -163,6 +163,14 @@ export interface FeedPollerOptions {
   firstRetryMs?: number;
   /** Shown in log lines instead of a feed's or an item's URL (which may hold a key). */
   describe?: (url: string) => string;
+  /**
+   * When several processes follow the same feeds (hosts sharing Redis): claims a round of
+   * `feedUrl` for this process for `windowMs`, false when another process holds it. Each
+   * scheduled poll claims its round first (for 90 % of the interval, so the holder keeps it from
+   * round to round and, if it dies, another takes over within two intervals); the retries of a
+   * failing poll are the holder's own. Without it, this process polls every round.
+   */
+  claimRound?: (feedUrl: string, windowMs: number) => Promise<boolean>;
 }
 
 /** What one poll of one feed did. */
@@ -173,6 +181,8 @@ export interface FeedPoll {
   failed: number;
   /** When not ok: why. */
   reason?: string;
+  /** Another process holds this round (see `claimRound`): this one fetched nothing. */
+  elsewhere?: true;
 }
 
 interface FeedState {
@@ -238,9 +248,13 @@ export class FeedPoller {
   }
 
   private async pollOnce(feedUrl: string, state: FeedState): Promise<FeedPoll> {
-    const { logger } = this.options;
+    const { logger, claimRound } = this.options;
     const describe = this.options.describe ?? ((url: string) => url);
     const feed = describe(feedUrl);
+    if (claimRound && state.failures === 0 && !(await claimRound(feedUrl, this.options.intervalMs * 0.9))) {
+      logger.debug({ feed }, 'feed round polled by another process');
+      return { ok: true, imported: [], skipped: 0, failed: 0, elsewhere: true };
+    }
     const seen = await this.options.seen.seenFeedItems(feedUrl);
     if (seen === undefined) {
       logger.warn({ feed }, 'feed poll skipped: the store is unavailable, so seen items are unknown');

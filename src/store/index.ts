@@ -157,6 +157,12 @@ export interface Store {
    */
   claimTurn(name: string, windowMs: number): Promise<TurnClaim | undefined>;
   /**
+   * Claims this round of polling `feedUrl` for `windowMs` (a turn, as above, named by a hash of
+   * the URL): true when this process is to poll it, false when another holds the round or the
+   * store is unavailable (then what was seen is unknown anyway).
+   */
+  claimFeedRound(feedUrl: string, windowMs: number): Promise<boolean>;
+  /**
    * Imported briefings shared by every host, on Redis (the source of truth that each host's
    * import folder copies); undefined on SQLite and memory, where imports stay on the host that
    * made them. Its calls resolve to undefined when the store is unavailable, within their
@@ -428,6 +434,10 @@ class KeyvStore implements Store {
       () => this.backend.claimTurn(keys.turn(name), windowMs),
       undefined,
     );
+  }
+
+  async claimFeedRound(feedUrl: string, windowMs: number): Promise<boolean> {
+    return (await this.claimTurn(`feed-round:${feedKey(feedUrl)}`, windowMs))?.claimed === true;
   }
 
   async seenFeedItems(feedUrl: string): Promise<ReadonlySet<string> | undefined> {

@@ -32,6 +32,7 @@ export function fakeStore(overrides: Partial<Store> = {}): FakeStore {
     seenFeedItems: async () => new Set<string>(),
     markFeedItemsSeen: async () => true,
     claimTurn: async () => ({ claimed: true }),
+    claimFeedRound: async () => true,
     sharedBriefings: undefined,
     close: async () => undefined,
   };

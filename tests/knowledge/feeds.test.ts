@@ -11,6 +11,7 @@ import { redactUrl } from '../../src/logger.js';
 import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { captureLogger } from '../store/logs.js';
+import { redisAvailability, startOwnRedis } from '../store/redis-server.js';
 import { fixture, startFixtureServer } from './fixture-server.js';
 import type { FixtureServer } from './fixture-server.js';
 
@@ -258,3 +259,86 @@ async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void>
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** Requests for the feed itself, since `from`. */
+const feedFetches = (from: number) => server.requests.slice(from).filter((p) => p === '/feeds/rss.xml').length;
+
+/**
+ * Two pollers standing for two processes that follow one feed and claim its rounds in their own
+ * store (on Redis, two stores on one server): one polls a round, the other fetches nothing; once
+ * the holder is gone and its round lapses, the other takes over.
+ */
+async function oneRoundOnePoller(claims: [Store, Store]): Promise<void> {
+  const intervalMs = 300;
+  const make = (store: Store) =>
+    new FeedPoller({
+      feeds: [RSS()],
+      intervalMs,
+      importer,
+      seen: store,
+      logger: recordingLogger(),
+      claimRound: (feed, ms) => store.claimFeedRound(feed, ms),
+    });
+  const [a, b] = [make(claims[0]), make(claims[1])];
+  let seq = server.requests.length;
+  const [first, second] = await Promise.all([a.poll(RSS()), b.poll(RSS())]);
+  const polled = [first, second].filter((r) => !r.elsewhere);
+  expect(polled).toHaveLength(1);
+  expect(polled[0]!.imported).toHaveLength(2);
+  expect([first, second].filter((r) => r.elsewhere)).toEqual([
+    { ok: true, imported: [], skipped: 0, failed: 0, elsewhere: true },
+  ]);
+  expect(feedFetches(seq)).toBe(1);
+
+  // Within the round the other still fetches nothing.
+  const [holder, other] = first.elsewhere ? [b, a] : [a, b];
+  seq = server.requests.length;
+  expect(await other.poll(RSS())).toMatchObject({ elsewhere: true });
+  expect(feedFetches(seq)).toBe(0);
+
+  // The holder is gone; its round lapses after 90 % of the interval, and the other polls.
+  holder.stop();
+  await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  seq = server.requests.length;
+  expect(await other.poll(RSS())).toEqual({ ok: true, imported: [], skipped: 0, failed: 0 });
+  expect(feedFetches(seq)).toBe(1);
+  expect(await readdir(importDir)).toHaveLength(2);
+}
+
+describe('FeedPoller with claimRound (processes following the same feeds)', () => {
+  it('polls each round from one process only, and another takes over when the holder is gone (in-process turns)', async () => {
+    const store = await sqliteStore();
+    await oneRoundOnePoller([store, store]);
+  });
+
+  const redis = redisAvailability();
+  it.skipIf(redis.mode !== 'own')('does the same through two stores on one redis-server, as two hosts do', async () => {
+    const own = await startOwnRedis((redis as { bin: string }).bin);
+    try {
+      const open = async () => {
+        const store = await openStore({ url: own.url, logger: captureLogger(), timeoutMs: 300, reconnectMaxDelayMs: 100 });
+        stores.push(store);
+        return store;
+      };
+      await oneRoundOnePoller([await open(), await open()]);
+    } finally {
+      await Promise.all(stores.splice(0).map((s) => s.close()));
+      await own.dispose();
+    }
+  });
+
+  it('fetches nothing in a round it could not claim', async () => {
+    const store = await sqliteStore();
+    const poller = new FeedPoller({
+      feeds: [RSS()],
+      intervalMs: 60_000,
+      importer,
+      seen: store,
+      logger: recordingLogger(),
+      claimRound: async () => false,
+    });
+    const seq = server.requests.length;
+    expect(await poller.poll(RSS())).toMatchObject({ elsewhere: true, imported: [] });
+    expect(feedFetches(seq)).toBe(0);
+  });
+});
