@@ -29,6 +29,35 @@ export function questionSetKnowledge(name: string, seeds = 'knowledge'): string 
     : seeds;
 }
 
+/**
+ * Off-topic questions: every question of the sets about one folder asked of the other folder,
+ * where none of them is answered (football questions of the seed briefings, policy questions of
+ * the Super Bowl briefings). They measure declining on what the briefings are not about, which
+ * the sets' own unanswerable questions (written about the briefings) measure only in part. Each
+ * question keeps the part (tuning or held-back) it has in its own set.
+ */
+export const OFF_TOPIC_SETS = ['offtopic-seeds', 'offtopic-superbowl'] as const;
+
+/** An off-topic set's folder and its two parts, from its source sets' splits. */
+export function offTopicSet(
+  name: (typeof OFF_TOPIC_SETS)[number],
+  seeds = 'knowledge',
+): { knowledge: string; tuning: DevQuestions; heldBack: DevQuestions } {
+  const sources = QUESTION_SETS.filter((set) => (set === 'superbowl') === (name === 'offtopic-seeds'));
+  const asked = (part: 'tuning' | 'heldBack'): DevQuestions => ({
+    answerable: [],
+    unanswerable: sources.flatMap((set) => {
+      const questions = splitQuestions(readDevQuestions(questionSetFile(set)))[part];
+      return [...questions.answerable.map((a) => a.q), ...questions.unanswerable];
+    }),
+  });
+  return {
+    knowledge: name === 'offtopic-seeds' ? seeds : questionSetKnowledge('superbowl'),
+    tuning: asked('tuning'),
+    heldBack: asked('heldBack'),
+  };
+}
+
 export function readDevQuestions(
   file: string | URL = new URL('../tests/dev-questions.json', import.meta.url),
 ): DevQuestions {

@@ -7,6 +7,9 @@
  *   they never mention.
  *   An ordinary word the briefings lack is no such evidence: they may say it in other words
  *   ("laborers" → workers), and a word with no near neighbour at all weighs in the confidence.
+ *   But when, besides such a word, the best passage matches none of the question's words as
+ *   written (only near words: "good" → goods, "place" → set), nothing says the briefings are
+ *   about what is asked ("whats a good pizza place around here"): declined, naming the word.
  * - Otherwise one confidence, from how well the best passage matches: the share of the
  *   question's weight it matches by the words themselves and by near words, the important words
  *   it lacks, the names asked about that it lacks, whether it holds the time or number a "when"
@@ -136,6 +139,10 @@ export function decide(
   const features = decisionFeatures(q, terms, ranked);
   if (!features) return { answered: false, reason: 'weak_match', notCovered: unmatched, confidence: 0 };
   const p = confidence(features, model);
+  // Nothing of the question in the passage as written, and a word of it nothing in the briefings
+  // comes near: what it asks about is not there ("a good pizza place around here").
+  if (features.exactShare === 0 && unmatched.length > 0)
+    return { answered: false, reason: 'weak_match', notCovered: unmatched, confidence: p, features };
   if (p >= model.threshold) return { answered: true, notCovered: [], confidence: p, features };
   return { answered: false, reason: 'weak_match', notCovered: unmatched, confidence: p, features };
 }

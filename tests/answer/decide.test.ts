@@ -1,6 +1,7 @@
 /**
  * The decision: one logistic confidence over the evidence, monotonic in each feature as its
- * weight says; a hard decline only for names the briefings lack; and on a weak match, the
+ * weight says; a hard decline for names the briefings lack, and for a passage matching nothing as
+ * written when a word asked about is like nothing in the briefings; and on a weak match, the
  * important words nothing matched are named.
  */
 import { describe, expect, it } from 'vitest';
@@ -203,6 +204,28 @@ describe('decide', () => {
     const d = decide(q, terms, [candidate({ share: 0.3, exactShare: 0.3, missing: 0.6 })], NEVER);
     expect(d).toMatchObject({ answered: false, reason: 'weak_match' });
     expect(d.notCovered).toEqual(['penguins', 'cap']);
+  });
+
+  it('declines a passage matching no word as written when a word of the question is nowhere near the briefings', () => {
+    const q = question([questionTerm('good'), questionTerm('pizza'), questionTerm('place')]);
+    const terms = [
+      queryTerm('good', { alternatives: [{ id: 1, weight: 0.8, kind: 'thesaurus' }] }),
+      queryTerm('pizza', { covered: false }),
+      queryTerm('place', { alternatives: [{ id: 2, weight: 0.5, kind: 'synonym' }] }),
+    ];
+    const loose = candidate({ share: 0.4, exactShare: 0 });
+    // Whatever the confidence: only near words matched, and "pizza" is like nothing there.
+    expect(decide(q, terms, [loose], ALWAYS)).toMatchObject({
+      answered: false,
+      reason: 'weak_match',
+      notCovered: ['pizza'],
+    });
+    // One word matched as written, or every word near something: the confidence decides.
+    expect(decide(q, terms, [candidate({ share: 0.4, exactShare: 0.1 })], ALWAYS).answered).toBe(true);
+    const near = terms.map((t) =>
+      t.covered ? t : queryTerm('pizza', { alternatives: [{ id: 3, weight: 0.6, kind: 'vector' }] }),
+    );
+    expect(decide(q, near, [loose], ALWAYS).answered).toBe(true);
   });
 
   it('takes the type features from the question type and the best passage', () => {

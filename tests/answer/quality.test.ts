@@ -4,6 +4,8 @@ import type { Engine } from '../../src/answer/engine.js';
 import { miniSearchPeer } from '../../bench/peers.js';
 import {
   measure,
+  OFF_TOPIC_SETS,
+  offTopicSet,
   QUESTION_SETS,
   questionSetFile,
   questionSetKnowledge,
@@ -66,6 +68,30 @@ describe('answer quality on the held-back questions', () => {
       });
       expect(q.hit1, misses).toBeGreaterThan(peer.hit1);
     }
+  });
+});
+
+/**
+ * Floors on the held-back parts of the off-topic sets (each set's questions asked of the other
+ * folder, which answers none of them): least shares declined.
+ */
+const OFF_TOPIC_FLOORS: Record<(typeof OFF_TOPIC_SETS)[number], number> = {
+  'offtopic-seeds': 0.94,
+  'offtopic-superbowl': 0.72,
+};
+
+describe('declining questions about something else', () => {
+  it.each(OFF_TOPIC_SETS)('holds the floor on the held-back part of %s', async (name) => {
+    const { knowledge, heldBack } = offTopicSet(name);
+    const engine = engines.get(knowledge) ?? (await loadEngine(knowledge));
+    const q = measure(heldBack, (question) => {
+      const a = engine.ask(question, { top: 10 });
+      return a.answered ? a.excerpts.map((e) => e.text) : null;
+    });
+    expect(q.unanswerable).toBeGreaterThan(100);
+    expect(q.declined / q.unanswerable, q.misses.slice(0, 20).join('\n')).toBeGreaterThanOrEqual(
+      OFF_TOPIC_FLOORS[name],
+    );
   });
 });
 
