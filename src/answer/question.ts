@@ -279,9 +279,10 @@ export function analyseQuestion(
         (capitalised && (o.name || (o.from > 0 && first.pos !== 'VERB'))) ||
         (single &&
           !capitalised &&
-          (first.pos === 'PROPN' ||
-            lexicon.isBriefingName(first.key) ||
-            lexicon.nameKind(o.term) === 'proper'));
+          (lexicon.isBriefingName(first.key) ||
+            // Typed in lower case, one or two letters are a fragment or a typo ("th elast"),
+            // not a name (chat language spells out those that are: "nk", "un").
+            (first.value.length > 2 && (first.pos === 'PROPN' || lexicon.nameKind(o.term) === 'proper'))));
       const commonLemma = capitalised && !o.entity && single ? lexicon.commonLemma(first.key) : undefined;
       const proper =
         name &&

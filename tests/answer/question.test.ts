@@ -134,6 +134,18 @@ describe('question analysis in the engine', () => {
     }
   });
 
+  it('never takes a lower-case fragment of one or two letters for a name; a longer lower-case name still is one', () => {
+    // "th" is in WordNet (Th, thorium), and the tagger calls it a proper noun here.
+    const fragment = engine.trace('what did th russian ministry say');
+    expect(fragment.question.terms.find((x) => x.surface === 'th')).toMatchObject({
+      name: false,
+      proper: false,
+    });
+    expect(fragment.decision.reason).not.toBe('not_covered');
+    const china = engine.trace('what did china say about the meeting');
+    expect(china.decision).toMatchObject({ answered: false, reason: 'not_covered', notCovered: ['china'] });
+  });
+
   it('keeps a capitalised unknown name, and declines as not covered, naming it', () => {
     const t = engine.trace('What did Zorbakov say about North Korea?');
     expect(t.question.ignored).toEqual([]);
