@@ -83,6 +83,9 @@ export class Engine {
   private readonly reranker: Reranker;
   private searcher?: PassageSearch;
   private briefingLookup?: BriefingLookup;
+  /** Every briefing's summary in title order, and each id's briefing number: made once, on first use. */
+  private byTitle?: readonly BriefingSummary[];
+  private numberOf?: Map<string, number>;
 
   private constructor(
     readonly index: PassageIndex,
@@ -138,7 +141,7 @@ export class Engine {
     // Chat ("hi", "thanks", "tldr") gets its own reply; a follow-up or a next page is a question.
     const detected =
       !offset && !options.context && looksLikeChat(question)
-        ? detectIntent(cleanQuestion(question), this.briefings())
+        ? detectIntent(cleanQuestion(question), this.briefingsByTitle())
         : null;
     if (detected) return intentAnswer(cleanQuestion(question), detected, this, top);
     const trace = this.trace(question, options.context, offset + top);
@@ -182,13 +185,29 @@ export class Engine {
 
   /** Every briefing, in title order. */
   briefings(): BriefingSummary[] {
-    return this.index.briefings.map((_, b) => this.summary(b)).sort((x, y) => x.title.localeCompare(y.title));
+    return [...this.briefingsByTitle()];
   }
 
   /** One briefing by id. */
   briefing(id: string): BriefingSummary | undefined {
-    const b = this.index.briefings.findIndex((x) => x.id === id);
-    return b < 0 ? undefined : this.summary(b);
+    const b = this.briefingNumber(id);
+    return b === undefined ? undefined : this.summary(b);
+  }
+
+  /**
+   * The summaries in title order, the same array each time (the index never changes): a chat
+   * message is matched against every briefing's names, which at thousands of briefings must not
+   * mean thousands of summaries sorted per message.
+   */
+  private briefingsByTitle(): readonly BriefingSummary[] {
+    return (this.byTitle ??= this.index.briefings
+      .map((_, b) => Object.freeze(this.summary(b)))
+      .sort((x, y) => x.title.localeCompare(y.title)));
+  }
+
+  private briefingNumber(id: string): number | undefined {
+    this.numberOf ??= new Map(this.index.briefings.map((x, b) => [x.id, b]));
+    return this.numberOf.get(id);
   }
 
   /** Finds briefings by any of their names (built on first use). See `lookup.ts`. */
@@ -237,8 +256,8 @@ export class Engine {
    * is cut only when it is longer), quoted as an excerpt of passage 0 with no highlights.
    */
   lead(briefingId: string, maxChars = 400): Excerpt | undefined {
-    const b = this.index.briefings.findIndex((x) => x.id === briefingId);
-    if (b < 0) return undefined;
+    const b = this.briefingNumber(briefingId);
+    if (b === undefined) return undefined;
     const first = this.index.briefingFirst[b]!;
     const end = Math.min(first + LEAD_SENTENCES, this.index.briefingFirst[b + 1]!);
     return leadExcerpt(this.index.briefings[b]!, this.index.texts.slice(first, end), maxChars);

@@ -22,6 +22,7 @@ export interface DetectedIntent {
 /** What {@link intentAnswer} reads: the engine, in practice. */
 export interface IntentSource {
   briefings(): BriefingSummary[];
+  briefing(id: string): BriefingSummary | undefined;
   lead(briefingId: string, maxChars: number): Excerpt | undefined;
 }
 
@@ -351,10 +352,29 @@ function nameKey(word: string): string {
   return w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w;
 }
 
+/** Each summary's name words, and each list's ids newest first, kept while the engine keeps them. */
+const NAME_WORDS = new WeakMap<BriefingSummary, Set<string>>();
+const NEWEST_FIRST = new WeakMap<readonly BriefingSummary[], string[]>();
+
 /** The words that name a briefing: those of its title, source and id. */
 function nameWords(b: BriefingSummary): Set<string> {
-  const words = chatWords(`${b.title} ${b.source} ${b.id.replace(/[-_.]+/g, ' ')}`);
-  return new Set(words.filter((w) => !NAME_STOP_WORDS.has(w)).map(nameKey));
+  let words = NAME_WORDS.get(b);
+  if (!words) {
+    const all = chatWords(`${b.title} ${b.source} ${b.id.replace(/[-_.]+/g, ' ')}`);
+    words = new Set(all.filter((w) => !NAME_STOP_WORDS.has(w)).map(nameKey));
+    NAME_WORDS.set(b, words);
+  }
+  return words;
+}
+
+/** The ids of `briefings`, newest first, then by title. */
+function idsNewestFirst(briefings: readonly BriefingSummary[]): string[] {
+  let ids = NEWEST_FIRST.get(briefings);
+  if (!ids) {
+    ids = [...briefings].sort(newestFirst).map((b) => b.id);
+    NEWEST_FIRST.set(briefings, ids);
+  }
+  return [...ids];
 }
 
 /** Newest first (undated last), then by title. */
@@ -380,7 +400,7 @@ export function detectIntent(text: string, briefings: readonly BriefingSummary[]
   if (intent === 'sources') return { intent, briefingIds: briefings.map((b) => b.id) };
   if (intent !== 'summary') return { intent, briefingIds: [] };
   const keys = named.map(nameKey);
-  if (keys.length === 0) return { intent, briefingIds: [...briefings].sort(newestFirst).map((b) => b.id) };
+  if (keys.length === 0) return { intent, briefingIds: idsNewestFirst(briefings) };
   const chosen = briefings.filter((b) => {
     const words = nameWords(b);
     return keys.every((k) => words.has(k));
@@ -448,12 +468,11 @@ export function intentAnswer(
     return { ...reply, briefings: source.briefings().filter((b) => ids.has(b.id)) };
   }
   if (intent !== 'summary') return reply;
-  const byId = new Map(source.briefings().map((b) => [b.id, b]));
   const briefings: BriefingSummary[] = [];
   const excerpts: Excerpt[] = [];
   for (const id of detected.briefingIds) {
     if (excerpts.length >= top) break;
-    const briefing = byId.get(id);
+    const briefing = source.briefing(id);
     const lead = briefing && source.lead(id, LEAD_CHARS);
     if (!briefing || !lead) continue;
     briefings.push(briefing);

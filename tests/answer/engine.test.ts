@@ -25,6 +25,21 @@ describe('Engine', () => {
     }
   });
 
+  it('lists its briefings from one list made once: a new array each call, the same frozen summaries', () => {
+    const first = engine.briefings();
+    const second = engine.briefings();
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+    first.forEach((b, i) => {
+      expect(second[i]).toBe(b);
+      expect(Object.isFrozen(b)).toBe(true);
+    });
+    first.pop();
+    expect(engine.briefings()).toHaveLength(second.length);
+    expect(engine.briefing(first[0]!.id)).toEqual(first[0]);
+    expect(engine.briefing('no-such-briefing')).toBeUndefined();
+  });
+
   it('meets names through aliases: DPRK, Pyongyang and North Korea are one entity', () => {
     const a = engine.ask('What did the DPRK and Moscow expand?');
     const b = engine.ask('What did North Korea and Russia expand?');

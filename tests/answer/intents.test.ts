@@ -317,6 +317,7 @@ describe('answers to chat', () => {
   it('intentAnswer keeps at most `top` leads and skips briefings without one', () => {
     const source = {
       briefings: () => briefings,
+      briefing: (id: string) => briefings.find((b) => b.id === id),
       lead: (id: string) => (id === TASS ? undefined : engine.lead(id)),
     };
     const detected = { intent: 'summary' as const, briefingIds: [TASS, STATE] };
