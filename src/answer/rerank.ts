@@ -76,6 +76,15 @@ export class Reranker {
   /** Per passage: where its per-term scores sit in `slab`, valid when `slotStamp` is this query's. */
   private readonly slotOf: Uint32Array;
   private readonly slotStamp: Uint32Array;
+  /**
+   * Per index term: `generation` when this query has alternatives for it, which then start at
+   * `termFirst` in the query's alternative lists (typed arrays rather than a Map: the hot loops
+   * look up every word of every pooled passage).
+   */
+  private readonly termStamp: Uint32Array;
+  private readonly termFirst: Uint32Array;
+  /** Per index term stamped for this query: the query terms it stands for, as bits. */
+  private readonly termMask: Uint32Array;
   /** Per-passage scores, reused from query to query. */
   private slab = new Float64Array(0);
   private generation = 0;
@@ -90,6 +99,9 @@ export class Reranker {
     const n = this.index.texts.length;
     this.slotOf = new Uint32Array(n);
     this.slotStamp = new Uint32Array(n);
+    this.termStamp = new Uint32Array(this.index.df.length);
+    this.termFirst = new Uint32Array(this.index.df.length);
+    this.termMask = new Uint32Array(this.index.df.length);
   }
 
   /** Scores the pool's passages and returns them best first. */
@@ -103,13 +115,32 @@ export class Reranker {
     // A modifier the briefings never use ("ultimate", "supposed") can't be matched by any
     // passage; an unknown noun or name is weighed where the decision looks at coverage.
     for (const term of terms) if (term.covered || term.important) totalWeight += term.weight * term.idf;
-    /** Index term id → the query terms (bit, alternative weight) it stands for. */
-    const altOf = new Map<number, Array<{ bit: number; weight: number; after?: number }>>();
+    /*
+     * Index term id → the query terms (bit, alternative weight, the term that must stand just
+     * before) it stands for: the alternatives of a term id are `altBit[k]…` for k from
+     * `termFirst[id]` along `altNext` (-1 ends), valid when `termStamp[id]` is this query's.
+     */
+    const { termStamp, termFirst, termMask } = this;
+    const altBit: number[] = [];
+    const altWeight: number[] = [];
+    const altAfter: number[] = [];
+    const altNext: number[] = [];
+    // Each term's alternatives in order, listed per term id in the order they were given.
+    const altLast = new Map<number, number>();
     terms.forEach((term, bit) => {
       for (const alt of term.alternatives) {
-        let list = altOf.get(alt.id);
-        if (!list) altOf.set(alt.id, (list = []));
-        list.push({ bit, weight: alt.weight, ...(alt.after === undefined ? {} : { after: alt.after }) });
+        const k = altBit.length;
+        altBit.push(bit);
+        altWeight.push(alt.weight);
+        altAfter.push(alt.after ?? -1);
+        altNext.push(-1);
+        if (termStamp[alt.id] !== generation) {
+          termStamp[alt.id] = generation;
+          termFirst[alt.id] = k;
+          termMask[alt.id] = 0;
+        } else altNext[altLast.get(alt.id)!] = k;
+        termMask[alt.id]! |= 1 << bit;
+        altLast.set(alt.id, k);
       }
     });
 
@@ -138,14 +169,15 @@ export class Reranker {
       const to = ix.sequenceStart[p + 1]!;
       for (let i = from; i < to; i++) {
         const id = ix.sequence[i]!;
-        const alts = altOf.get(id);
-        if (!alts) continue;
+        if (termStamp[id] !== generation) continue;
         let tf = 0;
         for (let j = from; j < to; j++) if (ix.sequence[j] === id) tf++;
         const base = expander.idf(id) * this.retriever.bm25(tf, ix.passageLength[p]!);
-        for (let k = 0; k < alts.length; k++) {
-          const { bit, weight, after } = alts[k]!;
-          if (after !== undefined && (i === from || ix.sequence[i - 1] !== after)) continue;
+        for (let k = termFirst[id]!; k >= 0; k = altNext[k]!) {
+          const bit = altBit[k]!;
+          const weight = altWeight[k]!;
+          const after = altAfter[k]!;
+          if (after >= 0 && (i === from || ix.sequence[i - 1] !== after)) continue;
           const s = base * weight * terms[bit]!.weight;
           if (s > slab[at + bit]!) {
             slab[at + bit] = s;
@@ -191,11 +223,6 @@ export class Reranker {
             'iu',
           ),
       );
-    // Index term id → the query terms (as bits) it stands for, for adjacentPairs.
-    const termBits = new Map<number, number>();
-    terms.forEach((t, bit) => {
-      for (const a of t.alternatives) termBits.set(a.id, (termBits.get(a.id) ?? 0) | (1 << bit));
-    });
 
     const questionMeaning = this.questionMeaning(terms);
     const candidates = pool.passages.map((p): Candidate => {
@@ -233,7 +260,7 @@ export class Reranker {
       if (wantedFeatures && typeMatched) s *= 1 + this.options.typeBonus;
       if (q.type === 'who' && (askedNames.size ? this.introduces(p, askedNames) : features & Feature.Defines))
         s *= 1 + (definitional ? DEFINITION_BONUS_FACTOR : 1) * this.options.typeBonus;
-      s *= 1 + this.options.proximityBonus * Math.min(3, this.adjacentPairs(p, termBits, directMask));
+      s *= 1 + this.options.proximityBonus * Math.min(3, this.adjacentPairs(p, generation, directMask));
       // News writing introduces a person or body by full name; later mentions shorten it.
       if (fullNames.length && matched & nameMask && fullNames.some((re) => re.test(ix.texts[p]!)))
         s *= 1 + this.options.fullNameBonus;
@@ -330,14 +357,16 @@ export class Reranker {
   }
 
   /** How many pairs of matched query terms stand within two words of each other in the passage. */
-  private adjacentPairs(p: number, termBits: Map<number, number>, mask: number): number {
+  private adjacentPairs(p: number, generation: number, mask: number): number {
     if (popcount(mask) < 2) return 0;
     const ix = this.index;
+    const { termStamp, termMask } = this;
     let pairs = 0;
     let lastBit = -1;
     let lastPos = -10;
     for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++) {
-      const bits = (termBits.get(ix.sequence[i]!) ?? 0) & mask;
+      const id = ix.sequence[i]!;
+      const bits = termStamp[id] === generation ? termMask[id]! & mask : 0;
       if (!bits) continue;
       // A term standing for several query terms counts as the last of them.
       const bit = 31 - Math.clz32(bits);
