@@ -141,8 +141,7 @@ export function decide(
   const p = confidence(features, model);
   // Nothing of the question in the passage as written, and a word of it nothing in the briefings
   // comes near: what it asks about is not there ("a good pizza place around here").
-  if (features.exactShare === 0 && unmatched.length > 0)
-    return { answered: false, reason: 'weak_match', notCovered: unmatched, confidence: p, features };
-  if (p >= model.threshold) return { answered: true, notCovered: [], confidence: p, features };
+  const offTopic = features.exactShare === 0 && unmatched.length > 0;
+  if (p >= model.threshold && !offTopic) return { answered: true, notCovered: [], confidence: p, features };
   return { answered: false, reason: 'weak_match', notCovered: unmatched, confidence: p, features };
 }

@@ -83,8 +83,9 @@ export class Reranker {
    */
   private readonly termStamp: Uint32Array;
   private readonly termFirst: Uint32Array;
-  /** Per index term stamped for this query: the query terms it stands for, as bits. */
+  /** Per index term stamped for this query: the query terms it stands for, as bits, and its last alternative. */
   private readonly termMask: Uint32Array;
+  private readonly termLast: Uint32Array;
   /** Per-passage scores, reused from query to query. */
   private slab = new Float64Array(0);
   private generation = 0;
@@ -102,6 +103,7 @@ export class Reranker {
     this.termStamp = new Uint32Array(this.index.df.length);
     this.termFirst = new Uint32Array(this.index.df.length);
     this.termMask = new Uint32Array(this.index.df.length);
+    this.termLast = new Uint32Array(this.index.df.length);
   }
 
   /** Scores the pool's passages and returns them best first. */
@@ -120,13 +122,11 @@ export class Reranker {
      * before) it stands for: the alternatives of a term id are `altBit[k]…` for k from
      * `termFirst[id]` along `altNext` (-1 ends), valid when `termStamp[id]` is this query's.
      */
-    const { termStamp, termFirst, termMask } = this;
+    const { termStamp, termFirst, termMask, termLast } = this;
     const altBit: number[] = [];
     const altWeight: number[] = [];
     const altAfter: number[] = [];
     const altNext: number[] = [];
-    // Each term's alternatives in order, listed per term id in the order they were given.
-    const altLast = new Map<number, number>();
     terms.forEach((term, bit) => {
       for (const alt of term.alternatives) {
         const k = altBit.length;
@@ -138,9 +138,9 @@ export class Reranker {
           termStamp[alt.id] = generation;
           termFirst[alt.id] = k;
           termMask[alt.id] = 0;
-        } else altNext[altLast.get(alt.id)!] = k;
+        } else altNext[termLast[alt.id]!] = k;
         termMask[alt.id]! |= 1 << bit;
-        altLast.set(alt.id, k);
+        termLast[alt.id] = k;
       }
     });
 
@@ -265,9 +265,9 @@ export class Reranker {
       if (fullNames.length && matched & nameMask && fullNames.some((re) => re.test(ix.texts[p]!)))
         s *= 1 + this.options.fullNameBonus;
       const namesMatched = popcount(matched & nameMask);
-      const own = directMask | (REFERS_BACK.test(ix.texts[p]!) ? previousMask : 0);
       let namesMissing = 0;
       if (names) {
+        const own = directMask | (REFERS_BACK.test(ix.texts[p]!) ? previousMask : 0);
         for (let bit = 0; bit < n; bit++) {
           if (!(nameMask & (1 << bit))) continue;
           // Lacking a rare name counts against a passage; lacking one that most passages have
