@@ -35,7 +35,7 @@ import {
   confirmationToken,
 } from '../importing.js';
 import { respond, respondPrivately } from '../respond.js';
-import { MANAGE_SERVER_ONLY, refuseUnlessManager } from './common.js';
+import { isManager, MANAGE_SERVER_ONLY, refuseUnlessManager } from './common.js';
 
 /** Folds case, accents and spacing for matching a typed name against titles and ids. */
 const fold = (s: string): string =>
@@ -262,10 +262,7 @@ export const briefings: ChatInputCommand = {
   },
   async autocomplete(interaction, ctx) {
     // Only managers see titles of imported briefings; the list is theirs to pick from.
-    if (
-      !ctx.imports ||
-      !interaction.memberPermissions?.has(BigInt(MANAGE_SERVER_ONLY.default_member_permissions))
-    ) {
+    if (!ctx.imports || !isManager(interaction)) {
       await interaction.respond([]);
       return;
     }

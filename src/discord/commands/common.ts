@@ -7,7 +7,12 @@ import {
   InteractionContextType,
   PermissionFlagsBits,
 } from 'discord.js';
-import type { APIApplicationCommandBooleanOption, ChatInputCommandInteraction } from 'discord.js';
+import type {
+  APIApplicationCommandBooleanOption,
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  PermissionsBitField,
+} from 'discord.js';
 import type { BotContext } from '../context.js';
 import { respondPrivately } from '../respond.js';
 
@@ -45,15 +50,23 @@ export const MANAGE_SERVER_ONLY = {
  * @returns true when the member was refused (and told so, privately)
  */
 export async function refuseUnlessManager(
-  interaction: ChatInputCommandInteraction,
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
   ctx: BotContext,
   refusal: string,
 ): Promise<boolean> {
-  if (interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) return false;
+  if (isManager(interaction)) return false;
   ctx.logger.info(
-    { guildId: interaction.guildId, command: interaction.commandName },
+    {
+      guildId: interaction.guildId,
+      ...('commandName' in interaction ? { command: interaction.commandName } : {}),
+    },
     'refused: no Manage Server permission',
   );
   await respondPrivately(interaction, refusal);
   return true;
+}
+
+/** Whether the member may manage the server (never in a DM, where there are no member permissions). */
+export function isManager(interaction: { memberPermissions: Readonly<PermissionsBitField> | null }): boolean {
+  return interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild) === true;
 }

@@ -3,7 +3,6 @@
  * Keep). The change they confirm is taken from the store (once: a second click finds nothing),
  * the permission is checked again, and the preview message is replaced by the outcome.
  */
-import { PermissionFlagsBits } from 'discord.js';
 import type { ButtonInteraction } from 'discord.js';
 import { isImportRefusal } from '../../knowledge/refusal.js';
 import { redactUrl } from '../../logger.js';
@@ -15,6 +14,7 @@ import {
   toDiscordJs,
 } from '../../render/index.js';
 import type { ButtonHandler } from '../context.js';
+import { refuseUnlessManager } from '../commands/common.js';
 import { IMPORT_NOT_ALLOWED, IMPORT_UNAVAILABLE, reloadUntil } from '../importing.js';
 import { forEdit, respondPrivately } from '../respond.js';
 
@@ -34,11 +34,7 @@ export const confirm: ButtonHandler<'confirm'> = {
       await respondPrivately(interaction, IMPORT_UNAVAILABLE);
       return;
     }
-    if (!interaction.inGuild() || !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
-      ctx.logger.info({ guildId: interaction.guildId }, 'refused: no Manage Server permission');
-      await respondPrivately(interaction, IMPORT_NOT_ALLOWED);
-      return;
-    }
+    if (await refuseUnlessManager(interaction, ctx, IMPORT_NOT_ALLOWED)) return;
     await interaction.deferUpdate();
     const pending = await ctx.store.takePendingConfirmation(state.token);
     if (!pending || pending.guildId !== interaction.guildId) {
