@@ -18,6 +18,7 @@ import { parseBriefing } from './load.js';
 import { splitFrontMatter } from './markdown.js';
 import { ImportRefusal } from './refusal.js';
 import type { SharedBriefings } from './shared-imports.js';
+import type { Briefing } from './types.js';
 
 /** What kind of document a file name or content type says it is. */
 export type DocumentKind = 'html' | 'markdown' | 'text';
@@ -192,9 +193,9 @@ export class Importer {
    * @throws ImportRefusal when a duplicate appeared since it was prepared
    */
   async commit(prepared: PreparedImport): Promise<{ file: string; id: string; path: string }> {
-    const checked = this.checked(prepared.file, prepared.text);
+    // The loader's checks again (a prepared import is plain data), parsed once: passages are not counted again.
+    const { paragraphs } = loadable(prepared.file, prepared.text);
     const [imported, knowledge] = await Promise.all([scanFolder(this.importDir), this.scanKnowledge()]);
-    const paragraphs = parseBriefing(checked.file, checked.text).briefing?.paragraphs ?? [];
     const duplicate = findDuplicate(
       [
         { folder: 'imported', contents: imported },
@@ -208,11 +209,11 @@ export class Importer {
       throw this.duplicateRefusal(duplicate, false);
     }
     if (this.options.shared) {
-      return this.commitShared(this.options.shared, prepared, checked.text, paragraphs, takenNames(imported, knowledge));
+      return this.commitShared(this.options.shared, prepared, prepared.text, paragraphs, takenNames(imported, knowledge));
     }
     let file = prepared.file;
     for (let attempt = 0; attempt < 5; attempt++) {
-      if (await writeBriefingFile(this.importDir, file, checked.text, { replace: replacing })) {
+      if (await writeBriefingFile(this.importDir, file, prepared.text, { replace: replacing })) {
         return { file, id: file.replace(/\.md$/, ''), path: path.join(this.importDir, file) };
       }
       const again = await scanFolder(this.importDir);
@@ -435,11 +436,7 @@ export class Importer {
 
   /** Parses the file as the loader will, and counts its passages. */
   private checked(file: string, text: string): Omit<PreparedImport, 'origin' | 'replaces'> {
-    const { briefing, problems } = parseBriefing(file, text);
-    if (!briefing) {
-      const p = problems[0];
-      throw new ImportRefusal(`the briefing would not load: ${p?.field ? `${p.field} ` : ''}${p?.message ?? 'invalid'}`);
-    }
+    const briefing = loadable(file, text);
     const sentences = briefing.paragraphs.flatMap((p) => this.options.sentences(p));
     return {
       file,
@@ -465,6 +462,20 @@ export class Importer {
     const hint = this.options.duplicateHint ? `; ${this.options.duplicateHint}` : '';
     return new ImportRefusal(`${what} is already imported as ${briefing.file} (“${briefing.title}”)${hint}`);
   }
+}
+
+/**
+ * The briefing `text` is as the loader parses it.
+ *
+ * @throws ImportRefusal naming the first problem when it would not load
+ */
+function loadable(file: string, text: string): Briefing {
+  const { briefing, problems } = parseBriefing(file, text);
+  if (!briefing) {
+    const p = problems[0];
+    throw new ImportRefusal(`the briefing would not load: ${p?.field ? `${p.field} ` : ''}${p?.message ?? 'invalid'}`);
+  }
+  return briefing;
 }
 
 /** Ids and names taken in either folder, lowercase, without `.md`. */

@@ -157,6 +157,15 @@ describe('Importer.prepare → commit, from a URL', () => {
   });
 });
 
+describe('Importer.commit', () => {
+  it('refuses a prepared text that would not load, as prepare does, writing nothing', async () => {
+    const prepared = await importer.prepare({ kind: 'url', url: url(PRESS) });
+    const broken = { ...prepared, text: prepared.text.replace(/^title: .*$/m, 'title: ""') };
+    expect(await refused(importer.commit(broken))).toBe('the briefing would not load: title must not be empty');
+    expect(await written()).toEqual([]);
+  });
+});
+
 describe('hostile input', () => {
   it('a path-traversal title names a file inside the import folder, and nothing outside it', async () => {
     const prepared = await importer.prepare({ kind: 'url', url: url(PRESS) }, { title: '../../x' });
