@@ -9,6 +9,7 @@ import { REST, Routes, ShardingManager } from 'discord.js';
 import type { Shard } from 'discord.js';
 import type { ShardPlan } from '../config.js';
 import type { Logger } from '../logger.js';
+import { IDENTIFY_TURN_MS } from './identify.js';
 
 /**
  * Set by the manager for its shard processes: the shard ids this host runs, in order, so that a
@@ -18,8 +19,6 @@ export const HOST_SHARDS_ENV = 'BRIEFINGS_HOST_SHARDS';
 
 /** How long one shard may take to start, beyond waiting for its turn to identify. */
 const SHARD_START_TIMEOUT_MS = 120_000;
-/** The longest a shard can wait for its turn: one identify per 5 s per bucket, and some margin. */
-const IDENTIFY_TURN_MS = 5_500;
 
 export interface ShardOptions {
   token: string;
@@ -119,13 +118,6 @@ function idList(text: string | undefined): number[] {
 export function onManagerGone(onGone: () => void): void {
   if (!isShardProcess() || typeof process.send !== 'function') return;
   process.once('disconnect', onGone);
-}
-
-/** Starts this host's shard processes and resolves once each has connected. */
-export async function startShards(options: ShardOptions): Promise<ShardManagerHandle> {
-  const shards = await prepareShards(options);
-  await shards.spawn();
-  return shards;
 }
 
 /**

@@ -514,7 +514,7 @@ export async function redisBackend(url: string, options: BackendOptions): Promis
     claimTurn: async (key, windowMs) => {
       const reply = await client.eval(REDIS_TURN_SCRIPT, {
         keys: [rawKey(key)],
-        arguments: [`${hostname()}:${process.pid}`, String(Math.max(1, Math.ceil(windowMs)))],
+        arguments: [holder, String(Math.max(1, Math.ceil(windowMs)))],
       });
       if (typeof reply !== 'number')
         throw new Error(`unexpected reply from the turn script: ${JSON.stringify(reply)}`);
