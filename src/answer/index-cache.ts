@@ -301,33 +301,39 @@ export function deserializeIndex(data: Buffer): SavedIndex | { problem: string }
   const prefix = checkPrefix(data.subarray(0, PREFIX_BYTES), data.length);
   if ('problem' in prefix) return prefix;
   const headEnd = PREFIX_BYTES + prefix.headerLength;
-  const header = parseHeader(data.subarray(0, headEnd));
+  const header = parseHeader(data.subarray(0, headEnd), data.length);
   if ('problem' in header) return header;
   const arrays = new ArrayBuffer(data.length - header.arraysAt);
   new Uint8Array(arrays).set(data.subarray(header.arraysAt));
-  return decodeParts({
-    total: data.length,
-    head: data.subarray(0, headEnd),
-    strings: data.subarray(headEnd, header.arraysAt),
-    stringsAt: headEnd,
-    arrays,
-    arraysAt: header.arraysAt,
-  });
+  return decodeParts(
+    {
+      total: data.length,
+      head: data.subarray(0, headEnd),
+      strings: data.subarray(headEnd, header.arraysAt),
+      stringsAt: headEnd,
+      arrays,
+      arraysAt: header.arraysAt,
+    },
+    header,
+  );
 }
 
-function parseHeader(head: Buffer): Header | { problem: string } {
+/** The header of a file of `total` bytes, whose head (prefix and header) is `head`. */
+function parseHeader(head: Buffer, total: number): Header | { problem: string } {
+  let header: Header;
   try {
-    const header = JSON.parse(head.toString('utf8', PREFIX_BYTES)) as Header;
+    header = JSON.parse(head.toString('utf8', PREFIX_BYTES)) as Header;
     if (!Array.isArray(header.blocks) || typeof header.arraysAt !== 'number')
       throw new Error('no block table');
-    return header;
   } catch {
     return { problem: 'damaged (header)' };
   }
+  if (header.arraysAt < head.length || header.arraysAt > total) return { problem: 'damaged (block table)' };
+  return header;
 }
 
-/** The index from a file's parts (see {@link FileParts}), checksum first. */
-function decodeParts(parts: FileParts): SavedIndex | { problem: string } {
+/** The index from a file's parts (see {@link FileParts}) and its header, checksum first. */
+function decodeParts(parts: FileParts, header: Header): SavedIndex | { problem: string } {
   const { head, strings: stringBytes, arrays: arrayBytes } = parts;
   const checksum = createHash('sha1')
     .update(head.subarray(CHECKED_FROM))
@@ -336,8 +342,6 @@ function decodeParts(parts: FileParts): SavedIndex | { problem: string } {
     .digest();
   if (!checksum.equals(head.subarray(HASH_AT, HASH_AT + 20)))
     return { problem: 'damaged (checksum mismatch)' };
-  const header = parseHeader(head);
-  if ('problem' in header) return header;
 
   const blocks = new Map<string, TypedArray>();
   for (const [name, type, length, offset] of header.blocks) {
@@ -463,10 +467,8 @@ export async function readSavedIndex(dir: string): Promise<SavedIndexRead> {
     const head = Buffer.alloc(headEnd);
     prefix.copy(head);
     await readFully(file, head.subarray(PREFIX_BYTES), PREFIX_BYTES);
-    const header = parseHeader(head);
+    const header = parseHeader(head, total);
     if ('problem' in header) return { kind: 'unusable', reason: header.problem };
-    if (header.arraysAt < headEnd || header.arraysAt > total)
-      return { kind: 'unusable', reason: 'damaged (block table)' };
     const strings = Buffer.allocUnsafe(header.arraysAt - headEnd);
     const arrays = new ArrayBuffer(total - header.arraysAt);
     if (
@@ -474,7 +476,10 @@ export async function readSavedIndex(dir: string): Promise<SavedIndexRead> {
       !(await readFully(file, new Uint8Array(arrays), header.arraysAt))
     )
       return { kind: 'unusable', reason: 'truncated while reading' };
-    const read = decodeParts({ total, head, strings, stringsAt: headEnd, arrays, arraysAt: header.arraysAt });
+    const read = decodeParts(
+      { total, head, strings, stringsAt: headEnd, arrays, arraysAt: header.arraysAt },
+      header,
+    );
     return 'problem' in read ? { kind: 'unusable', reason: read.problem } : { kind: 'ok', saved: read };
   } catch (err) {
     return { kind: 'unusable', reason: `cannot be read: ${(err as Error).message}` };
