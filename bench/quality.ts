@@ -43,13 +43,15 @@ export function offTopicSet(
   name: (typeof OFF_TOPIC_SETS)[number],
   seeds = 'knowledge',
 ): { knowledge: string; tuning: DevQuestions; heldBack: DevQuestions } {
-  const sources = QUESTION_SETS.filter((set) => (set === 'superbowl') === (name === 'offtopic-seeds'));
+  const splits = QUESTION_SETS.filter((set) => (set === 'superbowl') === (name === 'offtopic-seeds')).map(
+    (set) => splitQuestions(readDevQuestions(questionSetFile(set))),
+  );
   const asked = (part: 'tuning' | 'heldBack'): DevQuestions => ({
     answerable: [],
-    unanswerable: sources.flatMap((set) => {
-      const questions = splitQuestions(readDevQuestions(questionSetFile(set)))[part];
-      return [...questions.answerable.map((a) => a.q), ...questions.unanswerable];
-    }),
+    unanswerable: splits.flatMap(({ [part]: questions }) => [
+      ...questions.answerable.map((a) => a.q),
+      ...questions.unanswerable,
+    ]),
   });
   return {
     knowledge: name === 'offtopic-seeds' ? seeds : questionSetKnowledge('superbowl'),
