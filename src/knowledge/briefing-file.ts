@@ -122,3 +122,8 @@ export function urlKey(raw: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+/** {@link urlKey} of each URL that has one, without repeats, in order: a briefing's URLs as duplicates compare them. */
+export function urlKeys(urls: ReadonlyArray<string | undefined>): string[] {
+  return [...new Set(urls.map(urlKey).filter((k): k is string => k !== undefined))];
+}

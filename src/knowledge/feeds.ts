@@ -3,7 +3,7 @@
  * imported, and following feeds on a timer for the bot, with the items seen kept in the store so
  * a restart does not import them again.
  */
-import { urlKey } from './briefing-file.js';
+import { urlKey, urlKeys } from './briefing-file.js';
 import { FEED_TYPES, decodeText } from './fetch.js';
 import type { Importer, PreparedImport } from './importer.js';
 import { ImportRefusal, isImportRefusal } from './refusal.js';
@@ -94,9 +94,7 @@ export interface FeedImport {
  */
 export async function importFeed(importer: Importer, url: string, options: FeedImportOptions = {}): Promise<FeedImport> {
   const feed = await readFeed(importer, url);
-  const known = new Set(
-    (await importer.knownUrls()).map(urlKey).filter((k): k is string => k !== undefined),
-  );
+  const known = new Set(urlKeys(await importer.knownUrls()));
   const fresh = feed.items.filter((item) => !options.isSeen?.(item.key));
   const results: ItemOutcome[] = [];
   let imported = 0;

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, link, mkdir, open, readdir, readFile, realpath, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { bodyKey, urlKey } from './briefing-file.js';
+import { bodyKey, urlKey, urlKeys } from './briefing-file.js';
 import { parseBriefing } from './load.js';
 
 /** One briefing file found in a folder. */
@@ -91,7 +91,7 @@ export function findDuplicate(
   urls: ReadonlyArray<string | undefined>,
   body: string,
 ): Duplicate | undefined {
-  const keys = new Set(urls.map(urlKey).filter((k): k is string => k !== undefined));
+  const keys = new Set(urlKeys(urls));
   for (const { folder, contents } of folders) {
     for (const briefing of contents.briefings) {
       const key = urlKey(briefing.url);

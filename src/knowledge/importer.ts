@@ -6,7 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { bodyKey, renderBriefingFile, slugify, uniqueFileName, urlKey } from './briefing-file.js';
+import { bodyKey, renderBriefingFile, slugify, uniqueFileName, urlKeys } from './briefing-file.js';
 import type { BriefingDraft } from './briefing-file.js';
 import { extractFromHtml, extractFromMarkdown, extractFromText, normaliseDate } from './extract.js';
 import type { ArticleParts } from './extract.js';
@@ -194,7 +194,7 @@ export class Importer {
    */
   async commit(prepared: PreparedImport): Promise<{ file: string; id: string; path: string }> {
     // The loader's checks again (a prepared import is plain data), parsed once: passages are not counted again.
-    const { paragraphs } = loadable(prepared.file, prepared.text);
+    const body = bodyKey(loadable(prepared.file, prepared.text).paragraphs);
     const [imported, knowledge] = await Promise.all([scanFolder(this.importDir), this.scanKnowledge()]);
     const duplicate = findDuplicate(
       [
@@ -202,14 +202,14 @@ export class Importer {
         { folder: 'knowledge', contents: knowledge },
       ],
       [prepared.url],
-      bodyKey(paragraphs),
+      body,
     );
     const replacing = prepared.replaces !== undefined;
     if (duplicate && !(replacing && duplicate.folder === 'imported' && duplicate.briefing.file === prepared.file)) {
       throw this.duplicateRefusal(duplicate, false);
     }
     if (this.options.shared) {
-      return this.commitShared(this.options.shared, prepared, prepared.text, paragraphs, takenNames(imported, knowledge));
+      return this.commitShared(this.options.shared, prepared, body, takenNames(imported, knowledge));
     }
     let file = prepared.file;
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -225,27 +225,24 @@ export class Importer {
   /**
    * {@link commit} with a shared store: claimed there first, in one atomic step that refuses a
    * duplicate or a taken name (another host may have imported the same page a moment ago), then
-   * written here; the other hosts copy it from the store.
+   * written here; the other hosts copy it from the store. A text larger than the store shares is
+   * refused by the store itself (`too-large`: its guard checks the size before any call to Redis).
+   *
+   * @param body {@link bodyKey} of the prepared text's paragraphs
    */
   private async commitShared(
     shared: SharedBriefings,
     prepared: PreparedImport,
-    text: string,
-    paragraphs: readonly string[],
+    body: string,
     taken: Set<string>,
   ): Promise<{ file: string; id: string; path: string }> {
-    const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes > shared.maxBytes) {
-      throw new ImportRefusal(
-        `the briefing is ${formatBytes(bytes)}, more than the ${formatBytes(shared.maxBytes)} that is shared between hosts`,
-      );
-    }
+    const { text, title } = prepared;
     // Where it was asked from too (a feed item's link, the URL typed), so that neither comes in twice.
-    const urls = [...new Set([prepared.url, prepared.origin].map(urlKey).filter((k): k is string => k !== undefined))];
+    const urls = urlKeys([prepared.url, prepared.origin]);
     const mode = prepared.replaces !== undefined ? 'replace' : 'new';
     let file = prepared.file;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const outcome = await shared.claim({ file, text, title: prepared.title, urls, body: bodyKey(paragraphs), mode });
+      const outcome = await shared.claim({ file, text, title, urls, body, mode });
       if (outcome === undefined) {
         throw new ImportRefusal(
           'the store shared by the bot’s hosts is unavailable, so the others would not get it; nothing was written: try again later',

@@ -356,6 +356,16 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
     expect(await files(a)).toEqual([ferry.file]);
   });
 
+  it('refuses a briefing too large to share as too large even while the store is down: its size is checked before any call', async () => {
+    const a = await host('a');
+    await server.kill();
+    const huge = LIBRARY + '\nThe catalogue lists every book. '.repeat(40_000);
+    const tooLarge = await refusal(importText(a, 'huge.md', huge));
+    expect(tooLarge.message).toMatch(/^the briefing is 1\.\d MB, more than the 1 MB that is shared between hosts$/);
+    expect(tooLarge.transient).toBe(false);
+    expect(await files(a)).toEqual([]);
+  });
+
   it('writes nothing the loader would refuse, nothing outside the folder, and nothing whose id this host’s knowledge folder has', async () => {
     const b = await host('b', { checkEveryMs: 100 });
     const put = async (file: string, text: string) => {
