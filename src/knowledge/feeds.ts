@@ -120,7 +120,7 @@ export async function importFeed(importer: Importer, url: string, options: FeedI
       results.push({ item, outcome: 'imported', prepared, file: written.file });
     } catch (error) {
       if (!isImportRefusal(error)) throw error;
-      if (/is already (imported|in the knowledge folder)/.test(error.message)) {
+      if (error.duplicate) {
         results.push({ item, outcome: 'already', reason: error.message });
       } else {
         results.push({ item, outcome: 'failed', reason: error.message, transient: error.transient });

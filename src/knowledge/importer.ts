@@ -172,7 +172,9 @@ export class Importer {
     let file: string;
     let replaces: PreparedImport['replaces'];
     if (duplicate) {
-      if (!options.force || duplicate.folder === 'knowledge') throw this.duplicateRefusal(duplicate, options.force);
+      if (!options.force || duplicate.folder === 'knowledge') {
+        throw this.duplicateRefusal(duplicate.folder, duplicate.by, duplicate.briefing, options.force);
+      }
       file = duplicate.briefing.file;
       replaces = { file, title: duplicate.briefing.title };
     } else {
@@ -206,7 +208,7 @@ export class Importer {
     );
     const replacing = prepared.replaces !== undefined;
     if (duplicate && !(replacing && duplicate.folder === 'imported' && duplicate.briefing.file === prepared.file)) {
-      throw this.duplicateRefusal(duplicate, false);
+      throw this.duplicateRefusal(duplicate.folder, duplicate.by, duplicate.briefing, false);
     }
     if (this.options.shared) {
       return this.commitShared(this.options.shared, prepared, body, takenNames(imported, knowledge));
@@ -254,11 +256,8 @@ export class Importer {
         case 'unchanged':
           await writeBriefingFile(this.importDir, file, text, { replace: true });
           return { file, id: file.replace(/\.md$/, ''), path: path.join(this.importDir, file) };
-        case 'duplicate': {
-          const what = outcome.by === 'url' ? 'the same URL' : 'the same text';
-          const hint = this.options.duplicateHint ? `; ${this.options.duplicateHint}` : '';
-          throw new ImportRefusal(`${what} is already imported as ${outcome.file} (“${outcome.title}”)${hint}`);
-        }
+        case 'duplicate':
+          throw this.duplicateRefusal('imported', outcome.by, outcome);
         case 'too-large':
           throw new ImportRefusal(
             `the briefing is ${formatBytes(outcome.bytes)}, more than the ${formatBytes(outcome.maxBytes)} that is shared between hosts`,
@@ -448,16 +447,24 @@ export class Importer {
     };
   }
 
-  private duplicateRefusal(duplicate: Duplicate, force: boolean | undefined): ImportRefusal {
-    const { briefing, folder, by } = duplicate;
+  /**
+   * The refusal of a briefing whose URL or text is already there (found in a folder, or by the
+   * shared store in another host's import), flagged `duplicate`: one wording wherever it is found.
+   *
+   * @param force whether `--force` was asked for (a briefing of the knowledge folder is never replaced)
+   */
+  private duplicateRefusal(
+    folder: Duplicate['folder'],
+    by: Duplicate['by'],
+    { file, title }: { file: string; title: string },
+    force?: boolean,
+  ): ImportRefusal {
     const what = by === 'url' ? 'the same URL' : 'the same text';
-    if (folder === 'knowledge') {
-      return new ImportRefusal(
-        `${what} is already in the knowledge folder as ${briefing.file} (“${briefing.title}”)${force ? '; only imported briefings are replaced' : ''}`,
-      );
-    }
-    const hint = this.options.duplicateHint ? `; ${this.options.duplicateHint}` : '';
-    return new ImportRefusal(`${what} is already imported as ${briefing.file} (“${briefing.title}”)${hint}`);
+    const reason =
+      folder === 'knowledge'
+        ? `${what} is already in the knowledge folder as ${file} (“${title}”)${force ? '; only imported briefings are replaced' : ''}`
+        : `${what} is already imported as ${file} (“${title}”)${this.options.duplicateHint ? `; ${this.options.duplicateHint}` : ''}`;
+    return new ImportRefusal(reason, { duplicate: true });
   }
 }
 

@@ -7,10 +7,12 @@ export class ImportRefusal extends Error {
    * @param options.transient true when trying again later may work (a timeout, a 5xx): a feed
    *   poller retries such an item, while a permanent refusal (no article text, a private address)
    *   is not retried
+   * @param options.duplicate true when the same URL or text is already a briefing: a feed counts
+   *   such an item as already imported, not as refused
    */
   constructor(
     reason: string,
-    readonly options: { transient?: boolean } = {},
+    readonly options: { transient?: boolean; duplicate?: boolean } = {},
   ) {
     super(reason.replace(/\s*\n\s*/g, ' '));
     this.name = 'ImportRefusal';
@@ -18,6 +20,10 @@ export class ImportRefusal extends Error {
 
   get transient(): boolean {
     return this.options.transient === true;
+  }
+
+  get duplicate(): boolean {
+    return this.options.duplicate === true;
   }
 }
 

@@ -12,7 +12,7 @@ import { openStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/index.js';
 import { captureLogger } from '../store/logs.js';
 import { redisAvailability, startOwnRedis } from '../store/redis-server.js';
-import { fixture, startFixtureServer } from './fixture-server.js';
+import { FIXTURES, fixture, startFixtureServer } from './fixture-server.js';
 import type { FixtureServer } from './fixture-server.js';
 
 let server: FixtureServer;
@@ -108,6 +108,18 @@ describe('importFeed', () => {
       ['/news/ferry-link-resumes', 'already'],
     ]);
     expect(itemPages(seq)).toEqual(['/news/svinesund-inspection']);
+  });
+
+  it('counts an item whose page is already a briefing under no URL as already imported (a duplicate refusal), not refused', async () => {
+    await importer.commit(await importer.prepare({ kind: 'file', path: path.join(FIXTURES, 'feed-item-ferry.html') }));
+    const run = await importFeed(importer, ATOM());
+    expect(run.results.map((r) => [r.item.link?.replace(server.base, ''), r.outcome])).toEqual([
+      ['/news/svinesund-inspection', 'imported'],
+      ['/news/ferry-link-resumes', 'already'],
+    ]);
+    expect(run.results[1]).toMatchObject({
+      reason: 'the same text is already imported as ferry-link-to-stromstad-resumes-after-harbour-repairs.md (“Ferry link to Strömstad resumes after harbour repairs”)',
+    });
   });
 
   it('stops at --limit new briefings', async () => {

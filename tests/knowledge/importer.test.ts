@@ -157,6 +157,29 @@ describe('Importer.prepare → commit, from a URL', () => {
   });
 });
 
+describe('ImportRefusal.duplicate', () => {
+  it('flags a refusal of the same URL or text, in either folder, and no other refusal', async () => {
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (e: unknown) => e as ImportRefusal,
+      );
+    const first = await importer.prepare({ kind: 'url', url: url(PRESS) });
+    await importer.commit(first);
+    const again = await refusal(importer.prepare({ kind: 'url', url: url(PRESS) }));
+    expect(again).toBeInstanceOf(ImportRefusal);
+    expect(again!.duplicate).toBe(true);
+    // Prepared before the first was written: refused at commit.
+    expect((await refusal(importer.commit(first)))!.duplicate).toBe(true);
+    const copy = path.join(root, 'copy.md');
+    await writeFile(copy, await readFile(path.join(knowledgeDir, 'us-official-russia-north-korea-cooperation.md')));
+    expect((await refusal(importer.prepare({ kind: 'file', path: copy })))!.duplicate).toBe(true);
+    const gone = await refusal(importer.prepare({ kind: 'url', url: url('/gone') }));
+    expect(gone).toBeInstanceOf(ImportRefusal);
+    expect(gone!.duplicate).toBe(false);
+  });
+});
+
 describe('Importer.commit', () => {
   it('refuses a prepared text that would not load, as prepare does, writing nothing', async () => {
     const prepared = await importer.prepare({ kind: 'url', url: url(PRESS) });

@@ -287,6 +287,20 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
     expect(await files(b)).toEqual(['ferry.md']);
   });
 
+  it('a duplicate the store refuses (another host’s import, not yet copied here) is flagged as a duplicate', async () => {
+    const a = await host('a');
+    const b = await host('b', { start: false });
+    const ferry = await importText(a, 'ferry.md', FERRY);
+    expect(await files(b)).toEqual([]);
+    const again = await refusal(importText(b, 'ferry-b.md', FERRY, { title: 'Ferry as host b saw it' }));
+    expect(again.message).toBe(
+      `the same URL is already imported as ${ferry.file} (“Ferry Link to Strömstad Resumes After Harbour Repairs”)`,
+    );
+    expect(again.duplicate).toBe(true);
+    expect(again.transient).toBe(false);
+    expect(await files(b)).toEqual([]);
+  });
+
   it('two hosts importing the same page at the same moment: one is added, the other refused naming it', async () => {
     const [a, b] = [await host('a'), await host('b')];
     const results = await Promise.allSettled([
