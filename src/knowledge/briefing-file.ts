@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { stringify as stringifyYaml } from 'yaml';
+import { MAX_SOURCE_LENGTH, MAX_TITLE_LENGTH } from './load.js';
 import { escapeMarkdown } from './markdown.js';
 
 /** The fields the loader accepts, as an import fills them. */
@@ -18,9 +19,6 @@ export interface BriefingDraft {
 
 /** Longest slug, in characters (the loader allows ids up to 128). */
 export const MAX_SLUG_LENGTH = 80;
-/** The loader's limits on the two required fields. */
-export const MAX_TITLE_LENGTH = 256;
-export const MAX_SOURCE_LENGTH = 512;
 
 /**
  * A file-name slug of a title: letters and digits of any script folded to ASCII where they have

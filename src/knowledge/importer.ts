@@ -14,7 +14,7 @@ import { MAX_FETCH_BYTES, PAGE_TYPES, decodeText, formatBytes, safeFetch } from 
 import type { FetchedDocument, Resolver } from './fetch.js';
 import { findDuplicate, removeBriefingFile, scanFolder, writeBriefingFile } from './import-folder.js';
 import type { Duplicate, FolderContents, StoredBriefing } from './import-folder.js';
-import { parseBriefing } from './load.js';
+import { MAX_SOURCE_LENGTH, MAX_TITLE_LENGTH, parseBriefing } from './load.js';
 import { splitFrontMatter } from './markdown.js';
 import { ImportRefusal } from './refusal.js';
 import type { SharedBriefings } from './shared-imports.js';
@@ -115,10 +115,6 @@ export interface ImporterOptions {
    */
   shared?: SharedBriefings;
 }
-
-/** Longest title and source accepted from a person (the loader's limits). */
-const MAX_TITLE = 256;
-const MAX_SOURCE = 512;
 
 /**
  * Imports briefings into one folder.
@@ -334,13 +330,14 @@ export class Importer {
     const source = options.source?.replace(/\s+/g, ' ').trim();
     if (options.title !== undefined) {
       if (!title) throw new ImportRefusal(`${this.option('title')} must not be empty`);
-      if (title.length > MAX_TITLE) throw new ImportRefusal(`${this.option('title')} must be at most ${MAX_TITLE} characters`);
+      if (title.length > MAX_TITLE_LENGTH)
+        throw new ImportRefusal(`${this.option('title')} must be at most ${MAX_TITLE_LENGTH} characters`);
       out.title = title;
     }
     if (options.source !== undefined) {
       if (!source) throw new ImportRefusal(`${this.option('source')} must not be empty`);
-      if (source.length > MAX_SOURCE)
-        throw new ImportRefusal(`${this.option('source')} must be at most ${MAX_SOURCE} characters`);
+      if (source.length > MAX_SOURCE_LENGTH)
+        throw new ImportRefusal(`${this.option('source')} must be at most ${MAX_SOURCE_LENGTH} characters`);
       out.source = source;
     }
     if (options.date !== undefined) {

@@ -37,6 +37,10 @@ const READ_BATCH = 200;
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/** The longest title and source a briefing may have, in characters (an import cuts or refuses longer ones). */
+export const MAX_TITLE_LENGTH = 256;
+export const MAX_SOURCE_LENGTH = 512;
+
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 const isoDate = z
   .union([z.string(), z.date()])
@@ -45,8 +49,8 @@ const isoDate = z
 
 const frontMatterSchema = z.object({
   id: z.string().regex(ID_PATTERN, 'must be letters, digits, ".", "_" or "-"').optional(),
-  title: nonEmpty.max(256, 'must be at most 256 characters'),
-  source: nonEmpty.max(512, 'must be at most 512 characters'),
+  title: nonEmpty.max(MAX_TITLE_LENGTH, `must be at most ${MAX_TITLE_LENGTH} characters`),
+  source: nonEmpty.max(MAX_SOURCE_LENGTH, `must be at most ${MAX_SOURCE_LENGTH} characters`),
   date: isoDate.optional(),
   url: z
     .string()
