@@ -313,7 +313,6 @@ export async function readKnowledgeFiles(dir: string, options: ReadKnowledgeOpti
       const code = (err as NodeJS.ErrnoException).code;
       // Nothing imported yet.
       if (code !== 'ENOENT') out.problems.push({ file: importDir, message: `cannot be read: ${code ?? String(err)}` });
-      importRoot = undefined;
     }
     // The same folder twice would make every id a duplicate of itself.
     if (importRoot !== undefined && importRoot !== root)
