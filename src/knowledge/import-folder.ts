@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { lstat, link, mkdir, open, readdir, readFile, realpath, rename, unlink } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { bodyKey, urlKey, urlKeys } from './briefing-file.js';
 import { parseBriefing } from './load.js';
@@ -40,40 +41,94 @@ export function isImportFileName(name: string): boolean {
 const isBriefingName = (name: string) =>
   name.toLowerCase().endsWith('.md') && !name.startsWith('.') && !/^readme\.md$/i.test(name);
 
+/** One file as an earlier {@link scanFolder} read it: its entry (none when it did not parse), and its stat then. */
+interface ScannedFile {
+  mtimeMs: number;
+  size: number;
+  ino: number;
+  briefing: StoredBriefing | undefined;
+}
+
+/**
+ * What {@link scanFolder} remembers between calls, by each file's absolute path: a file whose
+ * modification time, size and inode are unchanged is not read and parsed again. Keep one for as
+ * long as the folders are looked at (an importer keeps one for its life).
+ */
+export type ScanCache = Map<string, ScannedFile>;
+
 /**
  * Reads the briefings of a folder (a missing folder is empty). Files that do not parse count as
- * names only; a folder is read as the loader reads it (no sub-folders, no dot-files).
+ * names only; a folder is read as the loader reads it (no sub-folders, no dot-files). With a
+ * `cache`, a file unchanged since an earlier scan is not read again (every file is still looked
+ * at, so an edited, added or removed file is seen).
  */
-export async function scanFolder(dir: string): Promise<FolderContents> {
+export async function scanFolder(dir: string, cache?: ScanCache): Promise<FolderContents> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter(isBriefingName).sort();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { dir, briefings: [], names: [] };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (cache) forgetOthers(cache, dir, new Set());
+      return { dir, briefings: [], names: [] };
+    }
     throw error;
   }
   const briefings: StoredBriefing[] = [];
+  const seen = new Set<string>();
   for (const name of names) {
-    let text: string;
+    const full = path.join(dir, name);
+    const key = path.resolve(full);
+    let info: Stats;
+    let unchanged: ScannedFile | undefined;
+    let text = '';
     try {
-      const info = await lstat(path.join(dir, name));
+      info = await lstat(full);
       if (!info.isFile()) continue;
-      text = await readFile(path.join(dir, name), 'utf8');
+      unchanged = sameFile(cache?.get(key), info);
+      if (!unchanged) text = await readFile(full, 'utf8');
     } catch {
       continue;
     }
-    const { briefing } = parseBriefing(name, text);
-    if (!briefing) continue;
-    briefings.push({
-      file: name,
-      id: briefing.id,
-      title: briefing.title,
-      source: briefing.source,
-      ...(briefing.url ? { url: briefing.url } : {}),
-      body: bodyKey(briefing.paragraphs),
-    });
+    seen.add(key);
+    let briefing: StoredBriefing | undefined;
+    if (unchanged) {
+      briefing = unchanged.briefing;
+    } else {
+      briefing = storedBriefing(name, text);
+      cache?.set(key, { mtimeMs: info.mtimeMs, size: info.size, ino: info.ino, briefing });
+    }
+    // A copy: what a caller does with it never reaches the cache.
+    if (briefing) briefings.push({ ...briefing });
   }
+  if (cache) forgetOthers(cache, dir, seen);
   return { dir, briefings, names };
+}
+
+/** What was scanned of a file, when its modification time, size and inode are still those of `info`. */
+function sameFile(scanned: ScannedFile | undefined, info: Stats): ScannedFile | undefined {
+  return scanned && scanned.mtimeMs === info.mtimeMs && scanned.size === info.size && scanned.ino === info.ino
+    ? scanned
+    : undefined;
+}
+
+/** The entry of a file's text, or undefined when it does not parse. */
+function storedBriefing(name: string, text: string): StoredBriefing | undefined {
+  const { briefing } = parseBriefing(name, text);
+  if (!briefing) return undefined;
+  return {
+    file: name,
+    id: briefing.id,
+    title: briefing.title,
+    source: briefing.source,
+    ...(briefing.url ? { url: briefing.url } : {}),
+    body: bodyKey(briefing.paragraphs),
+  };
+}
+
+/** Drops the cached files of `dir` that this scan did not read (removed, or no longer a briefing file). */
+function forgetOthers(cache: ScanCache, dir: string, seen: ReadonlySet<string>): void {
+  const folder = path.resolve(dir);
+  for (const key of cache.keys()) if (path.dirname(key) === folder && !seen.has(key)) cache.delete(key);
 }
 
 /** Where an earlier copy of a briefing is. */

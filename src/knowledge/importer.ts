@@ -13,7 +13,7 @@ import type { ArticleParts } from './extract.js';
 import { MAX_FETCH_BYTES, PAGE_TYPES, decodeText, formatBytes, safeFetch } from './fetch.js';
 import type { FetchedDocument, Resolver } from './fetch.js';
 import { findDuplicate, removeBriefingFile, scanFolder, writeBriefingFile } from './import-folder.js';
-import type { Duplicate, FolderContents, StoredBriefing } from './import-folder.js';
+import type { Duplicate, FolderContents, ScanCache, StoredBriefing } from './import-folder.js';
 import { MAX_SOURCE_LENGTH, MAX_TITLE_LENGTH, parseBriefing } from './load.js';
 import { splitFrontMatter } from './markdown.js';
 import { ImportRefusal } from './refusal.js';
@@ -128,6 +128,8 @@ export class Importer {
   readonly knowledgeDir: string;
   readonly importDir: string;
   private readonly option: OptionNamer;
+  /** Both folders' files as last scanned: only a file changed since is read and parsed again. */
+  private readonly scans: ScanCache = new Map();
 
   constructor(private readonly options: ImporterOptions) {
     this.knowledgeDir = options.knowledgeDir;
@@ -156,7 +158,7 @@ export class Importer {
     const overrides = this.checkOverrides(options);
     const { parts, urls, origin, kind, raw } = await this.read(source, overrides);
     const draft = this.draft(parts, overrides, kind);
-    const [imported, knowledge] = await Promise.all([scanFolder(this.importDir), this.scanKnowledge()]);
+    const [imported, knowledge] = await Promise.all([scanFolder(this.importDir, this.scans), this.scanKnowledge()]);
     const duplicate = findDuplicate(
       [
         { folder: 'imported', contents: imported },
@@ -193,7 +195,7 @@ export class Importer {
   async commit(prepared: PreparedImport): Promise<{ file: string; id: string; path: string }> {
     // The loader's checks again (a prepared import is plain data), parsed once: passages are not counted again.
     const body = bodyKey(loadable(prepared.file, prepared.text).paragraphs);
-    const [imported, knowledge] = await Promise.all([scanFolder(this.importDir), this.scanKnowledge()]);
+    const [imported, knowledge] = await Promise.all([scanFolder(this.importDir, this.scans), this.scanKnowledge()]);
     const duplicate = findDuplicate(
       [
         { folder: 'imported', contents: imported },
@@ -214,7 +216,7 @@ export class Importer {
       if (await writeBriefingFile(this.importDir, file, prepared.text, { replace: replacing })) {
         return { file, id: file.replace(/\.md$/, ''), path: path.join(this.importDir, file) };
       }
-      const again = await scanFolder(this.importDir);
+      const again = await scanFolder(this.importDir, this.scans);
       file = uniqueFileName(slugify(prepared.title), takenNames(again, knowledge));
     }
     throw new ImportRefusal('could not find a free file name in the import folder');
@@ -270,13 +272,13 @@ export class Importer {
 
   /** The URLs of every briefing in both folders (a feed skips its items already there). */
   async knownUrls(): Promise<string[]> {
-    const [imported, knowledge] = await Promise.all([scanFolder(this.importDir), this.scanKnowledge()]);
+    const [imported, knowledge] = await Promise.all([scanFolder(this.importDir, this.scans), this.scanKnowledge()]);
     return [...imported.briefings, ...knowledge.briefings].flatMap((b) => (b.url ? [b.url] : []));
   }
 
   /** The briefings in the import folder (the ones that can be removed). */
   async imported(): Promise<StoredBriefing[]> {
-    return (await scanFolder(this.importDir)).briefings;
+    return (await scanFolder(this.importDir, this.scans)).briefings;
   }
 
   /**
@@ -321,7 +323,7 @@ export class Importer {
     if (path.resolve(this.knowledgeDir) === path.resolve(this.importDir)) {
       return { dir: this.knowledgeDir, briefings: [], names: [] };
     }
-    return scanFolder(this.knowledgeDir);
+    return scanFolder(this.knowledgeDir, this.scans);
   }
 
   private checkOverrides(options: ImportOverrides): ImportOverrides {

@@ -295,6 +295,23 @@ describe('Importer.remove', () => {
   });
 });
 
+describe('Importer.imported', () => {
+  it('lists the same briefings again, and sees a file edited, added or removed by hand since', async () => {
+    const done = await importer.commit(await importer.prepare({ kind: 'url', url: url('/news/ferry-link-resumes') }));
+    const first = await importer.imported();
+    expect(await importer.imported()).toEqual(first);
+    const file = path.join(importDir, done.file);
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^title: .*$/m, 'title: Ferry link edited by hand'));
+    await writeFile(path.join(importDir, 'by-hand.md'), '---\ntitle: By hand\nsource: Varden Council\n---\n\nWritten by hand.\n');
+    expect((await importer.imported()).map((b) => [b.file, b.title])).toEqual([
+      ['by-hand.md', 'By hand'],
+      [done.file, 'Ferry link edited by hand'],
+    ]);
+    await rm(path.join(importDir, 'by-hand.md'));
+    expect((await importer.imported()).map((b) => b.file)).toEqual([done.file]);
+  });
+});
+
 describe('writing', () => {
   it('leaves no temporary file, never overwrites without replace, and replaces in one step with it', async () => {
     await mkdir(importDir, { recursive: true });
