@@ -7,6 +7,7 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isImportFileName, removeBriefingFile, scanFolder, writeBriefingFile } from './import-folder.js';
+import type { ScanCache } from './import-folder.js';
 import { parseBriefing } from './load.js';
 import { claimFor, textHash } from './shared-imports.js';
 import type { Announcement, SharedBriefings, SharedEntry } from './shared-imports.js';
@@ -90,7 +91,13 @@ export class ImportMirror {
   /** The store's revision this folder is known to be up to date with. */
   #rev: number | undefined;
   readonly #local = new Map<string, LocalFile>();
-  #knowledgeIds = new Set<string>();
+  /**
+   * The knowledge folder's ids (lowercase), read when a step first needs them (a file about to be
+   * written or offered), at most once per step: a step that writes nothing does not read them.
+   */
+  #knowledgeIds: Promise<Set<string>> | undefined;
+  /** The knowledge folder's files as last read: an unchanged file is not parsed again. */
+  readonly #knowledgeScans: ScanCache = new Map();
   /** Reasons already logged, so that each is said once per file and text. */
   readonly #told = new Set<string>();
 
@@ -203,7 +210,7 @@ export class ImportMirror {
     const rev = await shared.revision();
     const entries = rev === undefined ? undefined : await shared.entries();
     if (entries === undefined) return undefined;
-    this.#knowledgeIds = await this.#readKnowledgeIds();
+    this.#knowledgeIds = undefined;
     const local = await this.#scanLocal();
     const known = new Map(entries.map((e) => [e.file, e]));
     const change: ReconcileResult = {
@@ -252,6 +259,7 @@ export class ImportMirror {
       return;
     }
     const started = performance.now();
+    this.#knowledgeIds = undefined;
     const entry = await shared.entry(announcement.file);
     if (entry === undefined) {
       this.#unavailable();
@@ -309,7 +317,7 @@ export class ImportMirror {
     if (text === undefined) return undefined;
     // Changed or removed since it was listed: the announcement of that change follows.
     if (text === null || textHash(text) !== entry.sha) return true;
-    const problem = this.#problem(entry.file, text);
+    const problem = await this.#problem(entry.file, text);
     if (problem) {
       this.#skip(change, entry.file, problem, entry.sha);
       return false;
@@ -339,15 +347,15 @@ export class ImportMirror {
     } catch {
       return null;
     }
+    const sha = textHash(text);
     const claim = claimFor(file, text, 'adopt');
-    const problem = this.#problem(file, text);
+    const problem = await this.#problem(file, text);
     if (!claim || problem) {
-      this.#skip(change, file, `not shared: ${problem ?? 'it does not load as a briefing'}`, textHash(text));
+      this.#skip(change, file, `not shared: ${problem ?? 'it does not load as a briefing'}`, sha);
       return null;
     }
     const outcome = await shared.claim(claim);
     if (outcome === undefined) return undefined;
-    const sha = textHash(text);
     const at = Date.now();
     switch (outcome.outcome) {
       case 'claimed':
@@ -390,7 +398,7 @@ export class ImportMirror {
   }
 
   /** Why a text must not be written as `file` on this host, or undefined: the loader's checks and a few more. */
-  #problem(file: string, text: string): string | undefined {
+  async #problem(file: string, text: string): Promise<string | undefined> {
     // Two names that differ by case alone are one id to the loader, and one file on some systems.
     if (file !== file.toLowerCase())
       return 'its name has capital letters (shared briefings are named in lower case)';
@@ -404,7 +412,8 @@ export class ImportMirror {
     }
     // The importer never writes an id of its own: the file name is the id.
     if (briefing.id.toLowerCase() !== stem(file)) return `its front matter gives another id (${briefing.id})`;
-    if (this.#knowledgeIds.has(stem(file)))
+    this.#knowledgeIds ??= this.#readKnowledgeIds();
+    if ((await this.#knowledgeIds).has(stem(file)))
       return 'a briefing in this host’s knowledge folder has the same id';
     return undefined;
   }
@@ -437,7 +446,7 @@ export class ImportMirror {
   async #readKnowledgeIds(): Promise<Set<string>> {
     const { knowledgeDir, importDir } = this.options;
     if (path.resolve(knowledgeDir) === path.resolve(importDir)) return new Set();
-    const contents = await scanFolder(knowledgeDir).catch(() => undefined);
+    const contents = await scanFolder(knowledgeDir, this.#knowledgeScans).catch(() => undefined);
     return new Set((contents?.briefings ?? []).map((b) => b.id.toLowerCase()));
   }
 

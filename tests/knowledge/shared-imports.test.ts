@@ -380,6 +380,33 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
     expect(await files(a)).toEqual([]);
   });
 
+  it('an announced import, and a local copy offered to the store, are not written or shared when this host’s knowledge folder has the id', async () => {
+    const a = await host('a');
+    const b = await host('b', { start: false });
+    await writeFile(path.join(b.knowledgeDir, 'clash.md'), LIBRARY.replace('/news/library', '/news/clash-here'));
+    await mkdir(b.importDir, { recursive: true });
+    await writeFile(path.join(b.importDir, 'us-official-russia-north-korea-cooperation.md'), FERRY);
+    await b.mirror.start();
+    await waitFor(() => subscribed(b), 5000, 'b’s subscription');
+    const clash = await importText(a, 'clash.md', FERRY, { title: 'Clash' });
+    expect(clash.file).toBe('clash.md');
+    await waitFor(
+      () => b.logger.lines.some((l) => l.msg === 'shared briefings: announcement applied' && l.obj.file === 'clash.md'),
+      3000,
+      'the announcement on host b',
+    );
+    expect(await files(b)).toEqual(['us-official-russia-north-korea-cooperation.md']);
+    const skipped = b.logger.at('warn').filter((l) => l.msg === 'shared briefings: not written on this host');
+    expect(skipped.map((l) => [l.obj.file, l.obj.reason]).sort()).toEqual([
+      ['clash.md', 'a briefing in this host’s knowledge folder has the same id'],
+      [
+        'us-official-russia-north-korea-cooperation.md',
+        'not shared: a briefing in this host’s knowledge folder has the same id',
+      ],
+    ]);
+    expect(await raw.hGet('briefings::shared-briefings:texts', 'us-official-russia-north-korea-cooperation.md')).toBeNull();
+  });
+
   it('writes nothing the loader would refuse, nothing outside the folder, and nothing whose id this host’s knowledge folder has', async () => {
     const b = await host('b', { checkEveryMs: 100 });
     const put = async (file: string, text: string) => {
