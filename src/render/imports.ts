@@ -36,6 +36,9 @@ export interface ConfirmationIds {
 const inline = (s: string | undefined, max: number): string =>
   truncateWords(safeMarkdown(oneLine(stripInvisible(s ?? ''))), max);
 
+/** A file name as inline code (without backticks, which would end it). */
+const code = (file: string): string => `\`${file.replace(/`/g, '')}\``;
+
 /**
  * The preview of an import: its title (linked to its URL), opening sentences, source, date,
  * number of passages and file name, with **Add** and **Cancel**.
@@ -53,12 +56,12 @@ export function renderImportPreview(preview: ImportPreview, ids: ConfirmationIds
     { name: 'Source', value: inline(preview.source, LIMITS.fieldValue) },
     { name: 'Date', value: preview.date ? inline(preview.date, 32) : 'not given by the page', inline: true },
     { name: 'Passages', value: plural(Math.max(0, Math.trunc(preview.passages)), 'passage'), inline: true },
-    { name: 'File', value: `\`${preview.file.replace(/`/g, '')}\``, inline: true },
+    { name: 'File', value: code(preview.file), inline: true },
   ];
   if (preview.replaces) {
     embed.fields.push({
       name: 'Replaces',
-      value: `${inline(preview.replaces.title, 300)} (\`${preview.replaces.file.replace(/`/g, '')}\`)`,
+      value: `${inline(preview.replaces.title, 300)} (${code(preview.replaces.file)})`,
     });
   }
   embed.footer = {
@@ -84,7 +87,7 @@ export function renderRemoveConfirmation(
 ): RenderedMessage {
   return message(
     {
-      content: `Remove the imported briefing **${inline(briefing.title, 300)}** (\`${briefing.file.replace(/`/g, '')}\`)? Its file is deleted and I stop answering from it. This question expires in 15 minutes.`,
+      content: `Remove the imported briefing **${inline(briefing.title, 300)}** (${code(briefing.file)})? Its file is deleted and I stop answering from it. This question expires in 15 minutes.`,
       components: buttonRows([
         button(ids.yes, 'Remove', { style: BUTTON_STYLE.danger }),
         button(ids.no, 'Keep', { style: BUTTON_STYLE.secondary }),
@@ -116,7 +119,7 @@ export function renderImportAdded(
         {
           color: COLOR_DONE,
           title: inline(added.title, LIMITS.embedTitle) || 'Untitled briefing',
-          description: `Added from ${inline(added.source, 300)} as \`${added.file.replace(/`/g, '')}\`, ${plural(added.passages, 'passage')}. ${when}`,
+          description: `Added from ${inline(added.source, 300)} as ${code(added.file)}, ${plural(added.passages, 'passage')}. ${when}`,
         },
       ],
     },
@@ -128,7 +131,7 @@ export function renderImportAdded(
 export function renderRemoved(removed: { title: string; file: string }, now: boolean): RenderedMessage {
   const when = now ? 'I no longer answer from it.' : 'I stop answering from it within a few seconds.';
   return message(
-    { content: `Removed **${inline(removed.title, 300)}** (\`${removed.file.replace(/`/g, '')}\`). ${when}` },
+    { content: `Removed **${inline(removed.title, 300)}** (${code(removed.file)}). ${when}` },
     { private: true },
   );
 }
