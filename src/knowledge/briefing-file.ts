@@ -18,7 +18,7 @@ export interface BriefingDraft {
 }
 
 /** Longest slug, in characters (the loader allows ids up to 128). */
-export const MAX_SLUG_LENGTH = 80;
+const MAX_SLUG_LENGTH = 80;
 
 /**
  * A file-name slug of a title: letters and digits of any script folded to ASCII where they have

@@ -22,7 +22,7 @@ export interface Feed {
 }
 
 /** The most items read from one feed (a feed is a list of recent items; more is an archive). */
-export const MAX_FEED_ITEMS = 200;
+const MAX_FEED_ITEMS = 200;
 
 /**
  * Parses an RSS 2.0, RSS 1.0 (RDF) or Atom document (`@extractus/feed-extractor`); relative links
@@ -56,7 +56,7 @@ export async function parseFeed(xml: string, baseUrl: string): Promise<Feed> {
 }
 
 /** Fetches and parses a feed with the importer's safety rules. */
-export async function readFeed(importer: Importer, url: string): Promise<Feed> {
+async function readFeed(importer: Importer, url: string): Promise<Feed> {
   const fetched = await importer.fetchPage(url, FEED_TYPES);
   return await parseFeed(decodeText(fetched.body, fetched.charset, false), fetched.finalUrl);
 }

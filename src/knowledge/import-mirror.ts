@@ -13,7 +13,7 @@ import { claimFor, textHash } from './shared-imports.js';
 import type { Announcement, SharedBriefings, SharedEntry } from './shared-imports.js';
 
 /** How often a mirror asks the store whether it missed a change (one small read). */
-export const DEFAULT_CHECK_EVERY_MS = 60_000;
+const DEFAULT_CHECK_EVERY_MS = 60_000;
 
 /** After a pass found the store unavailable, the next comes this much later, doubling up to {@link RETRY_MAX_MS}. */
 const RETRY_FIRST_MS = 500;

@@ -34,7 +34,7 @@ const EXTENSIONS: Record<string, DocumentKind> = {
 };
 
 /** The kind of a file from its name; undefined when it cannot be imported. */
-export function kindOfFile(name: string): DocumentKind | undefined {
+function kindOfFile(name: string): DocumentKind | undefined {
   return EXTENSIONS[path.extname(name).toLowerCase()];
 }
 
