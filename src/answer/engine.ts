@@ -222,12 +222,13 @@ export class Engine {
   findBriefings(query = '', options: { offset?: number; top?: number } = {}): BriefingList {
     const offset = clampInt(options.offset ?? 0, 0, 1_000_000);
     const top = clampInt(options.top ?? 20, 1, 1_000_000);
-    const found = this.lookup.find(query);
+    // Only this page's matches are made: at 20,000 briefings, /sources ◀ ▶ lists every one.
+    const { total, matches } = this.lookup.page(query, offset, top);
     return {
       query: cleanQuestion(query),
-      total: found.length,
+      total,
       offset,
-      briefings: found.slice(offset, offset + top).map((m) => this.summary(m.briefing)),
+      briefings: matches.map((m) => this.summary(m.briefing)),
     };
   }
 
@@ -236,12 +237,12 @@ export class Engine {
    * `top` of them, with how many), or none.
    */
   resolveBriefing(name: string, top = 10): BriefingResolution {
-    const resolved = this.lookup.resolve(name);
+    const resolved = this.lookup.resolve(name, top >= 0 ? top : Infinity);
     if (resolved.kind === 'one') return { kind: 'one', briefing: this.summary(resolved.match.briefing) };
     if (resolved.kind === 'none') return resolved;
     return {
       kind: 'several',
-      total: resolved.matches.length,
+      total: resolved.total,
       briefings: resolved.matches.slice(0, top).map((m) => this.summary(m.briefing)),
     };
   }

@@ -72,7 +72,15 @@ export type BriefingResolution =
 
 /** What a name typed for `/briefing` designates. */
 export type Resolution =
-  { kind: 'one'; match: LookupMatch } | { kind: 'several'; matches: LookupMatch[] } | { kind: 'none' };
+  | { kind: 'one'; match: LookupMatch }
+  | { kind: 'several'; total: number; matches: LookupMatch[] }
+  | { kind: 'none' };
+
+/** A page of what a query names: the matches from `offset`, and how many it names in all. */
+export interface LookupPage {
+  total: number;
+  matches: LookupMatch[];
+}
 
 const TIERS: readonly LookupTier[] = ['exact', 'title-start', 'title', 'source', 'text'];
 const TIER = { exact: 0, titleStart: 1, title: 2, source: 3, text: 4 } as const;
@@ -287,7 +295,6 @@ export class BriefingLookup {
    * first, when the query is empty. At most `limit`.
    */
   find(query: string, limit = Infinity): LookupMatch[] {
-    const n = this.entries.length;
     const q = lookupKey(query);
     const out: LookupMatch[] = [];
     if (q === '') {
@@ -297,6 +304,80 @@ export class BriefingLookup {
       }
       return out;
     }
+    const rank = this.ranks(query, q);
+    // One pass in date order, into a bucket per rank: ranked, and newest first within a rank.
+    const buckets: number[][] = Array.from({ length: TIERS.length * KINDS }, () => []);
+    for (const b of this.order) if (rank[b]! !== NONE) buckets[rank[b]!]!.push(b);
+    for (const [r, bucket] of buckets.entries()) {
+      for (const b of bucket) {
+        if (out.length >= limit) return out;
+        out.push(this.match(b, r));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * `find(query).slice(offset, offset + top)` and `find(query).length`, without making a match
+   * for every briefing the query names: the page of `/sources` (every briefing, for an empty
+   * query, is a slice of {@link order}).
+   */
+  page(query: string, offset = 0, top = Infinity): LookupPage {
+    return this.pageOf(query, lookupKey(query), offset, top);
+  }
+
+  private pageOf(query: string, q: string, offset: number, top: number): LookupPage {
+    const n = this.entries.length;
+    const from = Math.max(0, offset);
+    const to = from + Math.max(0, top);
+    const matches: LookupMatch[] = [];
+    if (q === '') {
+      for (let i = from; i < n && i < to; i++)
+        matches.push({ ...this.match(this.order[i]!, 0), tier: 'all' });
+      return { total: n, matches };
+    }
+    const rank = this.ranks(query, q);
+    // How many briefings each rank has: which of them the page takes is known before any is made.
+    const ranks = TIERS.length * KINDS;
+    const count = new Uint32Array(ranks);
+    let total = 0;
+    for (let b = 0; b < n; b++) {
+      if (rank[b]! === NONE) continue;
+      count[rank[b]!]!++;
+      total++;
+    }
+    const skip = new Uint32Array(ranks);
+    const take = new Uint32Array(ranks);
+    let wanted = 0;
+    for (let r = 0, before = 0; r < ranks; before += count[r]!, r++) {
+      const start = Math.max(from, before);
+      const end = Math.min(to, before + count[r]!);
+      if (end <= start) continue;
+      skip[r] = start - before;
+      take[r] = end - start;
+      wanted += end - start;
+    }
+    // One pass in date order (newest first within a rank), keeping each rank's share of the page.
+    const buckets: number[][] = Array.from({ length: ranks }, () => []);
+    for (let i = 0; i < n && wanted > 0; i++) {
+      const b = this.order[i]!;
+      const r = rank[b]!;
+      if (r === NONE || take[r] === 0) continue;
+      if (skip[r]! > 0) {
+        skip[r]!--;
+        continue;
+      }
+      buckets[r]!.push(b);
+      take[r]!--;
+      wanted--;
+    }
+    for (const [r, bucket] of buckets.entries()) for (const b of bucket) matches.push(this.match(b, r));
+    return { total, matches };
+  }
+
+  /** Each briefing's rank for `query` (its key `q`, not empty): {@link NONE} where it is not named. */
+  private ranks(query: string, q: string): Uint8Array {
+    const n = this.entries.length;
     const rank = new Uint8Array(n).fill(NONE);
     for (const b of this.exact.get(q) ?? []) rank[b] = TIER.exact * KINDS;
     for (let i = lowerBound(this.titles, q); i < this.titles.length; i++) {
@@ -315,33 +396,27 @@ export class BriefingLookup {
       }
       for (let b = 0; b < n; b++) if (worst[b]! < rank[b]!) rank[b] = worst[b]!;
     }
-    // One pass in date order, into a bucket per rank: ranked, and newest first within a rank.
-    const buckets: number[][] = Array.from({ length: TIERS.length * KINDS }, () => []);
-    for (const b of this.order) if (rank[b]! !== NONE) buckets[rank[b]!]!.push(b);
-    for (const [r, bucket] of buckets.entries()) {
-      for (const b of bucket) {
-        if (out.length >= limit) return out;
-        out.push(this.match(b, r));
-      }
-    }
-    return out;
+    return rank;
   }
 
   /**
    * What a name typed in full designates: a briefing id as is; otherwise the one briefing that
-   * ranks above every other, or the several that rank alike at the top (best first), or none
-   * (also for a name with nothing in it to look for).
+   * ranks above every other, or the several that rank alike at the top (best first: the first
+   * `top` of everything the name finds, with how many that is), or none (also for a name with
+   * nothing in it to look for).
    */
-  resolve(name: string): Resolution {
+  resolve(name: string, top = Infinity): Resolution {
     const byId = this.entries.findIndex((e) => e.id === name);
     if (byId >= 0) return { kind: 'one', match: this.match(byId, 0) };
-    if (lookupKey(name) === '') return { kind: 'none' };
-    const matches = this.find(name);
+    const q = lookupKey(name);
+    if (q === '') return { kind: 'none' };
+    // The first two tell one from several.
+    const { total, matches } = this.pageOf(name, q, 0, Math.max(2, top));
     const first = matches[0];
     if (!first) return { kind: 'none' };
     const second = matches[1];
     if (!second || second.rank !== first.rank) return { kind: 'one', match: first };
-    return { kind: 'several', matches };
+    return { kind: 'several', total, matches: matches.slice(0, top) };
   }
 
   /** Ranks the briefings whose words start with `w` in `best`; false when there are none. */

@@ -1,6 +1,7 @@
 /**
  * Briefing lookup (`src/answer/lookup.ts`): which briefings a name finds, and in what order.
  */
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.js';
 import { BriefingLookup, lookupKey, type LookupEntry } from '../../src/answer/lookup.js';
@@ -127,6 +128,67 @@ describe('briefing lookup', () => {
   it('returns at most `limit`', () => {
     expect(lookup.find('', 3)).toHaveLength(3);
     expect(lookup.find('portugal', 1).map((m) => m.id)).toEqual(['newer-grid']);
+  });
+});
+
+describe('a page of the lookup', () => {
+  const WORDS = ['portugal', 'grid', 'storage', 'state', 'statements', 'energy', 'lopez', 'madrid', 'spain'];
+  const SOURCES = ['Energy desk', 'Reuters', 'State Department', 'Official statements'];
+  const entryArb = fc.record({
+    title: fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 4 }).map((w) => w.join(' ')),
+    source: fc.constantFrom(...SOURCES),
+    date: fc.option(fc.constantFrom('2023-01-01', '2024-03-01', '2024-05-01'), { nil: undefined }),
+    names: fc.array(fc.constantFrom('Maria Lopez', 'Madrid', 'Kim'), { maxLength: 2 }),
+  });
+  const queryArb = fc.oneof(
+    fc.constant(''),
+    fc.constantFrom(
+      ...WORDS,
+      ...SOURCES,
+      'stat',
+      'portgual',
+      'lopes',
+      'grid energy',
+      'the briefing',
+      'nothing',
+    ),
+    fc
+      .array(fc.constantFrom(...WORDS, 'por', 'sta', 'x'), { minLength: 1, maxLength: 3 })
+      .map((w) => w.join(' ')),
+  );
+
+  it('is the slice of everything `find` returns, with its length as the total', () => {
+    fc.assert(
+      fc.property(
+        fc.array(entryArb, { minLength: 0, maxLength: 30 }),
+        queryArb,
+        fc.nat(35),
+        fc.oneof(fc.integer({ min: 1, max: 35 }), fc.constant(Infinity)),
+        (raw, query, offset, top) => {
+          const lookup = new BriefingLookup(raw.map((e, i) => entry({ id: `b${i}`, ...e })));
+          const all = lookup.find(query);
+          const page = lookup.page(query, offset, top);
+          expect(page.total).toBe(all.length);
+          expect(page.matches).toEqual(all.slice(offset, offset + top));
+          // `resolve` as it was when it took everything `find` returns.
+          const [first, second] = all;
+          const resolved = lookup.resolve(query, top);
+          if (lookupKey(query) === '' || !first) expect(resolved).toEqual({ kind: 'none' });
+          else if (!second || second.rank !== first.rank)
+            expect(resolved).toEqual({ kind: 'one', match: first });
+          else expect(resolved).toEqual({ kind: 'several', total: all.length, matches: all.slice(0, top) });
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('resolves to the same briefings, the first `top` of them, with the total', () => {
+    const lookup = new BriefingLookup(ENTRIES);
+    const several = lookup.resolve('portugal', 2);
+    expect(several).toMatchObject({ kind: 'several', total: 4 });
+    expect(several.kind === 'several' && several.matches.map((m) => m.id)).toEqual(['newer-grid', 'grid']);
+    expect(lookup.resolve('grid', 1)).toEqual(lookup.resolve('grid'));
   });
 });
 
