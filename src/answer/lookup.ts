@@ -120,6 +120,8 @@ function words(s: string, key = lookupKey(s)): string[] {
 export class BriefingLookup {
   /** Briefing numbers newest first (undated after dated), then by title and id. */
   readonly order: Uint32Array;
+  /** Each id's briefing number (the first, should two briefings share an id). */
+  private readonly numberOf = new Map<string, number>();
   private readonly exact = new Map<string, number[]>();
   /** Folded titles with their briefing, sorted: titles that start with a query are a range. */
   private readonly titles: Array<[string, number]>;
@@ -146,6 +148,7 @@ export class BriefingLookup {
     const touched: number[] = [];
     this.titles = [];
     entries.forEach((e, b) => {
+      if (!this.numberOf.has(e.id)) this.numberOf.set(e.id, b);
       const idKey = lookupKey(e.id);
       const titleKey = lookupKey(e.title);
       for (const key of [idKey, titleKey, ...e.aliases.map(lookupKey)]) {
@@ -385,7 +388,7 @@ export class BriefingLookup {
       if (!title.startsWith(q)) break;
       rank[b] = Math.min(rank[b]!, TIER.titleStart * KINDS);
     }
-    const queryWords = [...new Set(words(query))];
+    const queryWords = [...new Set(words(query, q))];
     if (queryWords.length > 0) {
       const worst = new Uint8Array(n); // per briefing: its worst word's best rank so far
       const best = new Uint8Array(n);
@@ -406,8 +409,8 @@ export class BriefingLookup {
    * nothing in it to look for).
    */
   resolve(name: string, top = Infinity): Resolution {
-    const byId = this.entries.findIndex((e) => e.id === name);
-    if (byId >= 0) return { kind: 'one', match: this.match(byId, 0) };
+    const byId = this.numberOf.get(name);
+    if (byId !== undefined) return { kind: 'one', match: this.match(byId, 0) };
     const q = lookupKey(name);
     if (q === '') return { kind: 'none' };
     // The first two tell one from several.

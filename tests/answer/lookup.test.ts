@@ -125,6 +125,18 @@ describe('briefing lookup', () => {
     expect(lookup.resolve('  –  ')).toEqual({ kind: 'none' });
   });
 
+  it('resolves an id to its briefing, the first of two that share it', () => {
+    const twice = new BriefingLookup([
+      ...ENTRIES,
+      entry({ id: 'grid', title: 'Another grid', date: '2025-01-01' }),
+    ]);
+    expect(twice.resolve('grid')).toMatchObject({
+      kind: 'one',
+      match: { briefing: 0, title: 'Portugal sets new grid rules' },
+    });
+    expect(twice.resolve('undated')).toMatchObject({ kind: 'one', match: { briefing: 3, tier: 'exact' } });
+  });
+
   it('returns at most `limit`', () => {
     expect(lookup.find('', 3)).toHaveLength(3);
     expect(lookup.find('portugal', 1).map((m) => m.id)).toEqual(['newer-grid']);
