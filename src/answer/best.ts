@@ -49,3 +49,8 @@ export function popcount(x: number): number {
   for (let v = x >>> 0; v; v &= v - 1) n++;
   return n;
 }
+
+/** `n` truncated to a whole number within [min, max]; `min` for NaN and ±Infinity. */
+export function clampInt(n: number, min: number, max: number): number {
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, Math.trunc(n))) : min;
+}

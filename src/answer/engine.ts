@@ -1,4 +1,5 @@
 import type { Knowledge } from '../knowledge/types.js';
+import { clampInt } from './best.js';
 import { ChatLanguage, defaultChatWords } from './chat-language.js';
 import { decide, DEFAULT_MODEL, type Decision, type DecisionModel } from './decide.js';
 import { QueryExpander, type ExpansionOptions, type QueryTerm } from './expand.js';
@@ -179,7 +180,12 @@ export class Engine {
    * first, a page at a time: for browsing (`/search`). No expansion: see `search.ts`.
    */
   search(query: string, options: SearchOptions = {}): SearchResult {
-    this.searcher ??= new PassageSearch(this.index);
+    // The engine's BM25 parameters, and its lemmas (read once for questions and searches alike).
+    this.searcher ??= new PassageSearch(this.index, {
+      k1: this.options.k1,
+      b: this.options.b,
+      lemma: (word) => this.lexicon.commonLemma(word),
+    });
     return this.searcher.search(query, options);
   }
 
@@ -322,8 +328,4 @@ function questionLexicon(
       return lemma;
     },
   };
-}
-
-function clampInt(n: number, min: number, max: number): number {
-  return Number.isFinite(n) ? Math.min(max, Math.max(min, Math.trunc(n))) : min;
 }

@@ -10,7 +10,7 @@
  * Pure and synchronous over a {@link PassageIndex}; the query is analysed with the same wink-nlp
  * analysis and term extraction as the briefings were.
  */
-import { bestOf, popcount } from './best.js';
+import { bestOf, clampInt, popcount } from './best.js';
 import { excerptSource, limitLength, EXCERPT_CHARS } from './excerpts.js';
 import { cleanQuestion } from './question.js';
 import { analyse, fold } from './nlp.js';
@@ -54,15 +54,22 @@ export interface SearchOptions {
 export const MAX_SEARCH_OFFSET = 1_000_000;
 /** Words of a query beyond this many are not searched for. */
 export const MAX_SEARCH_WORDS = 16;
-/** BM25 parameters, as the answer engine's. */
-const K1 = 1.2;
-const B = 0.5;
 /** A phrase's words may each be written several ways; past this many combinations, each word's first. */
 const MAX_PHRASE_FORMS = 16;
 /** Shortest part a word written as one is split into ("policy|makers"). */
 const MIN_COMPOUND_PART = 4;
 /** Quotation marks that open or close a phrase. */
 const QUOTES = /["\u201c\u201d\u201e\u00ab\u00bb]/;
+
+/** What a search takes from the answer engine: its BM25 parameters and its reading of lemmas. */
+export interface PassageSearchOptions {
+  /** BM25 term-frequency saturation (the engine's `k1`). */
+  k1: number;
+  /** BM25 length normalisation (the engine's `b`). */
+  b: number;
+  /** A word's lemma read on its own, lower case ("Sanctions" → "sanction"); the engine caches them. */
+  lemma: (word: string) => string;
+}
 
 /** Consecutive index terms: each slot lists the term ids that may stand there. */
 type Form = number[][];
@@ -88,20 +95,23 @@ interface QueryWord {
  * is synchronous).
  *
  * @example
- * const search = new PassageSearch(index);
+ * // As the engine makes it (`engine.search` is the usual way in): its k1 and b, its lemmas.
+ * const search = new PassageSearch(index, { k1, b, lemma: (w) => lexicon.commonLemma(w) });
  * const page = search.search('sanctions', { top: 8 });
  * page.total; // passages that contain "sanction" in any form
  * page.excerpts[0].text; // the best of them
  */
 export class PassageSearch {
-  private readonly lemmas = new Map<string, string>();
   private score?: Float64Array;
   private mask?: Uint32Array;
   private stamp?: Uint32Array;
   private tf?: Uint16Array;
   private round = 0;
 
-  constructor(private readonly index: PassageIndex) {}
+  constructor(
+    private readonly index: PassageIndex,
+    private readonly options: PassageSearchOptions,
+  ) {}
 
   /** One page of the passages matching `query`, with the list's total. */
   search(query: string, options: SearchOptions = {}): SearchResult {
@@ -189,12 +199,13 @@ export class PassageSearch {
     const n = ix.texts.length;
     const idf = Math.log(1 + (n - hits.length + 0.5) / (hits.length + 0.5));
     const bit = 1 << u;
+    const { k1, b } = this.options;
     for (const p of hits) {
       const f = tf[p]!;
-      const norm = K1 * (1 - B + (B * ix.passageLength[p]!) / ix.averageLength);
+      const norm = k1 * (1 - b + (b * ix.passageLength[p]!) / ix.averageLength);
       if (mask[p] === 0) touched.push(p);
       mask[p] = mask[p]! | bit;
-      score[p] = score[p]! + (idf * f * (K1 + 1)) / (f + norm);
+      score[p] = score[p]! + (idf * f * (k1 + 1)) / (f + norm);
     }
     return true;
   }
@@ -298,7 +309,7 @@ export class PassageSearch {
       if (words.length > 1 && words.every((slot) => slot.length > 0)) forms.push(words);
       return forms;
     }
-    const alone = this.lemma(word.key);
+    const alone = this.options.lemma(word.key);
     const ids = this.termIds([
       o.term,
       word.key,
@@ -347,21 +358,10 @@ export class PassageSearch {
     for (const base of new Set(bases)) {
       if (!/^\p{L}{3,}$/u.test(base)) continue;
       for (const form of inflect(base)) {
-        if (this.index.termIds.has(form) && bases.includes(this.lemma(form))) out.push(form);
+        if (this.index.termIds.has(form) && bases.includes(this.options.lemma(form))) out.push(form);
       }
     }
     return out;
-  }
-
-  /** A word's lemma read on its own, lower case ("Sanctions" → "sanction"). */
-  private lemma(word: string): string {
-    let lemma = this.lemmas.get(word);
-    if (lemma === undefined) {
-      lemma = analyse(word).tokens[0]?.lemma ?? word;
-      if (this.lemmas.size >= 10_000) this.lemmas.clear();
-      this.lemmas.set(word, lemma);
-    }
-    return lemma;
   }
 
   /** The ways a word splits into two index terms: "policymakers" → policy + maker. */
@@ -459,8 +459,4 @@ export function topPassages(passages: readonly number[], score: Float64Array, wa
     want,
     (a, b) => score[a]! > score[b]! || (score[a] === score[b] && a < b),
   );
-}
-
-function clampInt(n: number, min: number, max: number): number {
-  return Number.isFinite(n) ? Math.min(max, Math.max(min, Math.trunc(n))) : min;
 }

@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../src/answer/engine.js';
-import { inflect, splitPhrases, type SearchResult } from '../../src/answer/search.js';
+import { DEFAULT_OPTIONS, Engine } from '../../src/answer/engine.js';
+import { analyse } from '../../src/answer/nlp.js';
+import { inflect, PassageSearch, splitPhrases, type SearchResult } from '../../src/answer/search.js';
 import type { Excerpt } from '../../src/answer/types.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 
@@ -233,6 +234,26 @@ describe('search over the seed briefings', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('a search made on its own', () => {
+  it('searches as the engine does, given the engine’s BM25 parameters and lemmas read the same way', () => {
+    const search = new PassageSearch(seeds.index, {
+      k1: DEFAULT_OPTIONS.k1,
+      b: DEFAULT_OPTIONS.b,
+      lemma: (word) => analyse(word).tokens[0]?.lemma ?? word,
+    });
+    for (const q of [
+      'sanctions',
+      'White House',
+      '"security council"',
+      'policy makers',
+      'states weapons',
+      'the',
+    ])
+      for (const offset of [0, 3])
+        expect(search.search(q, { offset, top: 5 })).toEqual(seeds.search(q, { offset, top: 5 }));
   });
 });
 
