@@ -8,14 +8,17 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { planFollowUp } from '../answer/follow-up.js';
 import type { AskOptions } from '../answer/types.js';
-import { renderAnswerText, renderSearchText, renderSourcesText } from '../render/index.js';
+// Excerpts per answer, passages and briefings per page: the bot's own, so the chat pages as Discord does.
+import {
+  renderAnswerText,
+  renderSearchText,
+  renderSourcesText,
+  SEARCH_PAGE_SIZE,
+  SOURCES_PAGE_SIZE,
+} from '../render/index.js';
+import { ANSWER_PAGE_SIZE } from '../discord/answering.js';
 import type { AnswerEngine } from '../discord/context.js';
 import { exampleQuestions } from '../discord/examples.js';
-
-/** Excerpts per answer, search results and briefings per page, as on Discord. */
-const PAGE_SIZE = 3;
-const SEARCH_PAGE_SIZE = 8;
-const SOURCES_PAGE_SIZE = 10;
 
 /** "search <words>" (or "search: …"), and "sources" with an optional name. */
 const SEARCH_LINE = /^search\b:?\s*(.*)$/is;
@@ -69,11 +72,11 @@ export function chatReply(
   const plan = isMore ? undefined : planFollowUp(typed, state.remembered);
   const question = plan ? plan.question : (state.last as string);
   const context = plan ? plan.context : state.context;
-  const offset = isMore ? state.offset + PAGE_SIZE : 0;
-  const options: AskOptions = { offset, top: PAGE_SIZE + 1, ...(context ? { context } : {}) };
+  const offset = isMore ? state.offset + ANSWER_PAGE_SIZE : 0;
+  const options: AskOptions = { offset, top: ANSWER_PAGE_SIZE + 1, ...(context ? { context } : {}) };
   const full = engine.ask(question, options);
-  const hasMore = full.answered && full.excerpts.length > PAGE_SIZE;
-  const answer = { ...full, excerpts: full.excerpts.slice(0, PAGE_SIZE) };
+  const hasMore = full.answered && full.excerpts.length > ANSWER_PAGE_SIZE;
+  const answer = { ...full, excerpts: full.excerpts.slice(0, ANSWER_PAGE_SIZE) };
   if (isMore && answer.excerpts.length === 0) return 'No more passages answer that question.';
   if (answer.intent) {
     const text = renderAnswerText(answer, render);

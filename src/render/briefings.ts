@@ -39,7 +39,11 @@ const inline = (s: string | undefined, max: number): string =>
 const PAGE_TITLE_MAX = 100;
 const PAGE_SOURCE_MAX = 80;
 const PAGE_URL_MAX = 150;
-export const MAX_SOURCES_PAGE = 10;
+/**
+ * Briefings per page of the list (`/sources`, and "sources" in the local chat): a page of the
+ * longest lines still fits one embed.
+ */
+export const SOURCES_PAGE_SIZE = 10;
 
 /** `**Title** · Source · 2024-01-02 · 12 passages`, the title a link when the briefing has an http(s) url. */
 function sourceLine(
@@ -91,10 +95,10 @@ export function renderSources(
   );
 }
 
-/** The lines of a page of briefings: as many as {@link MAX_SOURCES_PAGE}, each cut so that they always fit. */
+/** The lines of a page of briefings: as many as {@link SOURCES_PAGE_SIZE}, each cut so that they always fit. */
 function pageLines(briefings: readonly BriefingSummary[]): string[] {
   const max = { title: PAGE_TITLE_MAX, source: PAGE_SOURCE_MAX, url: PAGE_URL_MAX };
-  return briefings.slice(0, MAX_SOURCES_PAGE).map((b) => `- ${sourceLine(b, max)}`);
+  return briefings.slice(0, SOURCES_PAGE_SIZE).map((b) => `- ${sourceLine(b, max)}`);
 }
 
 /** The title of a list of briefings: how many there are, or what they match. */
@@ -105,7 +109,7 @@ function listTitle(query: string, total: number): string {
 
 /**
  * One page of the list of briefings (`/sources`): newest first, or best first for a query, with
- * ◀ ▶ buttons and the total in the footer. At most {@link MAX_SOURCES_PAGE} briefings a page.
+ * ◀ ▶ buttons and the total in the footer. At most {@link SOURCES_PAGE_SIZE} briefings a page.
  *
  * @param ids custom ids for the ◀ / ▶ buttons, null at either end (the button is then shown disabled)
  */

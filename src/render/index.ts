@@ -4,7 +4,7 @@
  */
 export { renderAnswer, questionTitle } from './answer.js';
 export type { RenderAnswerOptions } from './answer.js';
-export { renderSearch, searchNoteLines } from './search.js';
+export { renderSearch, searchNoteLines, SEARCH_PAGE_SIZE } from './search.js';
 export type { SearchPage } from './search.js';
 export {
   renderSources,
@@ -13,6 +13,7 @@ export {
   renderBriefing,
   renderHelp,
   renderNotice,
+  SOURCES_PAGE_SIZE,
 } from './briefings.js';
 export {
   renderImportAdded,

@@ -19,6 +19,11 @@ import {
 import { neverMentionLine } from './wording.js';
 
 const COLOR_SEARCH = 0x3b82f6;
+/**
+ * Passages per page of search results (`/search`, and "search" in the local chat): more than an
+ * answer shows, as search is for browsing.
+ */
+export const SEARCH_PAGE_SIZE = 8;
 /** How much of a passage a list line shows (markdown characters). */
 const SNIPPET_MAX = 220;
 /** The briefing title after a passage is cut to this. */

@@ -2,16 +2,13 @@
  * `/search query:<text>`: every passage that matches, a page at a time, with ◀ ▶ buttons.
  */
 import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord.js';
-import { renderSearch } from '../../render/index.js';
+import { renderSearch, SEARCH_PAGE_SIZE } from '../../render/index.js';
 import type { RenderedMessage } from '../../render/index.js';
 import { admitAndDefer } from '../admission.js';
 import type { AnswerEngine, ChatInputCommand } from '../context.js';
 import { pageId } from '../custom-id.js';
 import { respond } from '../respond.js';
 import { AVAILABILITY, PRIVATE_OPTION } from './common.js';
-
-/** Passages per page: more than an answer shows, as search is for browsing. */
-export const SEARCH_PAGE_SIZE = 8;
 
 /** Renders the page of results for `query` that starts at `offset`, with its ◀ ▶ buttons. */
 export function searchPage(

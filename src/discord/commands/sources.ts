@@ -3,15 +3,12 @@
  * with ◀ ▶ buttons; with a query, only those it names (the same lookup as `/briefing`), best first.
  */
 import { ApplicationCommandOptionType, ApplicationCommandType } from 'discord.js';
-import { renderSourcesPage } from '../../render/index.js';
+import { renderSourcesPage, SOURCES_PAGE_SIZE } from '../../render/index.js';
 import type { RenderedMessage } from '../../render/index.js';
 import type { AnswerEngine, ChatInputCommand } from '../context.js';
 import { listId } from '../custom-id.js';
 import { respond } from '../respond.js';
 import { AVAILABILITY } from './common.js';
-
-/** Briefings per page (a page of the longest lines still fits one embed). */
-export const SOURCES_PAGE_SIZE = 10;
 
 /** Renders the page of the list (of briefings `query` names, if any) that starts at `offset`. */
 export function sourcesPage(engine: AnswerEngine, query: string, offset: number): RenderedMessage {
