@@ -11,6 +11,7 @@ import { message } from './message.js';
 import { pager } from './search.js';
 import {
   cleanText,
+  inline,
   neutraliseMentions,
   oneLine,
   safeMarkdown,
@@ -19,7 +20,14 @@ import {
   truncateSentences,
   truncateWords,
 } from './text.js';
-import { BOT_PURPOSE, chatHintLine, NO_BRIEFINGS_LINE, NO_GUESS_LINE, plural } from './wording.js';
+import {
+  BOT_PURPOSE,
+  chatHintLine,
+  NO_BRIEFINGS_LINE,
+  NO_GUESS_LINE,
+  plural,
+  showingLine,
+} from './wording.js';
 
 const COLOR_INFO = 0x3b82f6;
 /** In the list, a title and a source are cut to these. */
@@ -30,10 +38,6 @@ const LIST_URL_MAX = 200;
 const OPENING_MAX = 1500;
 /** At most this many example questions in the help. */
 const MAX_EXAMPLES = 10;
-
-/** Briefing-supplied text as one line of escaped markdown, cut at a word. */
-const inline = (s: string | undefined, max: number): string =>
-  truncateWords(safeMarkdown(oneLine(stripInvisible(s ?? ''))), max);
 
 /** A page of the list holds this many lines at most, each short enough that a full page always fits. */
 const PAGE_TITLE_MAX = 100;
@@ -136,7 +140,7 @@ export function renderSourcesPage(
   embed.description = lines.join('\n');
   const to = offset + lines.length;
   embed.footer = {
-    text: `Showing ${(offset + 1).toLocaleString('en-US')}–${to.toLocaleString('en-US')} of ${plural(total, 'briefing')}${query ? '' : ', newest first'}`,
+    text: `${showingLine(offset, lines.length, total, 'briefing')}${query ? '' : ', newest first'}`,
   };
   const hasPrev = offset > 0;
   const hasNext = to < total;

@@ -8,7 +8,7 @@ import { safeUrl } from './excerpt.js';
 import { LIMITS } from './limits.js';
 import { BUTTON_STYLE, button, buttonRows, message } from './message.js';
 import type { RenderedMessage } from './message.js';
-import { oneLine, safeMarkdown, stripInvisible, truncateSentences, truncateWords } from './text.js';
+import { inline, oneLine, safeMarkdown, stripInvisible, truncateSentences } from './text.js';
 import { plural } from './wording.js';
 
 const COLOR_PREVIEW = 0xf59e0b;
@@ -31,10 +31,6 @@ export interface ConfirmationIds {
   yes: string;
   no: string;
 }
-
-/** Text from a page as one line of escaped markdown, cut at a word. */
-const inline = (s: string | undefined, max: number): string =>
-  truncateWords(safeMarkdown(oneLine(stripInvisible(s ?? ''))), max);
 
 /** A file name as inline code (without backticks, which would end it). */
 const code = (file: string): string => `\`${file.replace(/`/g, '')}\``;

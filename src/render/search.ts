@@ -16,7 +16,7 @@ import {
   stripInvisible,
   truncateWords,
 } from './text.js';
-import { neverMentionLine } from './wording.js';
+import { neverMentionLine, showingLine } from './wording.js';
 
 const COLOR_SEARCH = 0x3b82f6;
 /**
@@ -133,12 +133,9 @@ export function renderSearch(
     lines.push(l);
     used += l.length + (lines.length > 1 ? 1 : 0);
   }
-  const from = offset + 1;
   const to = offset + lines.length;
   embed.description = note ? `${note}\n${lines.join('\n')}` : lines.join('\n');
-  embed.footer = {
-    text: `Showing ${from.toLocaleString('en-US')}–${to.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
-  };
+  embed.footer = { text: showingLine(offset, lines.length, total) };
   const hasPrev = offset > 0;
   const hasNext = to < total;
   return message(

@@ -16,6 +16,7 @@ import {
   NO_GUESS_LINE,
   plural,
   RELATED_HEADING,
+  showingLine,
   summaryHeading,
   THANKS_LINE,
 } from './wording.js';
@@ -153,10 +154,7 @@ export function renderSourcesText(
     ? `Briefings matching “${truncateWords(query, 200, { markdown: false })}” (${total.toLocaleString('en-US')}):`
     : `Briefings (${total.toLocaleString('en-US')}):`;
   const out = [heading, ...lines];
-  if (offset > 0 || offset + briefings.length < total)
-    out.push(
-      `Showing ${(offset + 1).toLocaleString('en-US')}–${(offset + briefings.length).toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
-    );
+  if (offset > 0 || offset + briefings.length < total) out.push(showingLine(offset, briefings.length, total));
   return out.join('\n');
 }
 
@@ -189,7 +187,7 @@ export function renderSearchText(
       .map((l, k) => `${k === 0 ? number : indent}${l.slice(2)}`);
     return [...text, `${indent}${dim(attributionText(ex))}`].join('\n');
   });
-  const footer = `Showing ${(offset + 1).toLocaleString('en-US')}–${(offset + shown.length).toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`;
+  const footer = showingLine(offset, shown.length, total);
   return [...note, ...items, footer].join('\n');
 }
 

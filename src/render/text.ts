@@ -336,3 +336,11 @@ export function truncateWords(text: string, max: number, opts: TruncateOptions =
 export function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * Text from a briefing or a page (a title, a source, a date) as one line of escaped markdown,
+ * cut at a word to `max`; "" for nothing.
+ */
+export function inline(s: string | undefined, max: number): string {
+  return truncateWords(safeMarkdown(oneLine(stripInvisible(s ?? ''))), max);
+}

@@ -69,6 +69,15 @@ export function plural(n: number, word: string): string {
   return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/**
+ * Which part of a list a page shows, the `shown` from `offset`: "Showing 11–20 of 2,002", or
+ * with a `noun` "Showing 11–20 of 2,002 briefings".
+ */
+export function showingLine(offset: number, shown: number, total: number, noun?: string): string {
+  const range = `${(offset + 1).toLocaleString('en-US')}–${(offset + shown).toLocaleString('en-US')}`;
+  return `Showing ${range} of ${noun === undefined ? total.toLocaleString('en-US') : plural(total, noun)}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Chat intents ("hi", "thanks", "help", "sources?", "tldr"): what the bot says back.
 

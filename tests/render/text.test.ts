@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   cleanText,
   escapeMarkdown,
+  inline,
   neutraliseMentions,
   sanitiseUserText,
   stripInvisible,
@@ -272,5 +273,13 @@ describe('truncateWords', () => {
     const out = truncateWords('😀'.repeat(10), 6);
     expect(out).toBe('😀😀…');
     expect(truncateWords('abcdef', 0)).toBe('');
+  });
+});
+
+describe('inline', () => {
+  it('puts briefing text on one escaped line, cut at a word, mentions broken', () => {
+    expect(inline('  **Bold**\nclaim by @everyone ', 100)).toBe('\\*\\*Bold\\*\\* claim by @\u200Beveryone');
+    expect(inline(undefined, 10)).toBe('');
+    expect(inline('one two three four five', 12)).toBe('one two…');
   });
 });
