@@ -1,13 +1,11 @@
 /**
  * The renderer: turns answers, search results and briefing summaries into Discord message
- * payloads and terminal text. Pure functions, no I/O; every entry point renders through here.
+ * payloads and terminal text. Pure functions, no I/O. Exports what the bot and the local chat
+ * use; the rest is imported from the module that defines it.
  */
 export { renderAnswer, questionTitle } from './answer.js';
-export type { RenderAnswerOptions } from './answer.js';
-export { renderSearch, searchNoteLines, SEARCH_PAGE_SIZE } from './search.js';
-export type { SearchPage } from './search.js';
+export { renderSearch, SEARCH_PAGE_SIZE } from './search.js';
 export {
-  renderSources,
   renderSourcesPage,
   renderBriefingChoices,
   renderBriefing,
@@ -21,19 +19,8 @@ export {
   renderRemoveConfirmation,
   renderRemoved,
 } from './imports.js';
-export type { Answerable, ImportPreview } from './imports.js';
 export { renderAnswerText, renderSearchText, renderSourcesText } from './terminal.js';
-export type { TextRenderOptions } from './terminal.js';
-export { toDiscordJs, toDiscordJsMessage, EPHEMERAL } from './message.js';
-export type { RenderedMessage, DiscordJsMessage, MessageOptions, ButtonRow } from './message.js';
-export { LIMITS, embedLength, payloadViolations } from './limits.js';
-export {
-  escapeMarkdown,
-  neutraliseMentions,
-  sanitiseUserText,
-  cleanText,
-  stripInvisible,
-  truncateSentences,
-  truncateWords,
-} from './text.js';
-export type { TruncateOptions } from './text.js';
+export { toDiscordJs } from './message.js';
+export type { RenderedMessage, DiscordJsMessage } from './message.js';
+export { LIMITS } from './limits.js';
+export { sanitiseUserText, truncateSentences, truncateWords } from './text.js';
