@@ -130,14 +130,18 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
+  if (values.json && !question) {
+    // JSON Lines: one answer (or search) per input line, in order; blank lines get an 'empty' one
+    // too, so that output line N always answers input line N.
+    const run =
+      mode === 'search'
+        ? (line: string): unknown => engine.search(line, { offset, top })
+        : (line: string): unknown => engine.ask(line, { top });
+    const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+    for await (const line of lines) process.stdout.write(`${JSON.stringify(run(line))}\n`);
+    return 0;
+  }
   if (mode === 'search') {
-    if (values.json && !question) {
-      // JSON Lines, as for questions: output line N is the search of input line N.
-      const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-      for await (const line of lines)
-        process.stdout.write(`${JSON.stringify(engine.search(line, { offset, top }))}\n`);
-      return 0;
-    }
     const result = engine.search(question, { offset, top });
     if (values.json) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -150,14 +154,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (values.json) {
-    if (question) {
-      process.stdout.write(`${JSON.stringify(engine.ask(question, { top }))}\n`);
-      return 0;
-    }
-    // JSON Lines: one answer per input line, in order; blank lines get an 'empty' answer too,
-    // so that output line N always answers input line N.
-    const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-    for await (const line of lines) process.stdout.write(`${JSON.stringify(engine.ask(line, { top }))}\n`);
+    process.stdout.write(`${JSON.stringify(engine.ask(question, { top }))}\n`);
     return 0;
   }
   if (!question) {
