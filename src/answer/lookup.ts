@@ -220,19 +220,7 @@ export class BriefingLookup {
     this.sortedWordIds = Uint32Array.from(this.sortedWords, (w) => wordIds.get(w)!);
 
     const byDate = Array.from({ length: n }, (_, b) => b);
-    const titleOrder = new Intl.Collator('en');
-    byDate.sort((x, y) => {
-      const a = entries[x]!;
-      const c = entries[y]!;
-      if (Boolean(a.date) !== Boolean(c.date)) return a.date ? -1 : 1;
-      const da = a.date ?? '';
-      const dc = c.date ?? '';
-      return (
-        (da > dc ? -1 : da < dc ? 1 : 0) ||
-        titleOrder.compare(a.title, c.title) ||
-        (a.id < c.id ? -1 : a.id > c.id ? 1 : 0)
-      );
-    });
+    byDate.sort((x, y) => newestFirst(entries[x]!, entries[y]!));
     this.order = Uint32Array.from(byDate);
   }
 
@@ -471,6 +459,28 @@ export class BriefingLookup {
       rank,
     };
   }
+}
+
+const TITLE_ORDER = new Intl.Collator('en');
+
+/**
+ * The lookup's order of briefings when nothing ranks them apart: newest first (undated after
+ * dated; dates compared as written, which sorts ISO dates), then by title (English collation),
+ * then by id. (Chat intents sort with a comparator of their own, `newestFirst` in intents.ts,
+ * which compares dates and titles with the default locale's collation and has no id tie-break.)
+ */
+export function newestFirst(
+  a: { date?: string; title: string; id: string },
+  c: { date?: string; title: string; id: string },
+): number {
+  if (Boolean(a.date) !== Boolean(c.date)) return a.date ? -1 : 1;
+  const da = a.date ?? '';
+  const dc = c.date ?? '';
+  return (
+    (da > dc ? -1 : da < dc ? 1 : 0) ||
+    TITLE_ORDER.compare(a.title, c.title) ||
+    (a.id < c.id ? -1 : a.id > c.id ? 1 : 0)
+  );
 }
 
 /** First position in sorted `list` whose key is not below `key`. */

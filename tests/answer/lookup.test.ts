@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.js';
-import { BriefingLookup, lookupKey, type LookupEntry } from '../../src/answer/lookup.js';
+import { BriefingLookup, lookupKey, newestFirst, type LookupEntry } from '../../src/answer/lookup.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 
 const entry = (e: Partial<LookupEntry> & { id: string }): LookupEntry => ({
@@ -46,6 +46,19 @@ describe('briefing lookup', () => {
       'undated',
     ]);
     expect(lookup.find('   ', 2).map((m) => m.tier)).toEqual(['all', 'all']);
+  });
+
+  it('orders briefings by its exported comparator: newest first, undated last, then title, then id', () => {
+    expect([...lookup.order]).toEqual(
+      ENTRIES.map((e, b) => ({ e, b }))
+        .sort((x, y) => newestFirst(x.e, y.e))
+        .map(({ b }) => b),
+    );
+    const same = { title: 'Grid', date: '2024-01-01' };
+    expect(newestFirst({ ...same, id: 'a' }, { ...same, id: 'b' })).toBeLessThan(0);
+    expect(newestFirst({ id: 'x', title: 'A' }, { id: 'y', title: 'B', date: '2020-01-01' })).toBeGreaterThan(
+      0,
+    );
   });
 
   it('ranks the exact id or title first, then titles that start with it, then title words', () => {
