@@ -323,10 +323,14 @@ async function main(): Promise<void> {
   // A process that is the whole host (not sharded) follows the shared briefings itself, and
   // catches up before it connects.
   if (importsWritable && !isShardProcess()) {
-    const mirror = await followSharedImports(config, store, logger, () => void reload());
+    // The first pass reloads only if it changed the folder; that reload is waited for.
+    let caughtUp: Promise<unknown> | undefined;
+    const mirror = await followSharedImports(config, store, logger, () => {
+      caughtUp = reload();
+    });
     if (mirror) {
       closers.push(() => mirror.stop());
-      await reload();
+      await caughtUp;
     }
   }
 
