@@ -121,6 +121,8 @@ export interface QuestionTerm {
   part: 'topic' | 'focus' | 'attribution';
   /** WordNet part of speech of the word as used here, when its form makes it certain. */
   partOfSpeech?: 'noun';
+  /** A plain word just before a word for an office, which it qualifies ("*official* title", "*current* job"). */
+  qualifiesRole?: boolean;
 }
 
 export interface AnalysedQuestion {
@@ -308,6 +310,9 @@ export function analyseQuestion(
         surfaceKey: first.key,
         pos: first.pos,
         ...(single && runs.has(o.from) ? { nameRun: runs.get(o.from)! } : {}),
+        ...(single && !name && ROLE_WORDS.has(analysis.tokens[o.to]?.lemma ?? '')
+          ? { qualifiesRole: true }
+          : {}),
         weight,
         own,
         part:
@@ -326,8 +331,9 @@ export function analyseQuestion(
   };
   add(normalised.text, 1);
   if (type === 'other' && asksForRole(terms)) {
+    // "What is Vaddi's official title?" asks who Vaddi is: the office words are not to be matched.
     type = 'who';
-    terms.splice(0, terms.length, ...terms.filter((t) => !ROLE_WORDS.has(t.term)));
+    terms.splice(0, terms.length, ...terms.filter((t) => !ROLE_WORDS.has(t.term) && !t.qualifiesRole));
   }
   if (context) add(normaliseQuestion(cleanQuestion(context), lexicon).text, 0.5);
   return {
@@ -415,6 +421,6 @@ function asksForRole(terms: QuestionTerm[]): boolean {
   return (
     terms.some((t) => ROLE_WORDS.has(t.term)) &&
     terms.filter((t) => t.name).length === 1 &&
-    terms.every((t) => t.name || ROLE_WORDS.has(t.term) || !t.important)
+    terms.every((t) => t.name || ROLE_WORDS.has(t.term) || t.qualifiesRole || !t.important)
   );
 }

@@ -63,6 +63,13 @@ export interface Candidate {
 const INTRODUCTION =
   /^(?:,\s+(?:the|a|an)\s|,?\s+(?:is|was|remains|became)\s+(?:the|a|an|one)\s|,?\s+serve[sd]?\s+as\s)/i;
 
+/** How a sentence introduces a person asked about: not at all, by a description, or by a formal title. */
+const Introduction = { None: 0, Plain: 1, Title: 2 } as const;
+type Introduction = (typeof Introduction)[keyof typeof Introduction];
+
+/** A sentence opening with a personal pronoun, which stands for a person named just before. */
+const PERSONAL_PRONOUN = /^(?:he|she)\b/i;
+
 /** How much more a defining sentence counts when a "who" question names nothing else. */
 const DEFINITION_BONUS_FACTOR = 3;
 
@@ -188,9 +195,11 @@ export class Reranker {
       return at;
     };
     let previousMask = 0;
+    let previousAt = -1;
     const addContext = (nb: number, briefing: number, previous: boolean): void => {
       if (nb < 0 || nb >= ix.texts.length || ix.passageBriefing[nb] !== briefing) return;
       const at = termScores(nb);
+      if (previous) previousAt = at;
       for (let bit = 0; bit < n; bit++) {
         if (previous && slab[at + bit]! > 0) previousMask |= 1 << bit;
         const neighbour = slab[at + bit]! * neighbourWeight;
@@ -231,7 +240,18 @@ export class Reranker {
       contextCover.fill(0);
       const briefing = ix.passageBriefing[p]!;
       previousMask = 0;
+      previousAt = -1;
       addContext(p - 1, briefing, true);
+      // "He is the Special Assistant…": a sentence opening with a personal pronoun is about the
+      // name the sentence before it gives, as much as if it said the name itself.
+      let resolvedMask = 0;
+      if (previousAt >= 0 && PERSONAL_PRONOUN.test(ix.texts[p]!))
+        for (let bit = 0; bit < n; bit++)
+          if (nameMask & (1 << bit) && slab[previousAt + bit]! > contextScore[bit]!) {
+            contextScore[bit] = slab[previousAt + bit]!;
+            contextCover[bit] = slab[previousAt + n + bit]!;
+            resolvedMask |= 1 << bit;
+          }
       addContext(p + 1, briefing, false);
       let total = 0;
       let cover = 0;
@@ -249,7 +269,9 @@ export class Reranker {
         } else if (contextScore[bit]! > 0) {
           total += contextScore[bit]!;
           cover += contextCover[bit]! * weight;
-          if (contextCover[bit] === neighbourWeight) exactCover += neighbourWeight * weight;
+          if (resolvedMask & (1 << bit)) {
+            if (contextCover[bit] === 1) exactCover += weight;
+          } else if (contextCover[bit] === neighbourWeight) exactCover += neighbourWeight * weight;
           contextMask |= 1 << bit;
         }
       }
@@ -258,8 +280,16 @@ export class Reranker {
       const features = ix.passageFeatures[p]!;
       const typeMatched = !wantedFeatures || (features & wantedFeatures) !== 0;
       if (wantedFeatures && typeMatched) s *= 1 + this.options.typeBonus;
-      if (q.type === 'who' && (askedNames.size ? this.introduces(p, askedNames) : features & Feature.Defines))
-        s *= 1 + (definitional ? DEFINITION_BONUS_FACTOR : 1) * this.options.typeBonus;
+      let introduced: Introduction = Introduction.None;
+      if (q.type === 'who')
+        introduced = askedNames.size
+          ? this.introduces(p, askedNames)
+          : features & Feature.Defines
+            ? Introduction.Plain
+            : Introduction.None;
+      if (introduced) s *= 1 + (definitional ? DEFINITION_BONUS_FACTOR : 1) * this.options.typeBonus;
+      // Asked only what someone is, the sentence giving their formal title says it best.
+      if (introduced === Introduction.Title && definitional) s *= 1 + this.options.typeBonus;
       s *= 1 + this.options.proximityBonus * Math.min(3, this.adjacentPairs(p, generation, directMask));
       // News writing introduces a person or body by full name; later mentions shorten it.
       if (fullNames.length && matched & nameMask && fullNames.some((re) => re.test(ix.texts[p]!)))
@@ -343,17 +373,31 @@ export class Reranker {
 
   /**
    * Whether passage `p` says what one of these terms is: the name followed by an apposition or a
-   * defining verb ("Daniel Kritenbrink, the Assistant Secretary…", "Pranay Vaddi, serves as…").
+   * defining verb ("Daniel Kritenbrink, the Assistant Secretary…", "Pranay Vaddi, serves as…"),
+   * or, after a sentence giving the name, a personal pronoun followed by one ("He is the…"); and
+   * whether what it says is a formal title, written in capitals ("the Special Assistant to…").
    */
-  private introduces(p: number, ids: Set<number>): boolean {
+  private introduces(p: number, ids: Set<number>): Introduction {
     const ix = this.index;
     const text = ix.texts[p]!;
-    for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++) {
-      if (!ids.has(ix.sequence[i]!)) continue;
-      const after = ix.sequenceTo[i]!;
-      if (INTRODUCTION.test(text.slice(after, after + 16))) return true;
+    const how = (at: number): Introduction => {
+      const m = INTRODUCTION.exec(text.slice(at, at + 24));
+      if (!m) return Introduction.None;
+      const next = at + m[0].length;
+      return /^\p{Lu}/u.test(text.slice(next, next + 1)) ? Introduction.Title : Introduction.Plain;
+    };
+    // "He is the Special Assistant…", after a sentence naming him.
+    const pronoun = PERSONAL_PRONOUN.exec(text);
+    if (pronoun && p > 0 && ix.passageBriefing[p - 1] === ix.passageBriefing[p]) {
+      const h = how(pronoun[0].length);
+      if (h)
+        for (let i = ix.sequenceStart[p - 1]!, end = ix.sequenceStart[p]!; i < end; i++)
+          if (ids.has(ix.sequence[i]!)) return h;
     }
-    return false;
+    let best: Introduction = Introduction.None;
+    for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++)
+      if (ids.has(ix.sequence[i]!)) best = Math.max(best, how(ix.sequenceTo[i]!)) as Introduction;
+    return best;
   }
 
   /** How many pairs of matched query terms stand within two words of each other in the passage. */

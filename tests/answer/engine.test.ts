@@ -102,3 +102,46 @@ describe('Engine', () => {
     for (const b of list) expect(body(b.id).startsWith(b.opening)).toBe(true);
   });
 });
+
+describe('who someone is, in briefings that say it in two sentences', () => {
+  let ports: Engine;
+  let dir: string;
+  beforeAll(async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    dir = await mkdtemp(path.join(tmpdir(), 'ports-'));
+    await writeFile(
+      path.join(dir, 'harbour-dues.md'),
+      [
+        '---',
+        'title: "Harbour Dues Rise at Three Ports"',
+        'source: Port authority statements',
+        '---',
+        '',
+        'Shipping lines will pay higher harbour dues from March at three northern ports. ' +
+          'The spokesperson, Maria Lindqvist, serves as a key liaison between the port authority and the shipping lines. ' +
+          'She is the Deputy Director of Public Affairs at the Northern Ports Authority. ' +
+          'Lindqvist said the increase would fund dredging of the main channel.',
+        '',
+      ].join('\n'),
+    );
+    ports = Engine.build(await loadKnowledge(dir));
+  });
+
+  it('quotes the sentence giving a formal title, opened by "She is", with the sentence naming her', () => {
+    for (const q of ["whats lindqvist's official title", 'What is Lindqvist’s job?']) {
+      const a = ports.ask(q);
+      expect(a.answered, q).toBe(true);
+      expect(a.excerpts[0]!.text, q).toContain('Deputy Director of Public Affairs');
+      // The pronoun's sentence comes with the one that names her.
+      expect(a.excerpts[0]!.text, q).toContain('Maria Lindqvist');
+    }
+  });
+
+  it('still answers what she said from the sentence that says it', () => {
+    expect(ports.ask('What did Lindqvist say the increase would fund?').excerpts[0]!.text).toMatch(
+      /^Lindqvist said/,
+    );
+  });
+});

@@ -168,6 +168,23 @@ describe('question analysis in the engine', () => {
     expect(analysed('Which country supplies oil?').type).toBe('where');
     expect(analysed('Tell me about the sanctions').type).toBe('other');
   });
+
+  it('asks for an office when a word for one is qualified ("official title", "current job")', () => {
+    for (const q of [
+      "whats vaddi's official title",
+      'What is Kritenbrink’s current job?',
+      'What is Vaddi’s title?',
+    ]) {
+      const t = analysed(q);
+      expect(t.type, q).toBe('who');
+      expect(
+        t.terms.map((x) => x.term),
+        q,
+      ).toHaveLength(1);
+    }
+    // A role asked of something beside a name, or no name at all, is a question about both.
+    expect(analysed('What role does the UN play in sanctions?').type).toBe('other');
+  });
 });
 
 describe('a knowledge folder’s own chat language', () => {
