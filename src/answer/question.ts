@@ -75,6 +75,23 @@ const FRAMING = new Set([
 const STANCE_WORDS = new Set(['view', 'opinion', 'reaction', 'think', 'feel']);
 
 /**
+ * Words for somebody, whoever they are ("who is the *guy* from the NSC?", "the *woman* who
+ * spoke"): in a "who" question they say only that the answer is a person, which the type says.
+ */
+const SOMEBODY = new Set([
+  'guy',
+  'dude',
+  'man',
+  'woman',
+  'lady',
+  'person',
+  'fellow',
+  'someone',
+  'somebody',
+  'individual',
+]);
+
+/**
  * Words that ask for someone's office ("What is Kritenbrink's *position*?", "Vaddi's job
  * title"): when they are all a question has besides names, it asks who the person is, and is
  * answered as "Who is …?" would be, by the sentence that introduces them.
@@ -267,6 +284,7 @@ export function analyseQuestion(
     for (const o of occurrences) {
       // "according to" introduces whom the asker attributes the answer to; it is no topic.
       if (seen.has(o.term) || FRAMING.has(o.term) || analysis.tokens[o.from]!.key === 'according') continue;
+      if (own && type === 'who' && SOMEBODY.has(o.term) && !o.name) continue;
       seen.add(o.term);
       const tokens = analysis.tokens.slice(o.from, o.to);
       const surface = source.slice(tokens[0]!.start, tokens[tokens.length - 1]!.end);

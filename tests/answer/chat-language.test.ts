@@ -74,6 +74,8 @@ describe('ChatLanguage.normalise', () => {
     expect(defaults.normalise('whats nk getting from russia rn')).toBe(
       'what is North Korea getting from russia',
     );
+    // Question words typed in a hurry, some of which are words of their own ("wat": a temple).
+    expect(defaults.normalise('wat did tass say, wen, hw')).toBe('what did tass say, when, how');
   });
 
   it('drops fillers, leaving no double spaces nor a space before punctuation', () => {

@@ -169,6 +169,14 @@ describe('question analysis in the engine', () => {
     expect(analysed('Tell me about the sanctions').type).toBe('other');
   });
 
+  it('drops a word for somebody from a "who" question: "the guy from the NSC" asks about the NSC', () => {
+    const t = analysed('whos the guy from the nsc');
+    expect(t.type).toBe('who');
+    expect(t.terms.map((x) => x.term)).toEqual(['#national_security_council']);
+    // Elsewhere such a word is what the question is about.
+    expect(analysed('What did the man say about sanctions?').terms.map((x) => x.term)).toContain('man');
+  });
+
   it('asks for an office when a word for one is qualified ("official title", "current job")', () => {
     for (const q of [
       "whats vaddi's official title",
