@@ -9,7 +9,8 @@
  *   ("laborers" → workers), and a word with no near neighbour at all weighs in the confidence.
  *   But when, besides such a word, the best passage matches none of the question's words as
  *   written (only near words: "good" → goods, "place" → set), nothing says the briefings are
- *   about what is asked ("whats a good pizza place around here"): declined, naming the word.
+ *   about what is asked ("whats a good pizza place around here"): declined, naming the word. A
+ *   word met only by WordNet's broader or narrower words ("coin" → change) counts as such a word.
  * - Otherwise one confidence, from how well the best passage matches: the share of the
  *   question's weight it matches by the words themselves and by near words, the important words
  *   it lacks, the names asked about that it lacks, whether it holds the time or number a "when"
@@ -116,6 +117,11 @@ export function confidence(features: DecisionFeatures, model: DecisionModel = DE
   return 1 / (1 + Math.exp(-z));
 }
 
+/** A word met only by WordNet's broader or narrower words, neither by itself, a synonym nor a near vector. */
+function onlyRelated(t: QueryTerm): boolean {
+  return !t.name && t.covered && t.alternatives.every((a) => a.kind === 'related');
+}
+
 /** Answer or decline, and why. */
 export function decide(
   q: AnalysedQuestion,
@@ -132,15 +138,20 @@ export function decide(
     ]),
   ];
   if (notCovered.length) return { answered: false, reason: 'not_covered', notCovered, confidence: 0 };
-  // Declined on the evidence, the important words nothing in the briefings matched are worth naming.
+  // Declined on the evidence, the important words nothing in the briefings matched are worth
+  // naming; and so are those that only a broader or narrower word matches ("coin" → change),
+  // which the briefings never write either.
   const unmatched = [
-    ...new Set(terms.filter((t) => t.own && !t.covered && t.important).map((t) => t.surface)),
+    ...new Set(
+      terms.filter((t) => t.own && t.important && (!t.covered || onlyRelated(t))).map((t) => t.surface),
+    ),
   ];
   const features = decisionFeatures(q, terms, ranked);
   if (!features) return { answered: false, reason: 'weak_match', notCovered: unmatched, confidence: 0 };
   const p = confidence(features, model);
   // Nothing of the question in the passage as written, and a word of it nothing in the briefings
-  // comes near: what it asks about is not there ("a good pizza place around here").
+  // comes near: what it asks about is not there ("a good pizza place around here", "who did the
+  // coin toss", where "coin" meets only "change", a broader word).
   const offTopic = features.exactShare === 0 && unmatched.length > 0;
   if (p >= model.threshold && !offTopic) return { answered: true, notCovered: [], confidence: p, features };
   return { answered: false, reason: 'weak_match', notCovered: unmatched, confidence: p, features };

@@ -228,6 +228,33 @@ describe('decide', () => {
     expect(decide(q, near, [loose], ALWAYS).answered).toBe(true);
   });
 
+  it('counts a word met only by broader or narrower words as like nothing in the briefings ("coin" → change)', () => {
+    const q = question([questionTerm('coin'), questionTerm('toss')]);
+    const related = (id: number) => ({ id, weight: 0.3, kind: 'related' as const });
+    const terms = [
+      queryTerm('coin', { alternatives: [related(1)] }),
+      queryTerm('toss', { alternatives: [related(2)] }),
+    ];
+    const loose = candidate({ share: 0.3, exactShare: 0 });
+    expect(decide(q, terms, [loose], ALWAYS)).toMatchObject({
+      answered: false,
+      reason: 'weak_match',
+      notCovered: ['coin', 'toss'],
+    });
+    // A synonym or a near vector is a near word: the confidence decides.
+    const near = [
+      queryTerm('coin', { alternatives: [related(1), { id: 3, weight: 0.5, kind: 'synonym' }] }),
+      terms[1]!,
+    ];
+    near[1] = queryTerm('toss', { alternatives: [{ id: 4, weight: 0.6, kind: 'vector' }] });
+    expect(decide(q, near, [loose], ALWAYS).answered).toBe(true);
+    // So does one word matched as written.
+    expect(decide(q, terms, [candidate({ share: 0.4, exactShare: 0.1 })], ALWAYS).answered).toBe(true);
+    // A name is never judged by its related words.
+    const named = [queryTerm('coin', { name: true, alternatives: [related(1)] }), near[1]];
+    expect(decide(q, named, [loose], ALWAYS).answered).toBe(true);
+  });
+
   it('takes the type features from the question type and the best passage', () => {
     const ranked = (typeMatched: boolean) => [
       candidate({ typeMatched }),
