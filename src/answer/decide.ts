@@ -130,7 +130,12 @@ export function decide(
   model: DecisionModel = DEFAULT_MODEL,
   missingNames: string[] = [],
 ): Decision {
-  if (!q.terms.length) return { answered: false, reason: 'empty', notCovered: [], confidence: 0 };
+  if (!q.terms.length) {
+    // "how much were blorfs": a word was there, but nothing reads it; that is what to say.
+    const unread = [...new Set(q.ignored.map((w) => w.toLowerCase()))];
+    if (unread.length) return { answered: false, reason: 'weak_match', notCovered: unread, confidence: 0 };
+    return { answered: false, reason: 'empty', notCovered: [], confidence: 0 };
+  }
   const notCovered = [
     ...new Set([
       ...terms.filter((t) => t.own && !t.covered && t.proper).map((t) => t.surface),

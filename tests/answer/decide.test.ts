@@ -135,6 +135,16 @@ describe('decide', () => {
     expect(decide(question([]), [], [candidate()], ALWAYS).reason).toBe('empty');
   });
 
+  it('names the words nothing could read when they were all the question had ("how much were blorfs")', () => {
+    const q = { ...question([]), ignored: ['Blorfs', 'blorfs', 'zxq'] };
+    expect(decide(q, [], [], ALWAYS)).toEqual({
+      answered: false,
+      reason: 'weak_match',
+      notCovered: ['blorfs', 'zxq'],
+      confidence: 0,
+    });
+  });
+
   it("declines as 'not_covered' when the briefings lack a proper name asked about, naming each once", () => {
     const q = question([
       questionTerm('china', { name: true, proper: true }),
