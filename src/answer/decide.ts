@@ -11,6 +11,9 @@
  *   written (only near words: "good" → goods, "place" → set), nothing says the briefings are
  *   about what is asked ("whats a good pizza place around here"): declined, naming the word. A
  *   word met only by WordNet's broader or narrower words ("coin" → change) counts as such a word.
+ * - A question asking what someone said ("What did Japan say…?") is declined when the best
+ *   passage names them only as something else ("…trips to India and Japan"): re-ranking already
+ *   prefers passages where they speak, and none was found.
  * - Otherwise one confidence, from how well the best passage matches: the share of the
  *   question's weight it matches by the words themselves and by near words, the important words
  *   it lacks, the names asked about that it lacks, whether it holds the time or number a "when"
@@ -158,6 +161,9 @@ export function decide(
   // comes near: what it asks about is not there ("a good pizza place around here", "who did the
   // coin toss", where "coin" meets only "change", a broader word).
   const offTopic = features.exactShare === 0 && unmatched.length > 0;
-  if (p >= model.threshold && !offTopic) return { answered: true, notCovered: [], confidence: p, features };
+  // "What did Japan say…?" answered by a sentence that names Japan only as somewhere to travel.
+  const unheard = ranked[0]!.speakerUnheard;
+  if (p >= model.threshold && !offTopic && !unheard)
+    return { answered: true, notCovered: [], confidence: p, features };
   return { answered: false, reason: 'weak_match', notCovered: unmatched, confidence: p, features };
 }

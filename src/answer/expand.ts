@@ -28,6 +28,8 @@ export interface QueryTerm {
   /** True for the question's own words (false for words carried over from an earlier question). */
   own: boolean;
   name: boolean;
+  /** A name asked to have said something ("What did *Japan* say…?"): see QuestionTerm. */
+  speaker?: boolean;
   /** A name that is no common word: never expanded; missing from the briefings, it declines the question. */
   proper: boolean;
   important: boolean;
@@ -232,6 +234,7 @@ export class QueryExpander {
               : 1),
         own: t.own,
         name: t.name,
+        ...(t.speaker ? { speaker: true } : {}),
         proper: t.proper,
         // The tagger guesses on short questions ("…North Korea new?" comes out a noun); a word
         // WordNet has no noun for is not a thing the question is about.

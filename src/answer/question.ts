@@ -138,6 +138,12 @@ export interface QuestionTerm {
   part: 'topic' | 'focus' | 'attribution';
   /** WordNet part of speech of the word as used here, when its form makes it certain. */
   partOfSpeech?: 'noun';
+  /**
+   * A name the question asks to have said something ("What did *Japan* say…?", "How did *North
+   * Korea's* government respond…?"): a passage that names it only as something else does not say
+   * what it said.
+   */
+  speaker?: boolean;
   /** A plain word just before a word for an office, which it qualifies ("*official* title", "*current* job"). */
   qualifiesRole?: boolean;
 }
@@ -270,6 +276,7 @@ export function analyseQuestion(
     if (own) type = questionType(analysis.tokens.map((t) => t.key));
     const focus = own ? focusToken(analysis.tokens) : -1;
     const attribution = own ? attributionStart(analysis.tokens) : -1;
+    const speakers = own ? speakerSpan(analysis.tokens) : undefined;
     const { occurrences } = extractTerms(analysis, 0, analysis.tokens.length, lexicon.aliases);
     const runs = own ? capitalisedRuns(analysis.tokens) : new Map<number, number>();
     if (own) {
@@ -328,6 +335,7 @@ export function analyseQuestion(
         surfaceKey: first.key,
         pos: first.pos,
         ...(single && runs.has(o.from) ? { nameRun: runs.get(o.from)! } : {}),
+        ...(name && speakers && o.from >= speakers[0] && o.to <= speakers[1] ? { speaker: true } : {}),
         ...(single && !name && ROLE_WORDS.has(analysis.tokens[o.to]?.lemma ?? '')
           ? { qualifiesRole: true }
           : {}),
@@ -398,6 +406,56 @@ function capitalisedRuns(
   }
   close();
   return runs;
+}
+
+/** Verbs of speaking and of responding, as lemmas: what a speaker does in a question. */
+const SPEAKING = new Set([
+  'say',
+  'state',
+  'tell',
+  'claim',
+  'announce',
+  'warn',
+  'argue',
+  'report',
+  'respond',
+  'react',
+  'reply',
+  'mention',
+  'emphasize',
+  'emphasise',
+  'stress',
+  'note',
+  'describe',
+  'label',
+  'comment',
+  'think',
+  'feel',
+  'believe',
+]);
+
+/**
+ * The tokens naming who is asked to have spoken in "What did X say…?", "How did X respond…?"
+ * (a question word, an auxiliary, then X up to a verb of speaking), as a token range; undefined
+ * when the question is not of that shape ("What is X prepared to respond with?": a participle
+ * and an infinitive are no speaking by X).
+ */
+function speakerSpan(
+  tokens: ReadonlyArray<{ key: string; lemma: string; pos: string }>,
+): [number, number] | undefined {
+  const wh = tokens.findIndex((t) => t.key === 'what' || t.key === 'how');
+  // "What did X say", "How has X responded"; not "What is X called", which asks for a name.
+  if (wh < 0 || !/^(do|have|will|would)$/.test(tokens[wh + 1]?.lemma ?? '')) return undefined;
+  for (let k = wh + 2; k < tokens.length && k <= wh + 10; k++) {
+    const t = tokens[k]!;
+    if (SPEAKING.has(t.lemma) && k > wh + 2) return tokens[k - 1]!.key === 'to' ? undefined : [wh + 2, k];
+    // The tagger calls a lower-case name a verb now and then ("what did japan say"); a
+    // participle it calls a verb is one.
+    const participle = t.pos === 'VERB' && /(?:ed|ing)$/.test(t.key);
+    const punctuation = t.pos === 'PUNCT' && !/^[-'’]$/.test(t.key);
+    if (participle || punctuation || t.pos === 'AUX') return undefined;
+  }
+  return undefined;
 }
 
 /** Index of the first token after "according to", or -1. */

@@ -3,7 +3,8 @@
  * only in a neighbouring sentence (weaker), the answer type the question asks for (a person for
  * "who", a date for "when"), the sentence that introduces a person asked about, question terms
  * standing together, a multi-word name written in full, and how many of the names asked about
- * are there. Also measures, per passage, the evidence the decision weighs.
+ * are there; and, asked what someone said, whether they speak in it. Also measures, per passage,
+ * the evidence the decision weighs.
  */
 import type { QueryTerm } from './expand.js';
 import type { PassageIndex } from './passage-index.js';
@@ -54,6 +55,11 @@ export interface Candidate {
   typeMatched: boolean;
   /** Cosine of the passage's meaning (its words' vectors) with the question's; 0 without vectors. */
   meaning: number;
+  /**
+   * True when the question asks what someone said ("What did Japan say…?") and the passage names
+   * them, but not as the one speaking: no word of speaking stands by the name, nor a pronoun.
+   */
+  speakerUnheard: boolean;
 }
 
 /**
@@ -62,6 +68,77 @@ export interface Candidate {
  */
 const INTRODUCTION =
   /^(?:,\s+(?:the|a|an)\s|,?\s+(?:is|was|remains|became)\s+(?:the|a|an|one)\s|,?\s+serve[sd]?\s+as\s)/i;
+
+/**
+ * Words that report speech, as lemmas: a name standing by one of them ("X warned", "conveyed by
+ * X", "according to X", "X's statement") is speaking.
+ */
+const REPORTING = [
+  'say',
+  'state',
+  'statement',
+  'tell',
+  'claim',
+  'announce',
+  'announcement',
+  'warn',
+  'warning',
+  'argue',
+  'report',
+  'respond',
+  'response',
+  'react',
+  'reaction',
+  'reply',
+  'mention',
+  'emphasize',
+  'emphasise',
+  'stress',
+  'note',
+  'describe',
+  'label',
+  'comment',
+  'remark',
+  'accord',
+  'briefing',
+  'brief',
+  'counter',
+  'indicate',
+  'confirm',
+  'deny',
+  'explain',
+  'express',
+  'convey',
+  'signal',
+  'urge',
+  'accuse',
+  'reaffirm',
+  'attribute',
+  'add',
+  'assert',
+  'insist',
+  'declare',
+  'acknowledge',
+  'suggest',
+  'predict',
+  'highlight',
+  'underscore',
+  'caution',
+  'view',
+  'stance',
+  'think',
+  'believe',
+];
+
+/** What a passage keeps of its score when it names a speaker asked about without letting them speak. */
+const UNHEARD_FACTOR = 0.5;
+
+/**
+ * A pronoun speaking, for a speaker named in an earlier sentence: "According to *his* briefing",
+ * "*She* said", "*their* statement".
+ */
+const SPEAKER_PRONOUN =
+  /\b(?:(?:according to|by) (?:him|her|them|his|her|their)\b|(?:he|she|they) (?:\w+ ){0,2}?(?:said|says|stated|states|warned|warns|noted|added|argued|emphasi[sz]ed|stressed|told|explained|described|called|claimed|insisted)\b|(?:his|her|their) (?:remarks?|statements?|comments?|briefing|warnings?|views?|words|assessment|stance)\b)/i;
 
 /** How a sentence introduces a person asked about: not at all, by a description, or by a formal title. */
 const Introduction = { None: 0, Plain: 1, Title: 2 } as const;
@@ -97,6 +174,8 @@ export class Reranker {
   private slab = new Float64Array(0);
   private generation = 0;
   private readonly index: PassageIndex;
+  /** Index term ids of the words in REPORTING. */
+  private readonly reporting: Set<number>;
 
   constructor(
     private readonly retriever: Retriever,
@@ -111,6 +190,9 @@ export class Reranker {
     this.termFirst = new Uint32Array(this.index.df.length);
     this.termMask = new Uint32Array(this.index.df.length);
     this.termLast = new Uint32Array(this.index.df.length);
+    this.reporting = new Set(
+      REPORTING.map((w) => this.index.termIds.get(w)).filter((id): id is number => id !== undefined),
+    );
   }
 
   /** Scores the pool's passages and returns them best first. */
@@ -233,6 +315,8 @@ export class Reranker {
           ),
       );
 
+    const speakerIds = new Set<number>();
+    for (const t of terms) if (t.speaker) for (const a of t.alternatives) speakerIds.add(a.id);
     const questionMeaning = this.questionMeaning(terms);
     const candidates = pool.passages.map((p): Candidate => {
       const at = termScores(p);
@@ -327,8 +411,11 @@ export class Reranker {
         namesMissing,
         typeMatched,
         meaning: 0,
+        speakerUnheard: speakerIds.size > 0 && this.unheard(p, speakerIds),
       };
     });
+    // Asked what someone said, a passage where they speak is the better answer.
+    for (const c of candidates) if (c.speakerUnheard) c.score *= UNHEARD_FACTOR;
     candidates.sort((x, y) => y.score - x.score || x.passage - y.passage);
     // Meaning weighs in among the best few only: averaging vectors is the costliest signal.
     if (questionMeaning) {
@@ -398,6 +485,25 @@ export class Reranker {
     for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++)
       if (ids.has(ix.sequence[i]!)) best = Math.max(best, how(ix.sequenceTo[i]!)) as Introduction;
     return best;
+  }
+
+  /**
+   * Whether passage `p` names a speaker asked about (`ids`) without letting them speak: no
+   * reporting word within three words before the name or five after it, and no pronoun that may
+   * stand for them beside a reporting word. False when the passage doesn't name them.
+   */
+  private unheard(p: number, ids: Set<number>): boolean {
+    const ix = this.index;
+    const from = ix.sequenceStart[p]!;
+    const to = ix.sequenceStart[p + 1]!;
+    let named = false;
+    for (let i = from; i < to; i++) {
+      if (!ids.has(ix.sequence[i]!)) continue;
+      named = true;
+      for (let j = Math.max(from, i - 3); j < Math.min(to, i + 6); j++)
+        if (this.reporting.has(ix.sequence[j]!)) return false;
+    }
+    return named && !SPEAKER_PRONOUN.test(ix.texts[p]!);
   }
 
   /** How many pairs of matched query terms stand within two words of each other in the passage. */

@@ -75,6 +75,7 @@ function candidate(set: Partial<Candidate> = {}): Candidate {
     namesMissing: 0,
     typeMatched: true,
     meaning: 0.8,
+    speakerUnheard: false,
     ...set,
   } as Candidate;
 }
@@ -263,6 +264,16 @@ describe('decide', () => {
     // A name is never judged by its related words.
     const named = [queryTerm('coin', { name: true, alternatives: [related(1)] }), near[1]];
     expect(decide(q, named, [loose], ALWAYS).answered).toBe(true);
+  });
+
+  it('declines when the best passage names the speaker asked about without letting them speak', () => {
+    const q = question([questionTerm('japan', { name: true, speaker: true }), questionTerm('sanctions')]);
+    const terms = [queryTerm('japan', { name: true, speaker: true }), queryTerm('sanctions')];
+    expect(decide(q, terms, [candidate({ speakerUnheard: true })], ALWAYS)).toMatchObject({
+      answered: false,
+      reason: 'weak_match',
+    });
+    expect(decide(q, terms, [candidate()], ALWAYS).answered).toBe(true);
   });
 
   it('takes the type features from the question type and the best passage', () => {

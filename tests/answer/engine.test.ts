@@ -122,7 +122,8 @@ describe('who someone is, in briefings that say it in two sentences', () => {
         'Shipping lines will pay higher harbour dues from March at three northern ports. ' +
           'The spokesperson, Maria Lindqvist, serves as a key liaison between the port authority and the shipping lines. ' +
           'She is the Deputy Director of Public Affairs at the Northern Ports Authority. ' +
-          'Lindqvist said the increase would fund dredging of the main channel.',
+          'Lindqvist said the increase would fund dredging of the main channel. ' +
+          'Most of the ships calling at the three ports sail on to Norway and Denmark with timber and grain.',
         '',
       ].join('\n'),
     );
@@ -143,5 +144,23 @@ describe('who someone is, in briefings that say it in two sentences', () => {
     expect(ports.ask('What did Lindqvist say the increase would fund?').excerpts[0]!.text).toMatch(
       /^Lindqvist said/,
     );
+  });
+
+  it('does not take a sentence naming a country as somewhere to sail for what that country said', () => {
+    const q = 'What did Norway say about the timber and grain ships?';
+    const t = ports.trace(q);
+    expect(t.question.terms.find((x) => x.term === 'norway')?.speaker).toBe(true);
+    const sailing = t.ranked.find((c) => ports.index.texts[c.passage]!.includes('Norway'))!;
+    expect(sailing.speakerUnheard).toBe(true);
+    const a = ports.ask(q);
+    expect(a).toMatchObject({ answered: false, reason: 'weak_match' });
+    // Without asking what Norway said, the same sentence answers.
+    const where = ports.ask('Where do the timber and grain ships sail on to?');
+    expect(where.answered).toBe(true);
+    expect(where.excerpts[0]!.text).toContain('Norway');
+    // Asked of someone who speaks there, the sentence where she does answers.
+    const heard = ports.ask('What did Lindqvist say about the increase?');
+    expect(heard.answered).toBe(true);
+    expect(heard.excerpts[0]!.text).toMatch(/^Lindqvist said/);
   });
 });

@@ -169,6 +169,23 @@ describe('question analysis in the engine', () => {
     expect(analysed('Tell me about the sanctions').type).toBe('other');
   });
 
+  it('marks the names a question asks to have spoken ("What did Japan say…?")', () => {
+    const speakers = (q: string) =>
+      analysed(q)
+        .terms.filter((t) => t.speaker)
+        .map((t) => t.term);
+    expect(speakers('What did Japan say about the sanctions?')).toEqual(['japan']);
+    expect(speakers('what did japan say')).toEqual(['japan']);
+    expect(speakers('What did Kim Jong-un say at the Vostochny meeting?')).toEqual(['#kim_jong_un']);
+    expect(speakers("How did North Korea's government respond to Vaddi's remarks?")).toEqual([
+      '#north_korea',
+    ]);
+    // Not speaking: a participle and an infinitive, a name asked for, or no verb of speaking.
+    expect(speakers('What is Kritenbrink prepared to respond with?')).toEqual([]);
+    expect(speakers('What is the Doritos ad campaign called?')).toEqual([]);
+    expect(speakers('What did Russia send to North Korea?')).toEqual([]);
+  });
+
   it('drops a word for somebody from a "who" question: "the guy from the NSC" asks about the NSC', () => {
     const t = analysed('whos the guy from the nsc');
     expect(t.type).toBe('who');
