@@ -3,8 +3,8 @@
  *
  * - A name or entity asked about that the briefings never mention ("What did China say?", "Who
  *   won the World Cup?" — a name of several words counts when the briefings never write those
- *   words together): the briefings don't cover the question, and the answer says which names
- *   they never mention.
+ *   words together), or a year they never write ("…in 2022?"): the briefings don't cover the
+ *   question, and the answer says which names they never mention.
  *   An ordinary word the briefings lack is no such evidence: they may say it in other words
  *   ("laborers" → workers), and a word with no near neighbour at all weighs in the confidence.
  *   But when, besides such a word, the best passage matches none of the question's words as
@@ -120,6 +120,9 @@ export function confidence(features: DecisionFeatures, model: DecisionModel = DE
   return 1 / (1 + Math.exp(-z));
 }
 
+/** A year: asked about and never written in the briefings, like a name, it says they don't cover the question. */
+const YEAR = /^(1[89]|20)\d\d$/;
+
 /** A word met only by WordNet's broader or narrower words, neither by itself, a synonym nor a near vector. */
 function onlyRelated(t: QueryTerm): boolean {
   return !t.name && t.covered && t.alternatives.every((a) => a.kind === 'related');
@@ -141,7 +144,7 @@ export function decide(
   }
   const notCovered = [
     ...new Set([
-      ...terms.filter((t) => t.own && !t.covered && t.proper).map((t) => t.surface),
+      ...terms.filter((t) => t.own && !t.covered && (t.proper || YEAR.test(t.surface))).map((t) => t.surface),
       ...missingNames,
     ]),
   ];

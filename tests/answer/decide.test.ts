@@ -164,6 +164,21 @@ describe('decide', () => {
     expect(d.notCovered).toEqual(['china', 'zorbakov']);
   });
 
+  it("declines as 'not_covered' for a year the briefings never write, as for a name", () => {
+    const q = question([questionTerm('win'), questionTerm('2022')]);
+    const terms = [queryTerm('win'), queryTerm('2022', { covered: false })];
+    expect(decide(q, terms, [candidate()], ALWAYS)).toMatchObject({
+      answered: false,
+      reason: 'not_covered',
+      notCovered: ['2022'],
+    });
+    // A year they write, or any other number they don't, is left to the evidence.
+    expect(decide(q, [terms[0]!, queryTerm('2022')], [candidate()], ALWAYS).answered).toBe(true);
+    expect(decide(q, [terms[0]!, queryTerm('10', { covered: false })], [candidate()], ALWAYS).answered).toBe(
+      true,
+    );
+  });
+
   it('never declines as not covered for a common word, nor for a name carried over from an earlier question', () => {
     const q = question([questionTerm('laborer'), questionTerm('vaddi', { name: true, proper: true })]);
     const terms = [
