@@ -123,9 +123,12 @@ export function confidence(features: DecisionFeatures, model: DecisionModel = DE
 /** A year: asked about and never written in the briefings, like a name, it says they don't cover the question. */
 const YEAR = /^(1[89]|20)\d\d$/;
 
-/** A word met only by WordNet's broader or narrower words, neither by itself, a synonym nor a near vector. */
+/**
+ * A word met only by WordNet's broader or narrower words, neither by itself, a synonym nor a near
+ * vector; a capitalised common word too ("GDP" → value), but never a proper name.
+ */
 function onlyRelated(t: QueryTerm): boolean {
-  return !t.name && t.covered && t.alternatives.every((a) => a.kind === 'related');
+  return !t.proper && t.covered && t.alternatives.every((a) => a.kind === 'related');
 }
 
 /** Answer or decline, and why. */

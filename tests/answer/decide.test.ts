@@ -276,8 +276,10 @@ describe('decide', () => {
     expect(decide(q, near, [loose], ALWAYS).answered).toBe(true);
     // So does one word matched as written.
     expect(decide(q, terms, [candidate({ share: 0.4, exactShare: 0.1 })], ALWAYS).answered).toBe(true);
-    // A name is never judged by its related words.
-    const named = [queryTerm('coin', { name: true, alternatives: [related(1)] }), near[1]];
+    // A capitalised common word ("GDP") is judged as any word; a proper name is never expanded.
+    const gdp = [queryTerm('gdp', { name: true, alternatives: [related(1)] }), near[1]!];
+    expect(decide(q, gdp, [loose], ALWAYS)).toMatchObject({ answered: false, notCovered: ['gdp'] });
+    const named = [queryTerm('coin', { name: true, proper: true, alternatives: [related(1)] }), near[1]];
     expect(decide(q, named, [loose], ALWAYS).answered).toBe(true);
   });
 
