@@ -408,7 +408,7 @@ function capitalisedRuns(
   return runs;
 }
 
-/** Verbs of speaking and of responding, as lemmas: what a speaker does in a question. */
+/** Verbs of speaking, of responding and of agreeing, as lemmas: what a speaker does in a question. */
 const SPEAKING = new Set([
   'say',
   'state',
@@ -432,6 +432,10 @@ const SPEAKING = new Set([
   'think',
   'feel',
   'believe',
+  'agree',
+  'pledge',
+  'promise',
+  'vow',
 ]);
 
 /**

@@ -128,6 +128,12 @@ const REPORTING = [
   'stance',
   'think',
   'believe',
+  'agree',
+  'agreement',
+  'pledge',
+  'promise',
+  'vow',
+  'sign',
 ];
 
 /** What a passage keeps of its score when it names a speaker asked about without letting them speak. */

@@ -180,6 +180,7 @@ describe('question analysis in the engine', () => {
     expect(speakers("How did North Korea's government respond to Vaddi's remarks?")).toEqual([
       '#north_korea',
     ]);
+    expect(speakers('What did Putin and Kim agree on?')).toEqual(['#vladimir_putin', '#kim_jong_un']);
     // Not speaking: a participle and an infinitive, a name asked for, or no verb of speaking.
     expect(speakers('What is Kritenbrink prepared to respond with?')).toEqual([]);
     expect(speakers('What is the Doritos ad campaign called?')).toEqual([]);
