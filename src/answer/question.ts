@@ -409,7 +409,7 @@ function capitalisedRuns(
 }
 
 /** Verbs of speaking, of responding and of agreeing, as lemmas: what a speaker does in a question. */
-const SPEAKING = new Set([
+export const SPEAKING: ReadonlySet<string> = new Set([
   'say',
   'state',
   'tell',

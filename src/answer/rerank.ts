@@ -8,7 +8,7 @@
  */
 import type { QueryTerm } from './expand.js';
 import type { PassageIndex } from './passage-index.js';
-import { TYPE_FEATURES, type AnalysedQuestion } from './question.js';
+import { SPEAKING, TYPE_FEATURES, type AnalysedQuestion } from './question.js';
 import { popcount } from './best.js';
 import { REFERS_BACK } from './excerpts.js';
 import type { Pool, Retriever } from './retrieve.js';
@@ -71,33 +71,16 @@ const INTRODUCTION =
 
 /**
  * Words that report speech, as lemmas: a name standing by one of them ("X warned", "conveyed by
- * X", "according to X", "X's statement") is speaking.
+ * X", "according to X", "X's statement") is speaking. The verbs a question asks a speaker about,
+ * and the nouns and other verbs that report them.
  */
 const REPORTING = [
-  'say',
-  'state',
+  ...SPEAKING,
   'statement',
-  'tell',
-  'claim',
-  'announce',
   'announcement',
-  'warn',
   'warning',
-  'argue',
-  'report',
-  'respond',
   'response',
-  'react',
   'reaction',
-  'reply',
-  'mention',
-  'emphasize',
-  'emphasise',
-  'stress',
-  'note',
-  'describe',
-  'label',
-  'comment',
   'remark',
   'accord',
   'briefing',
@@ -126,13 +109,7 @@ const REPORTING = [
   'caution',
   'view',
   'stance',
-  'think',
-  'believe',
-  'agree',
   'agreement',
-  'pledge',
-  'promise',
-  'vow',
   'sign',
 ];
 
@@ -144,7 +121,7 @@ const UNHEARD_FACTOR = 0.5;
  * "*She* said", "*their* statement".
  */
 const SPEAKER_PRONOUN =
-  /\b(?:(?:according to|by) (?:him|her|them|his|her|their)\b|(?:he|she|they) (?:\w+ ){0,2}?(?:said|says|stated|states|warned|warns|noted|added|argued|emphasi[sz]ed|stressed|told|explained|described|called|claimed|insisted)\b|(?:his|her|their) (?:remarks?|statements?|comments?|briefing|warnings?|views?|words|assessment|stance)\b)/i;
+  /\b(?:(?:according to|by) (?:him|her|them|his|her|their)\b|(?:he|she|they) (?:\w+ ){0,2}?(?:said|says|stated|states|warned|warns|noted|added|argued|emphasi[sz]ed|stressed|told|explained|described|claimed|insisted)\b|(?:his|her|their) (?:remarks?|statements?|comments?|briefing|warnings?|views?|words|assessment|stance)\b)/i;
 
 /** How a sentence introduces a person asked about: not at all, by a description, or by a formal title. */
 const Introduction = { None: 0, Plain: 1, Title: 2 } as const;
