@@ -238,23 +238,30 @@ const SPELT_WORD = /\p{L}+(?:['’]\p{L}+)*/gu;
 export function normaliseQuestion(
   text: string,
   lexicon: QuestionLexicon,
-): { text: string; ignored: string[] } {
+): { text: string; ignored: string[]; corrected: string[] } {
   const ignored: string[] = [];
-  const rewritten = lexicon.chat.normalise(text).replace(SPELT_WORD, (word) => {
+  const corrected: string[] = [];
+  // "russia/nk": two words joined by a slash are read apart ("w/o", "b/c" stay chat words).
+  const parted = text.replace(/(\p{L}{2,})\/(?=\p{L}{2,})/gu, '$1 / ');
+  const rewritten = lexicon.chat.normalise(parted).replace(SPELT_WORD, (word) => {
     const lower = fold(word);
-    // A word as it stands, or in its base form ("xylophones": WordNet knows "xylophone").
-    if (lower.includes("'") || lexicon.isWord(lower) || lexicon.isWord(lexicon.commonLemma(lower)))
-      return word;
+    if (lower.includes("'") || lexicon.isWord(lower)) return word;
+    // A name the briefings use with its possessive typed without the apostrophe ("dprks", "vaddis").
     if (lower.endsWith('s') && lexicon.isBriefingName(lower.slice(0, -1))) return `${word.slice(0, -1)}'s`;
+    // A word in its base form ("xylophones": WordNet knows "xylophone").
+    if (lexicon.isWord(lexicon.commonLemma(lower))) return word;
     // A capitalised word is a name: only a name the briefings use is a likely correction of it.
     const capitalised = /^\p{Lu}/u.test(word);
-    const corrected = correctSpelling(lower, capitalised ? { ...lexicon, englishRank: () => -1 } : lexicon);
-    if (corrected) return capitalised ? corrected[0]!.toUpperCase() + corrected.slice(1) : corrected;
+    const correction = correctSpelling(lower, capitalised ? { ...lexicon, englishRank: () => -1 } : lexicon);
+    if (correction) {
+      corrected.push(correction);
+      return capitalised ? correction[0]!.toUpperCase() + correction.slice(1) : correction;
+    }
     if (capitalised) return word;
     ignored.push(word);
     return '';
   });
-  return { text: rewritten.replace(/\s{2,}/g, ' ').trim(), ignored };
+  return { text: rewritten.replace(/\s{2,}/g, ' ').trim(), ignored, corrected };
 }
 
 /** Analyses a question (and, weaker, an earlier question it follows up on) into query terms. */
@@ -268,6 +275,7 @@ export function analyseQuestion(
   const seen = new Set<string>();
   let type: QuestionType = 'other';
   const normalised = normaliseQuestion(text, lexicon);
+  const correctedWords = new Set(normalised.corrected);
   const nameRuns: string[] = [];
   const add = (source: string, weight: number) => {
     if (!source) return;
@@ -311,8 +319,12 @@ export function analyseQuestion(
             // not a name (chat language spells out those that are: "nk", "un").
             (first.value.length > 2 && (first.pos === 'PROPN' || lexicon.nameKind(o.term) === 'proper'))));
       const commonLemma = capitalised && !o.entity && single ? lexicon.commonLemma(first.key) : undefined;
+      // A word spelling correction made is no evidence of a name the briefings lack ("smth" →
+      // "smith"): only one they use is.
+      const guessed = correctedWords.has(first.key) && !lexicon.isBriefingName(first.key);
       const proper =
         name &&
+        !guessed &&
         (o.entity ||
           lexicon.isBriefingName(first.key) ||
           (lexicon.nameKind(o.term) !== 'common' &&

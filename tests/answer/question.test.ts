@@ -64,6 +64,7 @@ describe('normaliseQuestion, with a small lexicon', () => {
     expect(normaliseQuestion('whats nk saying abut sanctons rn', lexicon)).toEqual({
       text: 'what is North Korea saying about sanctions',
       ignored: [],
+      corrected: ['about', 'sanctions'],
     });
   });
 
@@ -75,7 +76,11 @@ describe('normaliseQuestion, with a small lexicon', () => {
   it('corrects a capitalised word only to a name or word of the briefings, keeping the capital', () => {
     expect(normaliseQuestion('Kritenbrinck said', lexicon).text).toBe('Kritenbrink said');
     // "Thre" is a letter from the English "there" only: an unknown name, kept as typed.
-    expect(normaliseQuestion('Thre said', lexicon)).toEqual({ text: 'Thre said', ignored: [] });
+    expect(normaliseQuestion('Thre said', lexicon)).toEqual({
+      text: 'Thre said',
+      ignored: [],
+      corrected: [],
+    });
   });
 
   it('reads a name with a trailing "s" as a possessive', () => {
@@ -83,8 +88,16 @@ describe('normaliseQuestion, with a small lexicon', () => {
     expect(normaliseQuestion('Moscows view', lexicon).text).toBe("Moscow's view");
   });
 
+  it('reads two words joined by a slash apart, and leaves chat words with a slash alone', () => {
+    expect(normaliseQuestion('putin/kim view', lexicon).text).toBe('putin / kim view');
+  });
+
   it('leaves out a lower-case word nothing can read, and lists it', () => {
-    expect(normaliseQuestion('what xqzvt said', lexicon)).toEqual({ text: 'what said', ignored: ['xqzvt'] });
+    expect(normaliseQuestion('what xqzvt said', lexicon)).toEqual({
+      text: 'what said',
+      ignored: ['xqzvt'],
+      corrected: [],
+    });
   });
 });
 
@@ -185,6 +198,20 @@ describe('question analysis in the engine', () => {
     expect(speakers('What is Kritenbrink prepared to respond with?')).toEqual([]);
     expect(speakers('What is the Doritos ad campaign called?')).toEqual([]);
     expect(speakers('What did Russia send to North Korea?')).toEqual([]);
+  });
+
+  it('takes no word that spelling correction made for a name the briefings lack ("smiht" is not Smith)', () => {
+    const t = analysed('is the us gonna do smiht');
+    expect(t.normalised).toBe('is the US going to do smith');
+    expect(t.terms.find((x) => x.term === 'smith')).toMatchObject({ proper: false });
+    expect(engine.ask('is the us gonna do smiht').reason).not.toBe('not_covered');
+    // Typed as a name, it is one.
+    expect(engine.ask('is the us gonna do Smith')).toMatchObject({
+      reason: 'not_covered',
+      notCovered: ['smith'],
+    });
+    // A possessive of a name the briefings use, typed without its apostrophe: "dprks" is the DPRK's.
+    expect(analysed('dprks missile program').normalised).toBe("dprk's missile program");
   });
 
   it('drops a word for somebody from a "who" question: "the guy from the NSC" asks about the NSC', () => {
