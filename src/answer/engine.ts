@@ -47,7 +47,6 @@ export const DEFAULT_OPTIONS: EngineOptions = {
   proximityBonus: 0.1,
   fullNameBonus: 0.2,
   namePenalty: 0.6,
-  neighbourNamePenalty: 0.15,
   meaningBonus: 4,
   rerankDepth: 20,
   commonShare: 0.01,

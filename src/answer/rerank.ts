@@ -26,8 +26,6 @@ export interface RerankOptions {
   proximityBonus: number;
   /** How much of its score a passage loses for lacking a name asked about, at the rarest (scaled by rarity²). */
   namePenalty: number;
-  /** The same, for a name only a neighbouring sentence has (and the passage doesn't refer back to). */
-  neighbourNamePenalty: number;
   /** Bonus for a passage whose meaning (its words' vectors, averaged) is near the question's, per unit of cosine. */
   meaningBonus: number;
 }
@@ -374,9 +372,6 @@ export class Reranker {
           const rarity = (terms[bit]!.idf / expander.maxIdf) ** 2;
           if (!(own & (1 << bit))) namesMissing += rarity;
           if (!(matched & (1 << bit))) s *= 1 - this.options.namePenalty * rarity;
-          // Only in a neighbouring sentence, which it doesn't refer back to: the decision counts the
-          // name as lacking, and a passage that has it itself is the better answer.
-          else if (!(own & (1 << bit))) s *= 1 - this.options.neighbourNamePenalty * rarity;
         }
       }
       let missingWeight = 0;

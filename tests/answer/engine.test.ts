@@ -164,38 +164,3 @@ describe('who someone is, in briefings that say it in two sentences', () => {
     expect(heard.excerpts[0]!.text).toMatch(/^Lindqvist said/);
   });
 });
-
-describe('a name only in the sentence next door', () => {
-  it('costs a passage a little of its score; one that has the name itself keeps all of it', async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const path = await import('node:path');
-    const dir = await mkdtemp(path.join(tmpdir(), 'festival-'));
-    await writeFile(
-      path.join(dir, 'festival.md'),
-      [
-        '---',
-        'title: "Harbour Festival Ends"',
-        'source: Festival office',
-        '---',
-        '',
-        'The festival closed on Sunday with a concert by Nadia Ostrova on the main stage. ' +
-          'A local brass band also performed before the concert. ' +
-          'Earlier in the weekend, Ostrova performed a set of folk songs from the islands.',
-        '',
-      ].join('\n'),
-    );
-    const knowledge = await loadKnowledge(dir);
-    const scores = (penalty: number) => {
-      const e = Engine.build(knowledge, { neighbourNamePenalty: penalty });
-      const ranked = e.trace('What did Ostrova perform?').ranked;
-      const of = (text: string) => ranked.find((c) => e.index.texts[c.passage]!.startsWith(text))!.score;
-      return { band: of('A local brass band'), own: of('Earlier in the weekend') };
-    };
-    const without = scores(0);
-    const with_ = scores(0.15);
-    expect(with_.own).toBeCloseTo(without.own, 9);
-    expect(with_.band).toBeLessThan(without.band);
-    expect(with_.band).toBeGreaterThan(without.band * 0.8);
-  });
-});
