@@ -472,8 +472,9 @@ export class Reranker {
 
   /**
    * Whether passage `p` names a speaker asked about (`ids`) without letting them speak: no
-   * reporting word within three words before the name or five after it, and no pronoun that may
-   * stand for them beside a reporting word. False when the passage doesn't name them.
+   * reporting word within two words before the name ("conveyed by X", "according to X") or five
+   * after it ("X's Ministry of Foreign Affairs countered"), and no pronoun speaking. False when
+   * the passage doesn't name them.
    */
   private unheard(p: number, ids: Set<number>): boolean {
     const ix = this.index;
@@ -483,7 +484,7 @@ export class Reranker {
     for (let i = from; i < to; i++) {
       if (!ids.has(ix.sequence[i]!)) continue;
       named = true;
-      for (let j = Math.max(from, i - 3); j < Math.min(to, i + 6); j++)
+      for (let j = Math.max(from, i - 2); j < Math.min(to, i + 6); j++)
         if (this.reporting.has(ix.sequence[j]!)) return false;
     }
     return named && !SPEAKER_PRONOUN.test(ix.texts[p]!);

@@ -123,7 +123,8 @@ describe('who someone is, in briefings that say it in two sentences', () => {
           'The spokesperson, Maria Lindqvist, serves as a key liaison between the port authority and the shipping lines. ' +
           'She is the Deputy Director of Public Affairs at the Northern Ports Authority. ' +
           'Lindqvist said the increase would fund dredging of the main channel. ' +
-          'Most of the ships calling at the three ports sail on to Norway and Denmark with timber and grain.',
+          'Most of the ships calling at the three ports sail on to Norway and Denmark with timber and grain. ' +
+          'The authority made its announcement about ferry routes to Finland on Monday.',
         '',
       ].join('\n'),
     );
@@ -154,6 +155,10 @@ describe('who someone is, in briefings that say it in two sentences', () => {
     expect(sailing.speakerUnheard).toBe(true);
     const a = ports.ask(q);
     expect(a).toMatchObject({ answered: false, reason: 'weak_match' });
+    // A reporting word some words before the name is about something else: Finland speaks not.
+    const finland = ports.trace('What did Finland say about the ferry routes?');
+    const routes = finland.ranked.find((c) => ports.index.texts[c.passage]!.includes('Finland'))!;
+    expect(routes.speakerUnheard).toBe(true);
     // Without asking what Norway said, the same sentence answers.
     const where = ports.ask('Where do the timber and grain ships sail on to?');
     expect(where.answered).toBe(true);
