@@ -361,6 +361,9 @@ export class Reranker {
       // News writing introduces a person or body by full name; later mentions shorten it.
       if (fullNames.length && matched & nameMask && fullNames.some((re) => re.test(ix.texts[p]!)))
         s *= 1 + this.options.fullNameBonus;
+      // Asked what someone said, a passage where they speak is the better answer.
+      const speakerUnheard = speakerIds.size > 0 && this.unheard(p, speakerIds);
+      if (speakerUnheard) s *= UNHEARD_FACTOR;
       const namesMatched = popcount(matched & nameMask);
       let namesMissing = 0;
       if (names) {
@@ -394,11 +397,9 @@ export class Reranker {
         namesMissing,
         typeMatched,
         meaning: 0,
-        speakerUnheard: speakerIds.size > 0 && this.unheard(p, speakerIds),
+        speakerUnheard,
       };
     });
-    // Asked what someone said, a passage where they speak is the better answer.
-    for (const c of candidates) if (c.speakerUnheard) c.score *= UNHEARD_FACTOR;
     candidates.sort((x, y) => y.score - x.score || x.passage - y.passage);
     // Meaning weighs in among the best few only: averaging vectors is the costliest signal.
     if (questionMeaning) {

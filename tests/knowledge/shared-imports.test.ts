@@ -202,24 +202,21 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
     expect(await files(b)).toEqual([bridge.file, library.file].sort());
   });
 
-  it('compares the whole folder again when it subscribes again after Redis restarted (announcements were lost)', async () => {
-    const [a, b] = [await host('a'), await host('b')];
-    // Made the way the claim script makes it, but not announced: a message lost in the restart.
+  /** Stores the ferry briefing as the claim script does, but announces it to nobody. */
+  async function shareUnannounced(): Promise<void> {
     await raw.hSet('briefings::shared-briefings:texts', 'ferry.md', FERRY);
     await raw.hSet(
       'briefings::shared-briefings:entries',
       'ferry.md',
-      JSON.stringify({
-        rev: 1,
-        sha: textHash(FERRY),
-        title: 'Ferry',
-        at: 1,
-        bytes: FERRY.length,
-        urls: [],
-        body: 'x',
-      }),
+      JSON.stringify({ rev: 1, sha: textHash(FERRY), title: 'Ferry', at: 1, bytes: FERRY.length, urls: [], body: 'x' }),
     );
     await raw.incr('briefings::shared-briefings:rev');
+  }
+
+  it('compares the whole folder again when it subscribes again after Redis restarted (announcements were lost)', async () => {
+    const [a, b] = [await host('a'), await host('b')];
+    // Made the way the claim script makes it, but not announced: a message lost in the restart.
+    await shareUnannounced();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await files(b)).toEqual([]);
     await server.kill();
@@ -238,21 +235,7 @@ describe.skipIf(redis.mode !== 'own')('imported briefings shared between two hos
 
   it('sees a change it was never told of at the next periodic check of the revision', async () => {
     const b = await host('b', { checkEveryMs: 200 });
-    await raw.hSet('briefings::shared-briefings:texts', 'ferry.md', FERRY);
-    await raw.hSet(
-      'briefings::shared-briefings:entries',
-      'ferry.md',
-      JSON.stringify({
-        rev: 1,
-        sha: textHash(FERRY),
-        title: 'Ferry',
-        at: 1,
-        bytes: FERRY.length,
-        urls: [],
-        body: 'x',
-      }),
-    );
-    await raw.incr('briefings::shared-briefings:rev');
+    await shareUnannounced();
     await waitFor(async () => (await files(b)).includes('ferry.md'), 2000, 'the periodic check');
   });
 
