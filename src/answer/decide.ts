@@ -106,7 +106,7 @@ export function decisionFeatures(
     looseShare: Math.max(0, best.share - best.exactShare),
     missing: best.missing,
     namesMissing: best.namesMissing,
-    timeMissing: q.type === 'when' && !best.typeMatched ? 1 : 0,
+    timeMissing: (q.type === 'when' || q.type === 'year') && !best.typeMatched ? 1 : 0,
     numberMissing: q.type === 'number' && !best.typeMatched ? 1 : 0,
     meaning: best.meaning,
     unmatched: own.length ? own.filter((t) => !t.covered).length / own.length : 0,

@@ -4,7 +4,7 @@ import { correctSpelling, type SpellingDictionary } from './spelling.js';
 import { Feature, extractTerms, type AliasMatcher } from './terms.js';
 
 /** What kind of answer the question asks for, as sentence features that would satisfy it. */
-export type QuestionType = 'who' | 'person' | 'where' | 'when' | 'number' | 'other';
+export type QuestionType = 'who' | 'person' | 'where' | 'when' | 'year' | 'number' | 'other';
 
 export const TYPE_FEATURES: Record<QuestionType, number> = {
   who: Feature.Person | Feature.Organization,
@@ -12,6 +12,8 @@ export const TYPE_FEATURES: Record<QuestionType, number> = {
   person: Feature.Person,
   where: Feature.Place,
   when: Feature.Time,
+  /** "What year…?": a year written out, not "in later years". */
+  year: Feature.Year,
   number: Feature.Number,
   other: 0,
 };
@@ -218,7 +220,8 @@ function questionType(words: string[]): QuestionType {
     let k = i + 1;
     if (/^(is|are|was|were)$/.test(words[k] ?? '') && /^(the|a|an)$/.test(words[k + 1] ?? '')) k += 2;
     const noun = words[k] ?? '';
-    if (/^(year|date|month|day|time)s?$/.test(noun)) return 'when';
+    if (/^years?$/.test(noun)) return 'year';
+    if (/^(date|month|day|time)s?$/.test(noun)) return 'when';
     if (/^(country|countries|city|cities|place|places|site|location)$/.test(noun)) return 'where';
     if (/^(person|people|official|officials|individual|individuals)$/.test(noun)) return 'person';
     if (/^(number|amount|total|count)$/.test(noun)) return 'number';

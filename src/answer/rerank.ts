@@ -113,6 +113,9 @@ const REPORTING = [
   'sign',
 ];
 
+/** What a passage keeps of its score when a "what year" question finds no year in it. */
+const YEARLESS_FACTOR = 0.5;
+
 /** What a passage keeps of its score when it names a speaker asked about without letting them speak. */
 const UNHEARD_FACTOR = 0.5;
 
@@ -347,6 +350,8 @@ export class Reranker {
       const features = ix.passageFeatures[p]!;
       const typeMatched = !wantedFeatures || (features & wantedFeatures) !== 0;
       if (wantedFeatures && typeMatched) s *= 1 + this.options.typeBonus;
+      // "What year…?" is answered by a year: a passage that writes none can't say it.
+      if (q.type === 'year' && !typeMatched) s *= YEARLESS_FACTOR;
       let introduced: Introduction = Introduction.None;
       if (q.type === 'who')
         introduced = askedNames.size

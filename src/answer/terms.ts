@@ -10,6 +10,8 @@ export const Feature = {
   Number: 16,
   /** A name followed by what it is: "X, the Assistant Secretary…", "X is…", "X serves as…". */
   Defines: 32,
+  /** A year written out ("2006", "the 1990s"). */
+  Year: 64,
 } as const;
 
 const DEFINING_VERBS = new Set(['is', 'was', 'serves', 'served', 'remains', 'became']);
@@ -230,7 +232,7 @@ export function extractTerms(
       if (k >= from && PLACE_PREPOSITIONS.has(tokens[k]!.key)) features |= Feature.Place;
     }
     if (t.type === 'number' || t.pos === 'NUM')
-      features |= /^(1[89]|20)\d\d$/.test(t.key) ? Feature.Time : Feature.Number;
+      features |= /^(1[89]|20)\d\d$/.test(t.key) ? Feature.Time | Feature.Year : Feature.Number;
     const term = tokenTerm(t);
     if (term === null) continue;
     occurrences.push({

@@ -298,12 +298,12 @@ describe('decide', () => {
       candidate({ typeMatched }),
       candidate({ passage: 1, score: 5 }),
     ];
-    const types = ['when', 'number', 'who', 'where', 'other'] as const;
+    const types = ['when', 'year', 'number', 'who', 'where', 'other'] as const;
     for (const type of types) {
       const q = question([questionTerm('meeting')], type);
       const lacking = decide(q, [queryTerm('meeting')], ranked(false), ALWAYS).features!;
       expect(lacking).toMatchObject({
-        timeMissing: type === 'when' ? 1 : 0,
+        timeMissing: type === 'when' || type === 'year' ? 1 : 0,
         numberMissing: type === 'number' ? 1 : 0,
       });
       const holding = decide(q, [queryTerm('meeting')], ranked(true), ALWAYS).features!;

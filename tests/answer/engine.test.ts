@@ -169,3 +169,45 @@ describe('who someone is, in briefings that say it in two sentences', () => {
     expect(heard.excerpts[0]!.text).toMatch(/^Lindqvist said/);
   });
 });
+
+describe('"what year" questions, in a briefing that says "in later years" beside a year', () => {
+  let coal: Engine;
+  beforeAll(async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(tmpdir(), 'coal-'));
+    await writeFile(
+      path.join(dir, 'coal.md'),
+      [
+        '---',
+        'title: "Coal Shipments Under Watch"',
+        'source: Harbour board minutes',
+        '---',
+        '',
+        'The harbour board has watched coal shipments closely. ' +
+          'In later years the board widened the ban on coal shipments to cover iron ore, and inspectors now board every coal ship before it unloads. ' +
+          'The first ban on coal shipments came in 2011, after a fire in the north dock. ' +
+          'Ferry traffic to the islands was not affected.',
+        '',
+      ].join('\n'),
+    );
+    coal = Engine.build(await loadKnowledge(dir));
+  });
+
+  it('answers from the sentence that writes a year, though another shares more words', () => {
+    for (const q of ['What year did the ban on coal shipments start?', 'In what year did the coal shipment ban begin?']) {
+      expect(coal.trace(q).question.type, q).toBe('year');
+      const a = coal.ask(q);
+      expect(a.answered, q).toBe(true);
+      expect(a.excerpts[0]!.text, q).toContain('2011');
+    }
+  });
+
+  it('declines when no passage writes a year', () => {
+    expect(coal.ask('What year did ferry traffic to the islands begin?')).toMatchObject({
+      answered: false,
+      reason: 'weak_match',
+    });
+  });
+});

@@ -177,7 +177,9 @@ describe('question analysis in the engine', () => {
     expect(analysed('When did Putin say where they would meet?').type).toBe('when');
     expect(analysed('Who said when the sanctions began?').type).toBe('who');
     expect(analysed('How many workers did North Korea send?').type).toBe('number');
-    expect(analysed('What year were the sanctions adopted?').type).toBe('when');
+    expect(analysed('What year were the sanctions adopted?').type).toBe('year');
+    expect(analysed('In which year did the ban begin?').type).toBe('year');
+    expect(analysed('What date was the summit?').type).toBe('when');
     expect(analysed('Which country supplies oil?').type).toBe('where');
     expect(analysed('Tell me about the sanctions').type).toBe('other');
   });
