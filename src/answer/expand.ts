@@ -121,8 +121,9 @@ export class QueryExpander {
         }
         return set;
       });
-      if (ids.some((set) => set.size === 0)) continue;
-      if (!this.writtenTogether(ids, members.length + 2))
+      // A word of it the briefings never mention by itself is reported already ("Ivan Zorbakov").
+      if (members.some((i) => terms[i]!.proper && !terms[i]!.covered)) continue;
+      if (ids.some((set) => set.size === 0) || !this.writtenTogether(ids, members.length + 2))
         missing.push(q.nameRuns[q.terms[members[0]!]!.nameRun! - 1]!);
     }
     return missing;

@@ -44,6 +44,14 @@ describe('names are never matched by vector', () => {
     });
   });
 
+  it('a name of several words, one of which the briefings never write, is a name they never mention', () => {
+    // "War" alone is an ordinary word that vectors bring near "military"; "Korean War" is a name.
+    const t = engine.trace('What year did the Korean War end?');
+    expect(t.decision).toMatchObject({ answered: false, reason: 'not_covered', notCovered: ['korean war'] });
+    // A name written together in the briefings is not reported.
+    expect(engine.trace('What did the Security Council prohibit?').decision.reason).not.toBe('not_covered');
+  });
+
   it('a name the briefings have is matched as itself, through its aliases, and by nothing looser', () => {
     const russia = term(engine.trace('What did Russia say about Ukraine?').terms, 'russia')!;
     expect(russia.proper).toBe(true);
