@@ -7,6 +7,7 @@ import { buildExcerpts } from './excerpts.js';
 import { analyse, nlp } from './nlp.js';
 import { buildPassageIndex, type BuildOptions, type PassageIndex } from './passage-index.js';
 import { detectIntent, intentAnswer, leadExcerpt, LEAD_SENTENCES, looksLikeChat } from './intents.js';
+import { findInitialisms, initialsOf } from './initialisms.js';
 import { analyseQuestion, cleanQuestion, type AnalysedQuestion, type QuestionLexicon } from './question.js';
 import { Reranker, type Candidate, type RerankOptions } from './rerank.js';
 import { Retriever, type RetrievalOptions } from './retrieve.js';
@@ -293,6 +294,12 @@ export class Engine {
   }
 }
 
+/**
+ * The most frequent English words (by their rank in the word vectors' vocabulary) are read as
+ * themselves, never as initials: "go", "no", "ok", "pm".
+ */
+const COMMON_WORD_RANK = 5_000;
+
 /** What question analysis knows of words: the briefings' own, English (WordNet, vectors), chat language. */
 function questionLexicon(
   index: PassageIndex,
@@ -303,6 +310,7 @@ function questionLexicon(
   const inBriefings = (word: string): boolean => termIds.has(word) || aliases.hasWord(word);
   const englishRank = (word: string): number => vectors?.id(word) ?? -1;
   const commonLemmas = new Map<string, string>();
+  let initialisms: Map<string, string> | undefined;
   return {
     aliases,
     chat: new ChatLanguage(defaultChatWords(), index.chatWords ?? {}),
@@ -318,6 +326,19 @@ function questionLexicon(
       return aliases.isSingleWordName(word) || (id !== undefined && nameTerm[id] === 1);
     },
     nameKind: (word) => wordnet?.nameKind(word),
+    initialism: (word) => {
+      const typed = initialsOf(word);
+      if (!typed) return undefined;
+      const whole = word.toLowerCase();
+      // A word the briefings use, or a common English one ("go", "ok", "pm"), is read as itself.
+      if (inBriefings(whole) || inBriefings(typed.letters)) return undefined;
+      const rank = englishRank(typed.letters);
+      if (rank >= 0 && rank < COMMON_WORD_RANK) return undefined;
+      // Found on the first word that may be initials: most questions have none.
+      initialisms ??= findInitialisms(index.texts, (w) => wordnet?.nameKind(analyse(w).tokens[0]?.lemma ?? w) === 'common');
+      const name = initialisms.get(typed.letters);
+      return name?.replace(/(^|\s)(\p{Ll})/gu, (_, space: string, letter: string) => space + letter.toUpperCase());
+    },
     commonLemma: (word) => {
       let lemma = commonLemmas.get(word);
       if (lemma === undefined) {

@@ -173,6 +173,8 @@ export interface QuestionLexicon extends SpellingDictionary {
   nameKind(word: string): 'proper' | 'common' | undefined;
   /** The lemma of a word read in lower case ("Media" → "medium"): a capitalised common word meets its lower-case self. */
   commonLemma(word: string): string;
+  /** The name a typed word's initials stand for in the briefings ("wh" → "White House"), if it is no word of its own. */
+  initialism(word: string): string | undefined;
 }
 
 /** Most terms a question can have (bit masks hold 32); the longest questions keep their first 32. */
@@ -229,6 +231,9 @@ function questionType(words: string[]): QuestionType {
   return 'other';
 }
 
+/** A word that may be initials: two to five letters, perhaps run into a number ("sb50"). */
+const INITIALS = /(?<![\p{L}\p{N}'’])(\p{L}{2,5})(\d*)(?![\p{L}\p{N}])/gu;
+
 /** A word as spelling correction sees it: letters, possibly with an apostrophe ("vaddi's"). */
 const SPELT_WORD = /\p{L}+(?:['’]\p{L}+)*/gu;
 
@@ -246,7 +251,12 @@ export function normaliseQuestion(
   const corrected: string[] = [];
   // "russia/nk": two words joined by a slash are read apart ("w/o", "b/c" stay chat words).
   const parted = text.replace(/(\p{L}{2,})\/(?=\p{L}{2,})/gu, '$1 / ');
-  const rewritten = lexicon.chat.normalise(parted).replace(SPELT_WORD, (word) => {
+  // "what did the wh say", "who won sb50": initials of a name the briefings write, in full.
+  const spelt = lexicon.chat.normalise(parted).replace(INITIALS, (word, letters: string, number: string) => {
+    const name = lexicon.initialism(word);
+    return name === undefined ? word : number ? `${name} ${number}` : name;
+  });
+  const rewritten = spelt.replace(SPELT_WORD, (word) => {
     const lower = fold(word);
     if (lower.includes("'") || lexicon.isWord(lower)) return word;
     // A name the briefings use with its possessive typed without the apostrophe ("dprks", "vaddis").

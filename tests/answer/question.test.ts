@@ -58,7 +58,12 @@ describe('normaliseQuestion, with a small lexicon', () => {
     isBriefingName: (w) => ['kim', 'putin', 'kritenbrink', 'moscow'].includes(w),
     nameKind: () => undefined,
     commonLemma: (w) => w,
+    initialism: (w) => (w.toLowerCase() === 'wh' ? 'White House' : undefined),
   };
+
+  it('reads the initials of a name the briefings write as the name', () => {
+    expect(normaliseQuestion('what the wh sanctions', lexicon).text).toBe('what the White House sanctions');
+  });
 
   it('rewrites chat language, then corrects spelling', () => {
     expect(normaliseQuestion('whats nk saying abut sanctons rn', lexicon)).toEqual({
