@@ -338,6 +338,8 @@ export function analyseQuestion(
       const proper =
         name &&
         !guessed &&
+        // "TDs", "ICBMs": an acronym in the plural counts things, it doesn't name one.
+        !(single && !o.entity && /^\p{Lu}{2,}s$/u.test(first.value)) &&
         (o.entity ||
           lexicon.isBriefingName(first.key) ||
           (lexicon.nameKind(o.term) !== 'common' &&

@@ -221,6 +221,17 @@ describe('question analysis in the engine', () => {
     expect(analysed('dprks missile program').normalised).toBe("dprk's missile program");
   });
 
+  it('takes an acronym in the plural for things counted, not a name the briefings lack ("SLBMs")', () => {
+    const t = analysed('How many SLBMs has North Korea tested?');
+    expect(t.terms.find((x) => x.surface === 'slbms')).toMatchObject({ name: true, proper: false });
+    expect(engine.ask('How many SLBMs has North Korea tested?').reason).not.toBe('not_covered');
+    // In the singular, an acronym the briefings lack still names something they never mention.
+    expect(engine.ask('What did NATO say about North Korea?')).toMatchObject({
+      reason: 'not_covered',
+      notCovered: ['nato'],
+    });
+  });
+
   it('drops a word for somebody from a "who" question: "the guy from the NSC" asks about the NSC', () => {
     const t = analysed('whos the guy from the nsc');
     expect(t.type).toBe('who');
