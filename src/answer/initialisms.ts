@@ -91,13 +91,19 @@ export function findInitialisms(
   // Whole names, and the shorter names they end with, counted apart: a whole name wins its
   // initials ("Levi's Stadium" is the "ls", not the end of "Sun Life Stadium").
   const counts = [new Map<string, Map<string, number>>(), new Map<string, Map<string, number>>()];
+  const common = new Map<string, boolean>();
+  const isCommon = (word: string): boolean => {
+    let known = common.get(word);
+    if (known === undefined) common.set(word, (known = isCommonWord(word)));
+    return known;
+  };
   for (const text of texts) {
     for (const m of text.matchAll(NAME_RUN)) {
       const words = m[0].split(/\s+/).map((w) => w.replace(/['’]s$|['’]$/u, ''));
       while (words.length && OPENERS.has(words[0]!.toLowerCase())) words.shift();
       const capitalised = words.filter((w) => /^\p{Lu}/u.test(w));
       if (capitalised.length < MIN_LETTERS || capitalised.length > MAX_LETTERS) continue;
-      if (!isCommonWord(capitalised[capitalised.length - 1]!.toLowerCase())) continue;
+      if (!isCommon(capitalised[capitalised.length - 1]!.toLowerCase())) continue;
       // The name and each shorter name it ends with: "White House National Security Council" is
       // also the "National Security Council".
       for (let from = 0; from < words.length; from++) {
