@@ -1,3 +1,4 @@
+import { CONTENT_STOP_WORDS } from './nlp.js';
 /**
  * Query expansion: each question term becomes the index terms that stand for it, each with a
  * weight for how closely: the word itself and its forms (1), a synonym from the knowledge
@@ -147,6 +148,14 @@ export class QueryExpander {
     return false;
   }
 
+  private exactOnly?: Set<number>;
+  /** Index term ids of CONTENT_STOP_WORDS, which only an exact match reaches. */
+  private onlyExact(): Set<number> {
+    return (this.exactOnly ??= new Set(
+      [...CONTENT_STOP_WORDS].map((w) => this.index.termIds.get(w)).filter((id): id is number => id !== undefined),
+    ));
+  }
+
   /** Resolves question terms to index terms: exact, surface form, synonyms, vectors, near spellings. */
   expand(q: AnalysedQuestion): QueryTerm[] {
     const { termIds, nameTerm } = this.index;
@@ -158,6 +167,8 @@ export class QueryExpander {
     return q.terms.map((t, i) => {
       const alternatives: Alternative[] = [];
       const pushId = (id: number, weight: number, kind: MatchKind, after?: number) => {
+        // Numbers and order words ("eight", "last") are met as themselves, never as near words.
+        if (kind !== 'exact' && this.onlyExact().has(id)) return;
         const existing = alternatives.find((a) => a.id === id && a.after === after);
         if (existing) {
           if (existing.weight < weight) Object.assign(existing, { weight, kind });

@@ -1,0 +1,67 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../src/answer/engine.js';
+import { analyse, CONTENT_STOP_WORDS } from '../../src/answer/nlp.js';
+import { loadKnowledge } from '../../src/knowledge/load.js';
+
+const stop = (text: string, word: string) => analyse(text).tokens.find((t) => t.key === word)?.stop;
+
+describe('numbers and order words are searched', () => {
+  it('keeps a number or an order word that wink-nlp calls a stop word', () => {
+    expect(stop('How many first downs did they have?', 'first')).toBe(false);
+    expect(stop('They have been there eight times.', 'eight')).toBe(false);
+    expect(stop('When did the city last host it?', 'last')).toBe(false);
+    // Other stop words stay stop words.
+    expect(stop('They have been there eight times.', 'have')).toBe(true);
+    expect(stop('Is the US doing this alone?', 'alone')).toBe(true);
+  });
+
+  it('leaves a number referring back ("the two states") a stop word', () => {
+    expect(stop('ties between the two states', 'two')).toBe(true);
+    expect(stop('both three ministries', 'three')).toBe(true);
+    expect(stop('two teams met', 'two')).toBe(false);
+  });
+
+  it('lists only words wink-nlp takes for stop words', () => {
+    for (const w of CONTENT_STOP_WORDS) expect(stop(`${w} word`, w), w).toBe(false);
+    // …which they are without the list: a word analysed alone after "the" is one.
+    for (const w of CONTENT_STOP_WORDS) expect(stop(`the ${w}`, w), w).toBe(true);
+  });
+});
+
+describe('a question turning on a number', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = await mkdtemp(path.join(tmpdir(), 'numbers-'));
+    await writeFile(
+      path.join(dir, 'league.md'),
+      [
+        '---',
+        'title: "The League Season"',
+        'source: League report',
+        '---',
+        '',
+        'The Gulls have reached the league final seven times since the league began. ' +
+          'Only the Herons have reached the final eight times. ' +
+          'The league final is played each spring at Pier Stadium, and teams travel there from the whole coast.',
+        '',
+      ].join('\n'),
+    );
+    engine = Engine.build(await loadKnowledge(dir));
+  });
+
+  it('answers from the sentence with the number asked, not another near it', () => {
+    const a = engine.ask('Which team has reached the final eight times?');
+    expect(a.answered).toBe(true);
+    expect(a.excerpts[0]!.text).toContain('Herons');
+    expect(engine.ask('Which team reached the final seven times?').excerpts[0]!.text).toContain('Gulls');
+  });
+
+  it('reaches a number only as itself: "seven" never meets "eight" by vector', () => {
+    const seven = engine.trace('Which team reached the final seven times?').terms.find((t) => t.surface === 'seven')!;
+    const eight = engine.index.termIds.get('eight')!;
+    expect(seven.alternatives.map((a) => a.id)).not.toContain(eight);
+  });
+});
