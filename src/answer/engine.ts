@@ -30,7 +30,7 @@ export interface EngineOptions extends BuildOptions, ExpansionOptions, Retrieval
 }
 
 export const DEFAULT_OPTIONS: EngineOptions = {
-  k1: 1.2,
+  k1: 0.9,
   b: 0.5,
   neighbourWeight: 0.35,
   synonymWeight: 0.5,
