@@ -348,7 +348,10 @@ function questionLexicon(
       const rank = englishRank(typed.letters);
       if (rank >= 0 && rank < COMMON_WORD_RANK) return undefined;
       const name = names().get(typed.letters);
-      return name?.replace(/(^|\s)(\p{Ll})/gu, (_, space: string, letter: string) => space + letter.toUpperCase());
+      return name?.replace(
+        /(^|\s)(\p{Ll})/gu,
+        (_, space: string, letter: string) => space + letter.toUpperCase(),
+      );
     },
     commonLemma,
   };

@@ -152,7 +152,9 @@ export class QueryExpander {
   /** Index term ids of CONTENT_STOP_WORDS, which only an exact match reaches. */
   private onlyExact(): Set<number> {
     return (this.exactOnly ??= new Set(
-      [...CONTENT_STOP_WORDS].map((w) => this.index.termIds.get(w)).filter((id): id is number => id !== undefined),
+      [...CONTENT_STOP_WORDS]
+        .map((w) => this.index.termIds.get(w))
+        .filter((id): id is number => id !== undefined),
     ));
   }
 

@@ -9,7 +9,8 @@
  * A run of capitalised words, joined at most by one lower-case connector ("Secretary of State",
  * "Levi's Stadium", "Kim Jong-un"). "and" joins two names, not one.
  */
-const NAME_RUN = /\p{Lu}[\p{L}\p{N}'’-]*(?:\s+(?:(?:of|for|the|on|de|del|du|von|van)\s+)?\p{Lu}[\p{L}\p{N}'’-]*)+/gu;
+const NAME_RUN =
+  /\p{Lu}[\p{L}\p{N}'’-]*(?:\s+(?:(?:of|for|the|on|de|del|du|von|van)\s+)?\p{Lu}[\p{L}\p{N}'’-]*)+/gu;
 
 /** Words that open a sentence with a capital without being part of a name after them. */
 const OPENERS = new Set([

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 import type { Knowledge } from '../../src/knowledge/types.js';
+import { engineWithBriefing } from './one-briefing.js';
 
 let engine: Engine;
 let knowledge: Knowledge;
@@ -105,30 +106,19 @@ describe('Engine', () => {
 
 describe('who someone is, in briefings that say it in two sentences', () => {
   let ports: Engine;
-  let dir: string;
   beforeAll(async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const path = await import('node:path');
-    dir = await mkdtemp(path.join(tmpdir(), 'ports-'));
-    await writeFile(
-      path.join(dir, 'harbour-dues.md'),
-      [
-        '---',
-        'title: "Harbour Dues Rise at Three Ports"',
-        'source: Port authority statements',
-        '---',
-        '',
+    ports = await engineWithBriefing({
+      file: 'harbour-dues.md',
+      title: 'Harbour Dues Rise at Three Ports',
+      source: 'Port authority statements',
+      text:
         'Shipping lines will pay higher harbour dues from March at three northern ports. ' +
-          'The spokesperson, Maria Lindqvist, serves as a key liaison between the port authority and the shipping lines. ' +
-          'She is the Deputy Director of Public Affairs at the Northern Ports Authority. ' +
-          'Lindqvist said the increase would fund dredging of the main channel. ' +
-          'Most of the ships calling at the three ports sail on to Norway and Denmark with timber and grain. ' +
-          'The authority made its announcement about ferry routes to Finland on Monday.',
-        '',
-      ].join('\n'),
-    );
-    ports = Engine.build(await loadKnowledge(dir));
+        'The spokesperson, Maria Lindqvist, serves as a key liaison between the port authority and the shipping lines. ' +
+        'She is the Deputy Director of Public Affairs at the Northern Ports Authority. ' +
+        'Lindqvist said the increase would fund dredging of the main channel. ' +
+        'Most of the ships calling at the three ports sail on to Norway and Denmark with timber and grain. ' +
+        'The authority made its announcement about ferry routes to Finland on Monday.',
+    });
   });
 
   it('quotes the sentence giving a formal title, opened by "She is", with the sentence naming her', () => {
@@ -173,30 +163,23 @@ describe('who someone is, in briefings that say it in two sentences', () => {
 describe('"what year" questions, in a briefing that says "in later years" beside a year', () => {
   let coal: Engine;
   beforeAll(async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const path = await import('node:path');
-    const dir = await mkdtemp(path.join(tmpdir(), 'coal-'));
-    await writeFile(
-      path.join(dir, 'coal.md'),
-      [
-        '---',
-        'title: "Coal Shipments Under Watch"',
-        'source: Harbour board minutes',
-        '---',
-        '',
+    coal = await engineWithBriefing({
+      file: 'coal.md',
+      title: 'Coal Shipments Under Watch',
+      source: 'Harbour board minutes',
+      text:
         'The harbour board has watched coal shipments closely. ' +
-          'In later years the board widened the ban on coal shipments to cover iron ore, and inspectors now board every coal ship before it unloads. ' +
-          'The first ban on coal shipments came in 2011, after a fire in the north dock. ' +
-          'Ferry traffic to the islands was not affected.',
-        '',
-      ].join('\n'),
-    );
-    coal = Engine.build(await loadKnowledge(dir));
+        'In later years the board widened the ban on coal shipments to cover iron ore, and inspectors now board every coal ship before it unloads. ' +
+        'The first ban on coal shipments came in 2011, after a fire in the north dock. ' +
+        'Ferry traffic to the islands was not affected.',
+    });
   });
 
   it('answers from the sentence that writes a year, though another shares more words', () => {
-    for (const q of ['What year did the ban on coal shipments start?', 'In what year did the coal shipment ban begin?']) {
+    for (const q of [
+      'What year did the ban on coal shipments start?',
+      'In what year did the coal shipment ban begin?',
+    ]) {
       expect(coal.trace(q).question.type, q).toBe('year');
       const a = coal.ask(q);
       expect(a.answered, q).toBe(true);

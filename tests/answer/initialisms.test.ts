@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../src/answer/engine.js';
+import type { Engine } from '../../src/answer/engine.js';
 import { findInitialisms, initialsOf } from '../../src/answer/initialisms.js';
-import { loadKnowledge } from '../../src/knowledge/load.js';
+import { engineWithBriefing } from './one-briefing.js';
 
 /** Common nouns, for the tests that don't load WordNet. */
 const COMMON = new Set(['house', 'council', 'bowl', 'stadium', 'nations', 'trophy']);
@@ -45,7 +45,10 @@ describe('findInitialisms', () => {
   });
 
   it('reads initials only when one name clearly owns them', () => {
-    const even = findInitialisms(['The White House met the Wren Hall board.'], (w) => w === 'house' || w === 'hall');
+    const even = findInitialisms(
+      ['The White House met the Wren Hall board.'],
+      (w) => w === 'house' || w === 'hall',
+    );
     expect(even.get('wh')).toBeUndefined();
     const clear = findInitialisms(
       ['The White House spoke.', 'The White House wrote.', 'The White House met.', 'The Wren Hall opened.'],
@@ -70,26 +73,16 @@ describe('initialsOf', () => {
 describe('initials in questions', () => {
   let engine: Engine;
   beforeAll(async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const path = await import('node:path');
-    const dir = await mkdtemp(path.join(tmpdir(), 'initials-'));
-    await writeFile(
-      path.join(dir, 'final.md'),
-      [
-        '---',
-        'title: "The Harbour Bowl Final"',
-        'source: League report',
-        '---',
-        '',
+    engine = await engineWithBriefing({
+      file: 'final.md',
+      title: 'The Harbour Bowl Final',
+      source: 'League report',
+      text:
         'The Harbour Bowl 12 was won by the Gulls, 21–17, at Pier Stadium. ' +
-          'Thomas Davis scored two touchdowns for the Gulls. ' +
-          'The Harbour Bowl trophy went to the Gulls for the third time. ' +
-          'Tickets for the next final go on sale in May.',
-        '',
-      ].join('\n'),
-    );
-    engine = Engine.build(await loadKnowledge(dir));
+        'Thomas Davis scored two touchdowns for the Gulls. ' +
+        'The Harbour Bowl trophy went to the Gulls for the third time. ' +
+        'Tickets for the next final go on sale in May.',
+    });
   });
 
   it('reads initials of a name the briefings write as the name, a number run into them too', () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Engine } from '../../src/answer/engine.js';
+import type { Engine } from '../../src/answer/engine.js';
 import { analyse, CONTENT_STOP_WORDS } from '../../src/answer/nlp.js';
-import { loadKnowledge } from '../../src/knowledge/load.js';
+import { engineWithBriefing } from './one-briefing.js';
 
 const stop = (text: string, word: string) => analyse(text).tokens.find((t) => t.key === word)?.stop;
 
@@ -31,25 +31,15 @@ describe('numbers and order words are searched', () => {
 describe('a question turning on a number', () => {
   let engine: Engine;
   beforeAll(async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const path = await import('node:path');
-    const dir = await mkdtemp(path.join(tmpdir(), 'numbers-'));
-    await writeFile(
-      path.join(dir, 'league.md'),
-      [
-        '---',
-        'title: "The League Season"',
-        'source: League report',
-        '---',
-        '',
+    engine = await engineWithBriefing({
+      file: 'league.md',
+      title: 'The League Season',
+      source: 'League report',
+      text:
         'The Gulls have reached the league final seven times since the league began. ' +
-          'Only the Herons have reached the final eight times. ' +
-          'The league final is played each spring at Pier Stadium, and teams travel there from the whole coast.',
-        '',
-      ].join('\n'),
-    );
-    engine = Engine.build(await loadKnowledge(dir));
+        'Only the Herons have reached the final eight times. ' +
+        'The league final is played each spring at Pier Stadium, and teams travel there from the whole coast.',
+    });
   });
 
   it('answers from the sentence with the number asked, not another near it', () => {
@@ -60,7 +50,9 @@ describe('a question turning on a number', () => {
   });
 
   it('reaches a number only as itself: "seven" never meets "eight" by vector', () => {
-    const seven = engine.trace('Which team reached the final seven times?').terms.find((t) => t.surface === 'seven')!;
+    const seven = engine
+      .trace('Which team reached the final seven times?')
+      .terms.find((t) => t.surface === 'seven')!;
     const eight = engine.index.termIds.get('eight')!;
     expect(seven.alternatives.map((a) => a.id)).not.toContain(eight);
   });
