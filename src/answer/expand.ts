@@ -1,10 +1,10 @@
-import { CONTENT_STOP_WORDS } from './nlp.js';
 /**
  * Query expansion: each question term becomes the index terms that stand for it, each with a
  * weight for how closely: the word itself and its forms (1), a synonym from the knowledge
  * folder's own list, a WordNet synonym or neighbour, a word whose vector is near, a near
  * spelling. Names are matched as written (and through their aliases), never expanded.
  */
+import { CONTENT_STOP_WORDS } from './nlp.js';
 import type { PassageIndex } from './passage-index.js';
 import type { AnalysedQuestion } from './question.js';
 import type { TermVectors } from './vectors.js';

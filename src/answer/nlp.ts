@@ -89,6 +89,7 @@ export const CONTENT_STOP_WORDS: ReadonlySet<string> = new Set([
 
 /** Words after which a number refers back to what was named before: "the two states", "their three". */
 const REFERRING = /^(?:the|these|those|both|its|their|our)$/i;
+
 /** wink's `its.span` is typed for tokens only; collections of sentences and entities return spans too. */
 const span = its.span as unknown as (spanItem: number[]) => [number, number];
 

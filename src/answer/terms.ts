@@ -10,7 +10,7 @@ export const Feature = {
   Number: 16,
   /** A name followed by what it is: "X, the Assistant Secretary…", "X is…", "X serves as…". */
   Defines: 32,
-  /** A year written out ("2006", "the 1990s"). */
+  /** A year written out in figures ("2006"). */
   Year: 64,
 } as const;
 
