@@ -25,6 +25,7 @@
 import type { QueryTerm } from './expand.js';
 import type { AnalysedQuestion } from './question.js';
 import type { Candidate } from './rerank.js';
+import { YEAR } from './terms.js';
 import type { DeclineReason } from './types.js';
 
 /** The evidence the confidence is computed from, for the best passage. */
@@ -120,9 +121,6 @@ export function confidence(features: DecisionFeatures, model: DecisionModel = DE
   return 1 / (1 + Math.exp(-z));
 }
 
-/** A year: asked about and never written in the briefings, like a name, it says they don't cover the question. */
-const YEAR = /^(1[89]|20)\d\d$/;
-
 /**
  * A word met only by WordNet's broader or narrower words, neither by itself, a synonym nor a near
  * vector; a capitalised common word too ("GDP" → value), but never a proper name.
@@ -147,6 +145,7 @@ export function decide(
   }
   const notCovered = [
     ...new Set([
+      // A year asked about and never written in the briefings, like a name, says they don't cover it.
       ...terms.filter((t) => t.own && !t.covered && (t.proper || YEAR.test(t.surface))).map((t) => t.surface),
       ...missingNames,
     ]),

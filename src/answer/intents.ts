@@ -7,6 +7,7 @@
  * language, not tied to any briefing), apart from the words that name a briefing in a request
  * for a summary. Anything else is a question, and goes to retrieval as before. Pure: no I/O.
  */
+import { newestFirst } from './lookup.js';
 import type { Answer, BriefingSummary, ChatIntent, Excerpt } from './types.js';
 
 /** What {@link detectIntent} found. */
@@ -375,11 +376,6 @@ function idsNewestFirst(briefings: readonly BriefingSummary[]): string[] {
     NEWEST_FIRST.set(briefings, ids);
   }
   return [...ids];
-}
-
-/** Newest first (undated last), then by title. */
-function newestFirst(a: BriefingSummary, b: BriefingSummary): number {
-  return (b.date ?? '').localeCompare(a.date ?? '') || a.title.localeCompare(b.title);
 }
 
 /**

@@ -464,10 +464,9 @@ export class BriefingLookup {
 const TITLE_ORDER = new Intl.Collator('en');
 
 /**
- * The lookup's order of briefings when nothing ranks them apart: newest first (undated after
- * dated; dates compared as written, which sorts ISO dates), then by title (English collation),
- * then by id. (Chat intents sort with a comparator of their own, `newestFirst` in intents.ts,
- * which compares dates and titles with the default locale's collation and has no id tie-break.)
+ * The order of briefings when nothing ranks them apart, for the lookup and the chat intents
+ * alike: newest first (undated after dated; dates compared as written, which sorts ISO dates),
+ * then by title (English collation), then by id.
  */
 export function newestFirst(
   a: { date?: string; title: string; id: string },

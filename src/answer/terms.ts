@@ -14,6 +14,9 @@ export const Feature = {
   Year: 64,
 } as const;
 
+/** A year written in figures ("2006"), as a token's key. */
+export const YEAR = /^(1[89]|20)\d\d$/;
+
 const DEFINING_VERBS = new Set(['is', 'was', 'serves', 'served', 'remains', 'became']);
 
 const KIND_FEATURE: Record<EntityKind, number> = {
@@ -232,7 +235,7 @@ export function extractTerms(
       if (k >= from && PLACE_PREPOSITIONS.has(tokens[k]!.key)) features |= Feature.Place;
     }
     if (t.type === 'number' || t.pos === 'NUM')
-      features |= /^(1[89]|20)\d\d$/.test(t.key) ? Feature.Time | Feature.Year : Feature.Number;
+      features |= YEAR.test(t.key) ? Feature.Time | Feature.Year : Feature.Number;
     const term = tokenTerm(t);
     if (term === null) continue;
     occurrences.push({
