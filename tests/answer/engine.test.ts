@@ -194,3 +194,38 @@ describe('"what year" questions, in a briefing that says "in later years" beside
     });
   });
 });
+
+describe('a question asking for a name or a number, where a sentence gives only the question’s own', () => {
+  let match: Engine;
+  beforeAll(async () => {
+    match = await engineWithBriefing({
+      file: 'final.md',
+      title: 'Harbour Cup Final',
+      source: 'Club match report',
+      text:
+        'The Harbour Cup final was played in heavy rain. ' +
+        'Okafor had a fumble recovery, a fumble return and a late interception in the first half. ' +
+        'In the second half Okafor fumbled a punt, and Brandt recovered it for the visitors. ' +
+        'Attendance at the final was reported at a record level by the league, the highest attendance of the season. ' +
+        'The league said 41,200 people came.',
+    });
+  });
+
+  it('answers "who" from the sentence naming someone else, though another repeats more of the question', () => {
+    const q = "Who recovered Okafor's fumble?";
+    expect(match.trace(q).question.type).toBe('who');
+    const a = match.ask(q);
+    expect(a.answered).toBe(true);
+    expect(a.excerpts[0]!.text).toMatch(/^In the second half Okafor fumbled a punt, and Brandt recovered it/);
+  });
+
+  it('answers "how many" from the sentence writing a number, not the one repeating the question', () => {
+    const q = 'How many people was the attendance at the final?';
+    const t = match.trace(q);
+    expect(t.question.type).toBe('number');
+    expect(match.index.texts[t.ranked[0]!.passage]).toBe('The league said 41,200 people came.');
+    const a = match.ask(q);
+    expect(a.answered).toBe(true);
+    expect(a.excerpts[0]!.text).toContain('41,200');
+  });
+});
