@@ -11,6 +11,7 @@ import type { PassageIndex } from './passage-index.js';
 import { SPEAKING, TYPE_FEATURES, type AnalysedQuestion, type QuestionType } from './question.js';
 import { popcount } from './best.js';
 import { REFERS_BACK } from './excerpts.js';
+import { NUMBER_STOP_WORDS } from './nlp.js';
 import type { Pool, Retriever } from './retrieve.js';
 import { Feature } from './terms.js';
 import type { TermVectors } from './vectors.js';
@@ -123,9 +124,13 @@ const YEARLESS_FACTOR = 0.5;
  */
 const ANSWERLESS_FACTOR = 0.7;
 
-/** Terms that write a number or a date: digits, number words, months and weekdays. */
-const NUMBER_TERM =
-  /\d|^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|hundred|thousand|million|billion|january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/;
+/** The number words wink does not hold as stop words, and the words of a date. */
+const NUMBER_WORDS =
+  /^(?:thirty|thousand|million|billion|january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday)$/;
+
+/** Whether a term writes a number or a date: digits, number words, months and weekdays. */
+const isNumberTerm = (term: string): boolean =>
+  /\d/.test(term) || NUMBER_STOP_WORDS.has(term) || NUMBER_WORDS.test(term);
 
 /** What a passage keeps of its score when it names a speaker asked about without letting them speak. */
 const UNHEARD_FACTOR = 0.5;
@@ -532,7 +537,7 @@ export class Reranker {
   private numberTerms(): Uint8Array {
     if (!this.numbers) {
       this.numbers = new Uint8Array(this.index.df.length);
-      for (const [term, id] of this.index.termIds) if (NUMBER_TERM.test(term)) this.numbers[id] = 1;
+      for (const [term, id] of this.index.termIds) if (isNumberTerm(term)) this.numbers[id] = 1;
     }
     return this.numbers;
   }
