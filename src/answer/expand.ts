@@ -77,6 +77,8 @@ export class QueryExpander {
   /** Passages above which an expansion word is too common to be worth following. */
   private readonly commonDf: number;
   readonly maxIdf: number;
+  /** Per index term: its idf, worked out once (every stage asks for it, per posting and per word). */
+  private readonly idfs: Float64Array;
   private readonly spellings = new Map<string, string[]>();
   private lengthBuckets?: Array<Array<[string, string]>>;
 
@@ -89,12 +91,15 @@ export class QueryExpander {
     const n = index.texts.length;
     this.maxIdf = Math.log(1 + (n + 0.5) / 0.5);
     this.commonDf = Math.max(20, n * options.commonShare);
+    this.idfs = new Float64Array(index.df.length);
+    for (let id = 0; id < index.df.length; id++) {
+      const df = index.df[id]!;
+      this.idfs[id] = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    }
   }
 
   idf(id: number): number {
-    const n = this.index.texts.length;
-    const df = this.index.df[id]!;
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    return this.idfs[id]!;
   }
 
   /**

@@ -3,7 +3,7 @@
  * question term (each question term counted once per passage, by its best alternative), then
  * the best passages and the sentences beside them as the pool to re-rank.
  */
-import { bestOf } from './best.js';
+import { bestByScore } from './best.js';
 import type { QueryExpander, QueryTerm } from './expand.js';
 import type { PassageIndex } from './passage-index.js';
 
@@ -59,15 +59,22 @@ export class Retriever {
     const { score, termBest, termStamp, queryStamp, touched } = this;
     const generation = ++this.generation;
     let touchedCount = 0;
+    // BM25 written out in the loop below (the same as `bm25`): this loop visits every posting.
+    const { k1, b } = this.options;
+    const lengthScale = (k1 * b) / ix.averageLength;
+    const lengthBase = k1 * (1 - b);
+    const { postingStart, postingPassage, postingTf, passageLength } = ix;
     for (const term of terms) {
       if (!term.covered) continue;
       const stamp = ++this.stamp;
       for (const alt of term.alternatives) {
         const idf = this.expander.idf(alt.id) * alt.weight * term.weight;
-        for (let k = ix.postingStart[alt.id]!, end = ix.postingStart[alt.id + 1]!; k < end; k++) {
-          const p = ix.postingPassage[k]!;
-          if (alt.after !== undefined && !follows(ix, p, alt.after, alt.id)) continue;
-          const s = idf * this.bm25(ix.postingTf[k]!, ix.passageLength[p]!);
+        const after = alt.after;
+        for (let k = postingStart[alt.id]!, end = postingStart[alt.id + 1]!; k < end; k++) {
+          const p = postingPassage[k]!;
+          if (after !== undefined && !follows(ix, p, after, alt.id)) continue;
+          const tf = postingTf[k]!;
+          const s = (idf * tf * (k1 + 1)) / (tf + lengthBase + lengthScale * passageLength[p]!);
           if (termStamp[p] !== stamp) {
             termStamp[p] = stamp;
             termBest[p] = s;
@@ -84,12 +91,7 @@ export class Retriever {
         }
       }
     }
-    const direct = bestOf(
-      touched,
-      touchedCount,
-      depth,
-      (x, y) => score[x]! > score[y]! || (score[x] === score[y] && x < y),
-    );
+    const direct = bestByScore(touched, touchedCount, depth, score);
     const pool = new Set<number>();
     for (const p of direct) {
       pool.add(p);

@@ -1,0 +1,79 @@
+/**
+ * The reranker's meaning signal: worked out from each passage's measured length and each word's
+ * product with the question, it must equal the plain cosine of the idf-weighted sum of the
+ * passage's word vectors with the question's meaning.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../src/answer/engine.js';
+import type { QueryExpander } from '../../src/answer/expand.js';
+import type { PassageIndex } from '../../src/answer/passage-index.js';
+import type { TermVectors } from '../../src/answer/vectors.js';
+import { loadKnowledge } from '../../src/knowledge/load.js';
+
+/** The parts of the engine's private stages this test reads. */
+interface Internals {
+  expander: QueryExpander;
+  reranker: {
+    vectors: TermVectors;
+    meaning(p: number, question: Float32Array, generation: number): number;
+  };
+}
+
+let engine: Engine;
+let internals: Internals;
+beforeAll(async () => {
+  engine = Engine.build(await loadKnowledge('knowledge'));
+  internals = engine as unknown as Internals;
+});
+
+/** The cosine written out: Σ idf·word over the passage's words with vectors, scaled to unit length, · question. */
+function plainMeaning(
+  ix: PassageIndex,
+  tv: TermVectors,
+  idf: (id: number) => number,
+  p: number,
+  q: Float32Array,
+) {
+  const v = new Float64Array(q.length);
+  let any = false;
+  for (let i = ix.sequenceStart[p]!; i < ix.sequenceStart[p + 1]!; i++) {
+    const id = tv.vectorId(ix.sequence[i]!);
+    if (id < 0) continue;
+    const w = tv.vectors.vector(id);
+    const weight = idf(ix.sequence[i]!);
+    for (let k = 0; k < v.length; k++) v[k]! += weight * w[k]!;
+    any = true;
+  }
+  if (!any) return 0;
+  const norm = Math.hypot(...v);
+  let dot = 0;
+  for (let k = 0; k < v.length; k++) dot += (v[k]! / norm) * q[k]!;
+  return dot;
+}
+
+describe('Reranker meaning', () => {
+  it('equals the cosine of the passage’s summed word vectors with the question’s, for every passage', () => {
+    const { reranker, expander } = internals;
+    const tv = reranker.vectors;
+    expect(tv).toBeDefined();
+    const ix = engine.index;
+    // Question meanings: a few briefing words' own vectors, summed and made unit length.
+    const ids = [...ix.termIds.values()].map((t) => tv.vectorId(t)).filter((id) => id >= 0);
+    expect(ids.length).toBeGreaterThan(100);
+    let generation = 1_000_000;
+    for (const pick of [[0], [3, 17], [5, 40, 99]]) {
+      const q = new Float32Array(tv.vectors.dimensions);
+      for (const i of pick) tv.addTo(q, ids[i % ids.length]!, 1);
+      const norm = Math.hypot(...q);
+      for (let k = 0; k < q.length; k++) q[k]! /= norm;
+      generation++;
+      let compared = 0;
+      for (let p = 0; p < ix.texts.length; p++) {
+        const expected = plainMeaning(ix, tv, (id) => expander.idf(id), p, q);
+        expect(reranker.meaning(p, q, generation)).toBeCloseTo(expected, 5);
+        if (expected !== 0) compared++;
+      }
+      expect(compared).toBeGreaterThan(ix.texts.length / 2);
+    }
+  });
+});
