@@ -1,7 +1,7 @@
 import type { AliasEntity } from '../knowledge/types.js';
 import { analyse } from './nlp.js';
 import type { PassageIndex } from './passage-index.js';
-import { type AliasMatcher, extractTerms } from './terms.js';
+import { type AliasMatcher, extractTerms, Feature } from './terms.js';
 
 /**
  * A briefing's wink-nlp analysis, reduced to what the index keeps of it: its passages (one per
@@ -17,7 +17,7 @@ export interface BriefingAnalysis {
   /** Per passage: its text, verbatim (trimmed). */
   texts: string[];
   /** Per passage: `Feature` bits. */
-  features: Uint8Array;
+  features: Uint16Array;
   /** Passage p's entries are `[sequenceStart[p], sequenceStart[p + 1])` of the arrays below. */
   sequenceStart: Uint32Array;
   /** Per entry: local term id. */
@@ -36,8 +36,16 @@ export interface BriefingAnalysis {
  */
 export const SequenceKind = { Neither: 0, Name: 1, Plain: 2 } as const;
 
-/** Runs wink-nlp over a briefing's paragraphs and extracts its passages' terms, aliases applied. */
-export function analyseBriefing(paragraphs: readonly string[], aliases: AliasMatcher): BriefingAnalysis {
+/**
+ * Runs wink-nlp over a briefing's paragraphs and extracts its passages' terms, aliases applied;
+ * the passages of the paragraphs listed in `headings` are marked `Feature.Heading`.
+ */
+export function analyseBriefing(
+  paragraphs: readonly string[],
+  aliases: AliasMatcher,
+  headings: readonly number[] = [],
+): BriefingAnalysis {
+  const isHeading = new Set(headings);
   const localIds = new Map<string, number>();
   const terms: string[] = [];
   const texts: string[] = [];
@@ -47,8 +55,9 @@ export function analyseBriefing(paragraphs: readonly string[], aliases: AliasMat
   const sequenceFrom: number[] = [];
   const sequenceTo: number[] = [];
   const sequenceKind: number[] = [];
-  for (const paragraph of paragraphs) {
+  paragraphs.forEach((paragraph, at) => {
     const analysis = analyse(paragraph);
+    let continues = 0;
     for (const sentence of analysis.sentences) {
       const text = paragraph.slice(sentence.start, sentence.end).trim();
       if (!text) continue;
@@ -72,15 +81,16 @@ export function analyseBriefing(paragraphs: readonly string[], aliases: AliasMat
         sequenceFrom.push(Math.min(65535, analysis.tokens[o.from]!.start - sentence.start));
         sequenceTo.push(Math.min(65535, analysis.tokens[o.to - 1]!.end - sentence.start));
       }
-      features.push(found.features);
+      features.push(found.features | (isHeading.has(at) ? Feature.Heading : 0) | continues);
+      continues = Feature.Continues;
       texts.push(text);
     }
-  }
+  });
   sequenceStart.push(sequence.length);
   return {
     terms,
     texts,
-    features: Uint8Array.from(features),
+    features: Uint16Array.from(features),
     sequenceStart: Uint32Array.from(sequenceStart),
     sequence: Uint32Array.from(sequence),
     sequenceFrom: Uint16Array.from(sequenceFrom),

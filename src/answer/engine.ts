@@ -14,6 +14,7 @@ import { Retriever, type RetrievalOptions } from './retrieve.js';
 import { BriefingLookup, type BriefingList, type BriefingResolution, type LookupMatch } from './lookup.js';
 import { PassageSearch, type SearchOptions, type SearchResult } from './search.js';
 import type { Answer, AskOptions, BriefingSummary, Excerpt } from './types.js';
+import { Feature } from './terms.js';
 import { sharedWordVectors, TermVectors, type WordVectors } from './vectors.js';
 import { sharedWordNet, type WordNet } from './wordnet.js';
 
@@ -266,9 +267,13 @@ export class Engine {
   lead(briefingId: string, maxChars = 400): Excerpt | undefined {
     const b = this.briefingNumber(briefingId);
     if (b === undefined) return undefined;
-    const first = this.index.briefingFirst[b]!;
-    const end = Math.min(first + LEAD_SENTENCES, this.index.briefingFirst[b + 1]!);
-    return leadExcerpt(this.index.briefings[b]!, this.index.texts.slice(first, end), maxChars);
+    // Its first sentences that are not headings.
+    const sentences: string[] = [];
+    for (let p = this.index.briefingFirst[b]!; p < this.index.briefingFirst[b + 1]!; p++) {
+      if (sentences.length >= LEAD_SENTENCES) break;
+      if (!(this.index.passageFeatures[p]! & Feature.Heading)) sentences.push(this.index.texts[p]!);
+    }
+    return leadExcerpt(this.index.briefings[b]!, sentences, maxChars);
   }
 
   private summary(b: number): BriefingSummary {

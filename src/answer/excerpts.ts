@@ -6,6 +6,7 @@
 import type { QueryTerm } from './expand.js';
 import type { PassageIndex } from './passage-index.js';
 import type { Excerpt, Highlight } from './types.js';
+import { Feature } from './terms.js';
 
 /** Excerpts are about this long at most; a sentence that refers back gets its predecessor within it. */
 export const EXCERPT_CHARS = 400;
@@ -36,10 +37,15 @@ export function buildExcerpts(
     const b = ix.passageBriefing[p]!;
     let from = p;
     const text = ix.texts[p]!;
-    const prev = p > 0 && ix.passageBriefing[p - 1] === b ? ix.texts[p - 1]! : undefined;
+    const prev =
+      p > 0 && ix.passageBriefing[p - 1] === b && !(ix.passageFeatures[p - 1]! & Feature.Heading)
+        ? ix.texts[p - 1]!
+        : undefined;
+    // A sentence that refers back is quoted after the one before it, and so is a short one in
+    // the middle of a paragraph (not a list item or a table row after the paragraph before it).
     if (
       prev &&
-      (REFERS_BACK.test(text) || text.length < 60) &&
+      (REFERS_BACK.test(text) || (text.length < 60 && ix.passageFeatures[p]! & Feature.Continues)) &&
       prev.length + text.length + 1 <= EXCERPT_CHARS
     )
       from = p - 1;

@@ -23,7 +23,7 @@ import { AliasMatcher } from './terms.js';
  */
 const MAGIC = 'BRIDX';
 /** Bump when the index's content or layout changes (or the analysis it stores would differ). */
-export const INDEX_FORMAT = 9;
+export const INDEX_FORMAT = 10;
 /** The saved index's file name in the cache folder. */
 export const SAVED_INDEX_FILE = 'index.bin';
 
@@ -38,7 +38,7 @@ const ARRAYS = [
   ['passageBriefing', Uint32Array],
   ['passageOrdinal', Uint32Array],
   ['passageLength', Uint16Array],
-  ['passageFeatures', Uint8Array],
+  ['passageFeatures', Uint16Array],
   ['sequenceStart', Uint32Array],
   ['sequence', Uint32Array],
   ['sequenceFrom', Uint16Array],

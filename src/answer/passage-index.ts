@@ -14,7 +14,7 @@ import { AliasMatcher } from './terms.js';
  * term frequencies) over typed arrays, so that scoring touches no per-sentence objects.
  */
 /** What the index keeps of a briefing: everything but the body, which lives on as passages. */
-export type BriefingInfo = Omit<Briefing, 'paragraphs'>;
+export type BriefingInfo = Omit<Briefing, 'paragraphs' | 'headings'>;
 
 export interface PassageIndex {
   briefings: BriefingInfo[];
@@ -37,7 +37,7 @@ export interface PassageIndex {
   passageBriefing: Uint32Array;
   passageOrdinal: Uint32Array;
   passageLength: Uint16Array;
-  passageFeatures: Uint8Array;
+  passageFeatures: Uint16Array;
   /** Passage p's term ids are `sequence[sequenceStart[p] .. sequenceStart[p + 1])`. */
   sequenceStart: Uint32Array;
   sequence: Uint32Array;
@@ -146,7 +146,7 @@ class IndexPlan {
     const briefing = this.knowledge.briefings[b]!;
     if (briefing.paragraphs.length === 0)
       throw new Error(`briefing ${briefing.file} has no paragraphs and no cached analysis`);
-    this.parts.push({ analysis: analyseBriefing(briefing.paragraphs, this.aliases) });
+    this.parts.push({ analysis: analyseBriefing(briefing.paragraphs, this.aliases, briefing.headings) });
     return true;
   }
 
@@ -161,7 +161,7 @@ class IndexPlan {
         const part = parts[b]!;
         const kept = 'from' in part ? part.from.briefings[part.briefing]! : undefined;
         if (kept?.file === briefing.file) return kept;
-        const { paragraphs: _body, ...info } = briefing;
+        const { paragraphs: _body, headings: _headings, ...info } = briefing;
         return info;
       }),
       entities: knowledge.entities,
@@ -249,7 +249,7 @@ function copyParts(parts: readonly Part[], source: SourceTerms): Passages {
   const out: Passages = {
     passageBriefing: new Uint32Array(passages),
     passageOrdinal: new Uint32Array(passages),
-    passageFeatures: new Uint8Array(passages),
+    passageFeatures: new Uint16Array(passages),
     sequenceStart: new Uint32Array(passages + 1),
     sequence: new Uint32Array(entries),
     sequenceFrom: new Uint16Array(entries),

@@ -330,7 +330,10 @@ export class Reranker {
     const speakerIds = new Set<number>();
     for (const t of terms) if (t.speaker) for (const a of t.alternatives) speakerIds.add(a.id);
     const questionMeaning = this.questionMeaning(terms);
-    const candidates = pool.passages.map((p): Candidate => {
+    // A heading is the title of its section, not an answer; its words still count for the
+    // sentence after it (a neighbour).
+    const answerable = pool.passages.filter((p) => !(ix.passageFeatures[p]! & Feature.Heading));
+    const candidates = answerable.map((p): Candidate => {
       const at = termScores(p);
       contextScore.fill(0);
       contextCover.fill(0);

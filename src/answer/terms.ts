@@ -12,6 +12,10 @@ export const Feature = {
   Defines: 32,
   /** A year written out in figures ("2006"). */
   Year: 64,
+  /** Part of a heading: the title of a section, not a statement (never quoted as an answer). */
+  Heading: 128,
+  /** Not the first sentence of its paragraph. */
+  Continues: 256,
 } as const;
 
 /** A year written in figures ("2006"), as a token's key. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CHAT_LANGUAGE_FILE, parseChatLanguage } from '../answer/chat-language.js';
-import { markdownParagraphs, splitFrontMatter } from './markdown.js';
+import { markdownBlocks, splitFrontMatter } from './markdown.js';
 import type { AliasEntity, Briefing, Knowledge } from './types.js';
 
 /** The alias file's name inside the knowledge folder. */
@@ -95,7 +95,9 @@ export function parseBriefing(file: string, text: string): { briefing?: Briefing
   }
   const parsed = frontMatterSchema.safeParse(data);
   if (!parsed.success) return { problems: zodProblems(file, parsed.error) };
-  const paragraphs = markdownParagraphs(body);
+  const blocks = markdownBlocks(body);
+  const paragraphs = blocks.map((b) => b.text);
+  const headings = blocks.flatMap((b, i) => (b.heading ? [i] : []));
   if (paragraphs.length === 0) return { problems: [{ file, field: 'body', message: 'is empty' }] };
   const fm = parsed.data;
   const id = fm.id ?? path.basename(file, '.md');
@@ -113,6 +115,7 @@ export function parseBriefing(file: string, text: string): { briefing?: Briefing
       ...(fm.url ? { url: fm.url } : {}),
       aliases: fm.aliases ?? [],
       paragraphs,
+      ...(headings.length ? { headings } : {}),
     },
   };
 }

@@ -1,6 +1,8 @@
 /**
- * Just enough Markdown for briefings: front matter, paragraphs, and inline markup removed so
- * that passages are quoted as plain text. Briefings are prose; tables and HTML are not supported.
+ * Just enough Markdown for briefings: front matter, paragraphs, headings (kept apart: a section's
+ * title, not a statement), list items, tables (one paragraph per row, each cell labelled by its
+ * column), and inline markup removed so that passages are quoted as plain text (HTML tags are
+ * dropped, their text kept).
  */
 
 export interface FrontMatterSplit {
@@ -61,28 +63,82 @@ export function escapeMarkdown(text: string): string {
     .replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
+/** One block of a Markdown body, as plain text. */
+export interface MarkdownBlock {
+  text: string;
+  /** A heading: the title of the section that follows, not a statement of its own. */
+  heading?: true;
+}
+
+/** A table's delimiter row: `|---|:--:|`, `--- | ---` (a pipe, or at least two columns). */
+const TABLE_DELIMITER = /^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$|^\s*\|\s*:?-+:?\s*\|?\s*$/;
+
+/** The cells of a table row (`| a | b |` or `a | b`), inline markup removed; `\|` stays a pipe. */
+function tableCells(line: string): string[] {
+  const cells = line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '')
+    .split(/(?<!\\)\|/)
+    .map((cell) => stripInline(cell.replace(/\\\|/g, '|')).replace(/\s+/g, ' ').trim());
+  return cells;
+}
+
 /**
- * Splits a Markdown body into plain-text paragraphs: blank lines separate paragraphs, soft-wrapped
- * lines are joined, headings, list items and block quotes become paragraphs of their own text,
- * and link reference definitions, fences and rules are dropped.
+ * A table row as one paragraph: each cell after its column's header ("Department: Fire; 2027:
+ * $47M"), so that a figure is found, and quoted, with what it is a figure of. Empty cells are
+ * left out; a cell under an empty header stands alone.
  */
-export function markdownParagraphs(body: string): string[] {
-  const paragraphs: string[] = [];
+function tableRow(header: string[], cells: string[]): string {
+  return cells
+    .map((cell, i) => (!cell ? '' : header[i] ? `${header[i]}: ${cell}` : cell))
+    .filter(Boolean)
+    .join('; ');
+}
+
+/**
+ * Splits a Markdown body into plain-text blocks: blank lines separate paragraphs, soft-wrapped
+ * lines are joined, headings, list items and block quotes become paragraphs of their own text
+ * (headings marked), a table becomes one paragraph per row, and link reference definitions,
+ * fences and rules are dropped.
+ */
+export function markdownBlocks(body: string): MarkdownBlock[] {
+  const blocks: MarkdownBlock[] = [];
   let current: string[] = [];
   let inFence = false;
-  const flush = () => {
+  let table: string[] | undefined;
+  const flush = (heading = false) => {
     const text = current.join(' ').replace(/\s+/g, ' ').trim();
-    if (text) paragraphs.push(text);
+    if (text) blocks.push(heading ? { text, heading: true } : { text });
     current = [];
   };
-  for (const raw of body.split('\n')) {
-    const line = raw.trimEnd();
+  const lines = body.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!.trimEnd();
     if (/^\s*(```|~~~)/.test(line)) {
       flush();
+      table = undefined;
       inFence = !inFence;
       continue;
     }
     if (inFence) continue;
+    if (table) {
+      // A table lasts until a blank line or a line without a pipe.
+      if (line.includes('|') && line.trim()) {
+        const text = tableRow(table, tableCells(line));
+        if (text) blocks.push({ text });
+        continue;
+      }
+      table = undefined;
+    }
+    // A table starts with its header row, then the delimiter row.
+    const next = lines[n + 1];
+    if (line.includes('|') && next !== undefined && TABLE_DELIMITER.test(next) && !/^\s*>/.test(line)) {
+      flush();
+      table = tableCells(line);
+      n++;
+      continue;
+    }
     if (!line.trim() || /^\s*([-*_])(\s*\1){2,}\s*$/.test(line) || /^\s*\[[^\]]+\]:\s*\S+/.test(line)) {
       flush();
       continue;
@@ -92,11 +148,16 @@ export function markdownParagraphs(body: string): string[] {
     if (heading || item) {
       flush();
       current.push(stripInline((heading ?? item)![1] ?? ''));
-      if (heading) flush();
+      if (heading) flush(true);
       continue;
     }
     current.push(stripInline(line.replace(/^\s*>\s?/, '')));
   }
   flush();
-  return paragraphs;
+  return blocks;
+}
+
+/** The plain text of a Markdown body's blocks (see {@link markdownBlocks}), headings included. */
+export function markdownParagraphs(body: string): string[] {
+  return markdownBlocks(body).map((b) => b.text);
 }

@@ -17,6 +17,8 @@ export interface Briefing {
   aliases: string[];
   /** Plain-text paragraphs of the body, Markdown removed. */
   paragraphs: string[];
+  /** Which of `paragraphs` are headings (ascending indices); none when absent. */
+  headings?: number[];
 }
 
 /** What an entity is; matched against the question's type ("who" → person, "where" → place). */

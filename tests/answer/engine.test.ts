@@ -229,3 +229,56 @@ describe('a question asking for a name or a number, where a sentence gives only 
     expect(a.excerpts[0]!.text).toContain('41,200');
   });
 });
+
+describe('Engine over a briefing with headings, lists and a table', () => {
+  let city: Engine;
+  beforeAll(async () => {
+    city = await engineWithBriefing({
+      file: 'city-budget.md',
+      title: 'Riverton adopts its budget',
+      source: 'Riverton Gazette',
+      text: [
+        '# Riverton adopts its budget',
+        '',
+        'The Riverton City Council voted 7–2 on Tuesday to adopt a $412 million budget.',
+        '',
+        '## Who voted against',
+        '',
+        'Council members Dana Whitfield and Omar Castillo opposed the plan, citing weak oversight of road repairs.',
+        '',
+        '## Key figures',
+        '',
+        '- Police department: $96 million',
+        '- Parks and recreation: $31 million',
+        '',
+        '| Department | 2026 | 2027 |',
+        '|---|---|---|',
+        '| Fire | $44M | $47M |',
+        '| Transit | $20M | $23M |',
+      ].join('\n'),
+    });
+  });
+
+  it('never quotes a heading as an answer, though it repeats the question', () => {
+    const a = city.ask('Who voted against?');
+    expect(a.answered).toBe(true);
+    for (const e of [...a.excerpts, ...a.related])
+      expect(e.text).not.toMatch(/Who voted against|Key figures/);
+    expect(a.excerpts.map((e) => e.text)).toContain(
+      'Council members Dana Whitfield and Omar Castillo opposed the plan, citing weak oversight of road repairs.',
+    );
+  });
+
+  it('quotes a table row with its columns named, and a list item without the paragraph before it', () => {
+    const fire = city.ask('How much does the fire department get in 2027?');
+    expect(fire.answered).toBe(true);
+    expect(fire.excerpts[0]!.text).toBe('Department: Fire; 2026: $44M; 2027: $47M');
+    const parks = city.ask('How much money goes to parks and recreation?');
+    expect(parks.answered).toBe(true);
+    expect(parks.excerpts[0]!.text).toBe('Parks and recreation: $31 million');
+  });
+
+  it('leads a summary with the first sentence, not the title heading', () => {
+    expect(city.lead('city-budget')!.text).toMatch(/^The Riverton City Council voted 7–2/);
+  });
+});

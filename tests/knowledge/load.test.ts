@@ -107,6 +107,20 @@ describe('loadKnowledge', () => {
   });
 });
 
+describe('loadKnowledge: headings', () => {
+  it('lists which paragraphs are headings, and none for prose alone', async () => {
+    const dir = await folder({
+      'a.md': `---\ntitle: A\nsource: S\n---\n\n# Title line\n\nA sentence.\n\n## Section\n\n- An item\n`,
+      'b.md': GOOD,
+    });
+    const { briefings } = await loadKnowledge(dir);
+    const a = briefings.find((b) => b.id === 'a')!;
+    expect(a.paragraphs).toEqual(['Title line', 'A sentence.', 'Section', 'An item']);
+    expect(a.headings).toEqual([0, 2]);
+    expect(briefings.find((b) => b.id === 'b')!.headings).toBeUndefined();
+  });
+});
+
 describe('loadKnowledge: chat-language.yaml', () => {
   it('reads a valid file into chatWords, lower-casing its keys', async () => {
     const k = await loadKnowledge(

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown, markdownParagraphs, stripInline } from '../../src/knowledge/markdown.js';
+import { escapeMarkdown, markdownBlocks, markdownParagraphs, stripInline } from '../../src/knowledge/markdown.js';
 
 describe('backslash escapes', () => {
   it('read an escaped character as itself, and strip markup as before', () => {
@@ -44,5 +44,55 @@ describe('escapeMarkdown', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('markdownBlocks', () => {
+  it('marks headings, keeps list items apart and reads a table as one labelled paragraph per row', () => {
+    const body = [
+      '# Budget adopted',
+      '',
+      'The council voted 7–2 on Tuesday.',
+      '',
+      '## Key figures',
+      '',
+      '- Police: $96 million',
+      '- Parks: $31 million,',
+      '  up 2%',
+      '',
+      '| Department | **2026** | 2027 |',
+      '|:---|---:|---|',
+      '| Fire | $44M | $47M |',
+      '| Transit | | $23M |',
+      'Arts \\| Culture | $2M | $3M',
+      '',
+      'Rates stay flat.',
+    ].join('\n');
+    expect(markdownBlocks(body)).toEqual([
+      { text: 'Budget adopted', heading: true },
+      { text: 'The council voted 7–2 on Tuesday.' },
+      { text: 'Key figures', heading: true },
+      { text: 'Police: $96 million' },
+      { text: 'Parks: $31 million, up 2%' },
+      { text: 'Department: Fire; 2026: $44M; 2027: $47M' },
+      { text: 'Department: Transit; 2027: $23M' },
+      { text: 'Department: Arts | Culture; 2026: $2M; 2027: $3M' },
+      { text: 'Rates stay flat.' },
+    ]);
+    expect(markdownParagraphs(body)).toEqual(markdownBlocks(body).map((b) => b.text));
+  });
+
+  it('reads a line with pipes but no delimiter row under it as prose', () => {
+    expect(markdownBlocks('Options: a | b | c\nwere weighed.\n\n| not | a table |')).toEqual([
+      { text: 'Options: a | b | c were weighed.' },
+      { text: '| not | a table |' },
+    ]);
+  });
+
+  it('ends a table at a blank line or a line without a pipe', () => {
+    expect(markdownBlocks('a | b\n--- | ---\n1 | 2\nAfter the table.')).toEqual([
+      { text: 'a: 1; b: 2' },
+      { text: 'After the table.' },
+    ]);
   });
 });
