@@ -15,6 +15,8 @@ export interface BriefingDraft {
   url?: string;
   aliases?: string[];
   paragraphs: string[];
+  /** Which of `paragraphs` are headings: written as `## …`. */
+  headings?: number[];
 }
 
 /** Longest slug, in characters (the loader allows ids up to 128). */
@@ -71,7 +73,8 @@ function cutLine(s: string, max: number): string {
 
 /**
  * The briefing file's text: front matter (title, source, date, url, aliases; written by the YAML
- * library, so any title or source is quoted as it needs) and one escaped paragraph per block.
+ * library, so any title or source is quoted as it needs) and one escaped paragraph per block,
+ * headings as `## …`.
  */
 export function renderBriefingFile(draft: BriefingDraft): string {
   const front: Record<string, unknown> = {
@@ -82,8 +85,12 @@ export function renderBriefingFile(draft: BriefingDraft): string {
   if (draft.url) front.url = draft.url;
   if (draft.aliases?.length) front.aliases = draft.aliases.map((a) => cutLine(a, MAX_TITLE_LENGTH));
   const yaml = stringifyYaml(front, { lineWidth: 0 }).trimEnd();
+  const headings = new Set(draft.headings);
   const body = draft.paragraphs
-    .map(escapeMarkdown)
+    .map((p, i) => {
+      const text = escapeMarkdown(p);
+      return text && headings.has(i) ? `## ${text}` : text;
+    })
     .filter((p) => p !== '')
     .join('\n\n');
   return `---\n${yaml}\n---\n\n${body}\n`;

@@ -7,7 +7,7 @@
  * the metadata is read from the page before Readability reshapes it.
  */
 import { parse as parseYaml } from 'yaml';
-import { markdownParagraphs, splitFrontMatter } from './markdown.js';
+import { markdownBlocks, splitFrontMatter, tableRow, type MarkdownBlock } from './markdown.js';
 import { ImportRefusal } from './refusal.js';
 
 /** What an import found; any field may be missing and be given by the person importing. */
@@ -21,6 +21,8 @@ export interface ArticleParts {
   aliases?: string[];
   /** Plain-text paragraphs, whitespace collapsed. */
   paragraphs: string[];
+  /** Which of `paragraphs` are headings (ascending indices); none when absent. */
+  headings?: number[];
 }
 
 /** A web page is refused as "no article text" below this many letters and digits (a file someone wrote is not). */
@@ -299,14 +301,50 @@ const SKIPPED = new Set(
   ),
 );
 
-/** The text of an element as paragraphs: one per block element, `<br><br>` also separating. */
-function paragraphsOf(root: DomNode): string[] {
-  const out: string[] = [];
+/** Heading elements: their paragraph is the title of a section. */
+const HEADINGS = new Set(['H1', 'H2', 'H3', 'H4', 'H5', 'H6']);
+
+/** The element children of a node. */
+const elements = (node: DomNode): DomNode[] => Array.from(node.childNodes).filter((c) => c.nodeType === ELEMENT);
+
+/**
+ * A table's rows as paragraphs, each cell after its column's header ("Department: Fire; 2027:
+ * $47M"), as the Markdown loader reads a table; the header is the first row when it holds only
+ * header cells. Rows of tables nested inside are not read.
+ */
+function tableRows(table: DomNode): string[] {
+  const rows: DomNode[] = [];
+  const collect = (node: DomNode): void => {
+    for (const child of elements(node)) {
+      const tag = child.nodeName.toUpperCase();
+      if (tag === 'TR') rows.push(child);
+      else if (tag === 'THEAD' || tag === 'TBODY' || tag === 'TFOOT') collect(child);
+    }
+  };
+  collect(table);
+  const cellsOf = (row: DomNode) =>
+    elements(row).filter((c) => /^T[HD]$/i.test(c.nodeName));
+  const first = rows[0] ? cellsOf(rows[0]) : [];
+  const hasHeader = first.length > 0 && first.every((c) => c.nodeName.toUpperCase() === 'TH');
+  const header = hasHeader ? first.map((c) => text(c.textContent)) : [];
+  return rows
+    .slice(hasHeader ? 1 : 0)
+    .map((row) => tableRow(header, cellsOf(row).map((c) => text(c.textContent))))
+    .filter((row) => /[\p{L}\p{N}]/u.test(row));
+}
+
+/**
+ * The text of an element as paragraphs: one per block element, `<br><br>` also separating; a
+ * table one per row, and headings marked.
+ */
+function paragraphsOf(root: DomNode): MarkdownBlock[] {
+  const out: MarkdownBlock[] = [];
   let current = '';
   let breaks = 0;
+  let heading = false;
   const flush = () => {
     const p = text(current);
-    if (/[\p{L}\p{N}]/u.test(p)) out.push(p);
+    if (/[\p{L}\p{N}]/u.test(p)) out.push(heading ? { text: p, heading: true } : { text: p });
     current = '';
     breaks = 0;
   };
@@ -325,11 +363,19 @@ function paragraphsOf(root: DomNode): string[] {
       else current += ' ';
       return;
     }
+    if (tag === 'TABLE') {
+      flush();
+      for (const row of tableRows(node)) out.push({ text: row });
+      return;
+    }
     const block = BLOCKS.has(tag);
     if (block) flush();
+    const wasHeading = heading;
+    if (HEADINGS.has(tag)) heading = true;
     for (const child of Array.from(node.childNodes)) walk(child);
     if (block) flush();
     else current += tag === 'TD' || tag === 'TH' ? ' ' : '';
+    heading = wasHeading;
   };
   walk(root);
   flush();
@@ -345,14 +391,15 @@ const FURNITURE =
  * words, no sentence), a dateline repeating the publication date, and copyright, cookie or
  * sign-up lines as the first or last paragraph.
  */
-function dropLeftovers(paragraphs: string[], metadata: PageMetadata): string[] {
-  const kept = paragraphs.filter((p) => {
+function dropLeftovers(paragraphs: MarkdownBlock[], metadata: PageMetadata): MarkdownBlock[] {
+  const kept = paragraphs.filter(({ text: p }) => {
     const words = wordCount(p);
     if (words <= 3 && !/[.!?…:;"”’)]$/.test(p)) return false;
     if (metadata.date && words <= 8 && normaliseDate(p) === metadata.date) return false;
     return true;
   });
-  const furniture = (p: string | undefined) => p !== undefined && wordCount(p) <= 25 && FURNITURE.test(p);
+  const furniture = (b: MarkdownBlock | undefined) =>
+    b !== undefined && wordCount(b.text) <= 25 && FURNITURE.test(b.text);
   while (furniture(kept[kept.length - 1])) kept.pop();
   while (furniture(kept[0])) kept.shift();
   return kept;
@@ -390,14 +437,16 @@ export async function extractFromHtml(html: string, pageUrl?: string): Promise<A
       throw new ImportRefusal(`the page has more than ${MAX_ELEMENTS.toLocaleString('en-US')} elements; refused`);
     throw new ImportRefusal(`the page could not be read: ${(error as Error).message}`);
   }
-  let paragraphs = dropLeftovers(content ? paragraphsOf(content) : [], metadata);
+  let blocks = dropLeftovers(content ? paragraphsOf(content) : [], metadata);
   // Readability usually drops the headline from the body; when it stays, it is the title, not a passage.
   const title = metadata.title;
-  if (title && paragraphs.length > 0 && fold(paragraphs[0]!) === fold(title)) paragraphs = paragraphs.slice(1);
+  if (title && blocks.length > 0 && fold(blocks[0]!.text) === fold(title)) blocks = blocks.slice(1);
+  const paragraphs = blocks.map((b) => b.text);
   if (letters(paragraphs) < MIN_ARTICLE_CHARACTERS) {
     throw new ImportRefusal('the page has no article text that could be extracted');
   }
-  return { ...metadata, paragraphs };
+  const headings = blocks.flatMap((b, i) => (b.heading ? [i] : []));
+  return { ...metadata, paragraphs, ...(headings.length ? { headings } : {}) };
 }
 
 /** Plain text: paragraphs separated by blank lines; the first line is the title unless one is given. */
@@ -440,12 +489,14 @@ export function extractFromMarkdown(raw: string): ArticleParts {
     }
   }
   const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
-  let paragraphs = markdownParagraphs(body);
+  let blocks = markdownBlocks(body);
   let title = str(fields.title);
-  if (!title && paragraphs.length > 0) {
-    title = paragraphs[0];
-    paragraphs = paragraphs.slice(1);
+  if (!title && blocks.length > 0) {
+    title = blocks[0]!.text;
+    blocks = blocks.slice(1);
   }
+  const paragraphs = blocks.map((b) => b.text);
+  const headings = blocks.flatMap((b, i) => (b.heading ? [i] : []));
   if (paragraphs.length === 0) throw new ImportRefusal('the Markdown file has no body text');
   const date = fields.date instanceof Date ? fields.date.toISOString().slice(0, 10) : normaliseDate(str(fields.date));
   const aliases = Array.isArray(fields.aliases) ? fields.aliases.map(str).filter((a): a is string => !!a) : [];
@@ -458,5 +509,6 @@ export function extractFromMarkdown(raw: string): ArticleParts {
     ...(url ? { url } : {}),
     ...(aliases.length ? { aliases } : {}),
     paragraphs,
+    ...(headings.length ? { headings } : {}),
   };
 }

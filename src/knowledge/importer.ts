@@ -426,6 +426,7 @@ export class Importer {
       ...(parts.url && /^https?:\/\/\S+$/.test(parts.url) ? { url: parts.url } : {}),
       ...(parts.aliases?.length ? { aliases: parts.aliases } : {}),
       paragraphs: parts.paragraphs,
+      ...(parts.headings?.length ? { headings: parts.headings } : {}),
     };
   }
 

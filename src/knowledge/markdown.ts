@@ -89,7 +89,7 @@ function tableCells(line: string): string[] {
  * $47M"), so that a figure is found, and quoted, with what it is a figure of. Empty cells are
  * left out; a cell under an empty header stands alone.
  */
-function tableRow(header: string[], cells: string[]): string {
+export function tableRow(header: readonly string[], cells: readonly string[]): string {
   return cells
     .map((cell, i) => (!cell ? '' : header[i] ? `${header[i]}: ${cell}` : cell))
     .filter(Boolean)

@@ -6,7 +6,9 @@ import {
   normaliseDate,
   stripSiteName,
 } from '../../src/knowledge/extract.js';
+import { renderBriefingFile } from '../../src/knowledge/briefing-file.js';
 import { decodeText } from '../../src/knowledge/fetch.js';
+import { parseBriefing } from '../../src/knowledge/load.js';
 import { ImportRefusal } from '../../src/knowledge/refusal.js';
 import { fixture } from './fixture-server.js';
 
@@ -193,5 +195,48 @@ describe('text and Markdown', () => {
     expect(bare.title).toBe('A heading');
     expect(bare.source).toBeUndefined();
     expect(() => extractFromMarkdown('---\ntitle: [unclosed\n---\n\nText.')).toThrow(/front matter is not valid YAML/);
+  });
+});
+
+describe('headings and tables on import', () => {
+  const prose =
+    'The harbour board met on Monday and agreed the dredging budget after a long debate about the marina, the ferry terminal and the fishing quay.';
+
+  it('a .md keeps its headings as headings and reads a table one labelled row at a time', () => {
+    const a = extractFromMarkdown(
+      `---\ntitle: Harbour budget\n---\n\n${prose}\n\n## Spending\n\n| Item | 2027 |\n|---|---|\n| Dredging | $3M |\n`,
+    );
+    expect(a.paragraphs).toEqual([prose, 'Spending', 'Item: Dredging; 2027: $3M']);
+    expect(a.headings).toEqual([1]);
+  });
+
+  it('an HTML page: <h2> is a heading, a <table> one labelled row per <tr>', async () => {
+    const html = `<html><head><title>Harbour budget</title></head><body><article>
+      <h1>Harbour budget</h1><p>${prose}</p><p>${prose.replace('Monday', 'Tuesday')}</p>
+      <h2>What the money is for</h2>
+      <table><thead><tr><th>Item</th><th>2026</th><th>2027</th></tr></thead>
+      <tbody><tr><td>Dredging the basin</td><td>$2.5M</td><td>$3M</td></tr><tr><td>Ferry terminal repairs</td><td></td><td>$1.2M</td></tr></tbody></table>
+      <p>${prose.replace('Monday', 'Wednesday')}</p></article></body></html>`;
+    const a = await extractFromHtml(html, 'https://harbour.example/budget');
+    expect(a.paragraphs).toContain('Item: Dredging the basin; 2026: $2.5M; 2027: $3M');
+    expect(a.paragraphs).toContain('Item: Ferry terminal repairs; 2027: $1.2M');
+    const heading = a.paragraphs.indexOf('What the money is for');
+    expect(heading).toBeGreaterThan(0);
+    expect(a.headings).toEqual([heading]);
+  });
+
+  it('a written briefing file reads back with the same paragraphs and headings', () => {
+    const draft = {
+      title: 'Harbour budget',
+      source: 'Harbour Gazette',
+      paragraphs: [prose, '# 1 item: dredging', 'Item: Dredging; 2027: $3M', '1. Not a list'],
+      headings: [1],
+    };
+    const file = renderBriefingFile(draft);
+    expect(file).toContain('\n## \\# 1 item: dredging\n');
+    const { briefing, problems } = parseBriefing('harbour.md', file);
+    expect(problems).toEqual([]);
+    expect(briefing!.paragraphs).toEqual(draft.paragraphs);
+    expect(briefing!.headings).toEqual([1]);
   });
 });
