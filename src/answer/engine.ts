@@ -340,8 +340,14 @@ function questionLexicon(
       (wordnet?.knows(word) ?? false) ||
       Boolean(nlp.readDoc(word).tokens().out(nlp.its.stopWordFlag)[0]),
     isBriefingName: (word) => {
+      if (aliases.isSingleWordName(word)) return true;
       const id = termIds.get(word);
-      return aliases.isSingleWordName(word) || (id !== undefined && nameTerm[id] === 1);
+      if (id === undefined || nameTerm[id] !== 1) return false;
+      // A form met only inside a name ("Most Valuable Players") whose lemma the briefings use as
+      // a common word ("ten players" is indexed as "player") is that word, typed in lower case.
+      const lemma = commonLemma(word);
+      const lemmaId = lemma === word ? undefined : termIds.get(lemma);
+      return lemmaId === undefined || nameTerm[lemmaId] === 1;
     },
     nameKind: (word) => wordnet?.nameKind(word),
     initialism: (word) => {

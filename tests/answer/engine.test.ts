@@ -282,3 +282,32 @@ describe('Engine over a briefing with headings, lists and a table', () => {
     expect(city.lead('city-budget')!.text).toMatch(/^The Riverton City Council voted 7–2/);
   });
 });
+
+describe('a common word met in the briefings only inside a name', () => {
+  let league: Engine;
+  beforeAll(async () => {
+    league = await engineWithBriefing({
+      file: 'league.md',
+      title: 'League awards',
+      source: 'League office',
+      text:
+        'The ceremony honoured the Most Valuable Players of past seasons. ' +
+        'Ten players from Harbour were selected for the All-Star game. ' +
+        'Tickets sold out within an hour.',
+    });
+  });
+
+  it('is read as that word, not as a name, when typed in lower case', () => {
+    const t = league.trace('How many players were selected for the all-star game?');
+    const players = t.terms.find((x) => x.surface === 'players')!;
+    expect(players.name).toBe(false);
+    expect(league.index.texts[t.ranked[0]!.passage]).toBe(
+      'Ten players from Harbour were selected for the All-Star game.',
+    );
+  });
+
+  it('is still a name when capitalised as one', () => {
+    const t = league.trace('Who were the Most Valuable Players?');
+    expect(t.terms.some((x) => x.name && /players/i.test(x.surface))).toBe(true);
+  });
+});

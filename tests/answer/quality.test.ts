@@ -32,7 +32,7 @@ const FLOORS: Record<
   more: { hit1: 0.95, wronglyDeclined: 0.05, declined: 0.75, beatsMiniSearch: true },
   casual: { hit1: 0.5, wronglyDeclined: 0.08, declined: 0.66, beatsMiniSearch: true },
   analyst: { hit1: 0.857, wronglyDeclined: 0, declined: 0.83, beatsMiniSearch: false },
-  adversarial: { hit1: 0.5, wronglyDeclined: 0.17, declined: 0.6, beatsMiniSearch: true },
+  adversarial: { hit1: 0.58, wronglyDeclined: 0.09, declined: 0.6, beatsMiniSearch: true },
   superbowl: { hit1: 0.58, wronglyDeclined: 0.04, declined: 0, beatsMiniSearch: true },
 };
 
