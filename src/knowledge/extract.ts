@@ -388,19 +388,19 @@ const FURNITURE =
 
 /**
  * What Readability keeps that is not article text: a section label or "Advertisement" (a few
- * words, no sentence), a dateline repeating the publication date, and copyright, cookie or
- * sign-up lines as the first or last paragraph.
+ * words, no sentence, not a heading), a dateline repeating the publication date, copyright,
+ * cookie or sign-up lines as the first or last paragraph, and headings with no text after them.
  */
 function dropLeftovers(paragraphs: MarkdownBlock[], metadata: PageMetadata): MarkdownBlock[] {
-  const kept = paragraphs.filter(({ text: p }) => {
+  const kept = paragraphs.filter(({ text: p, heading }) => {
     const words = wordCount(p);
-    if (words <= 3 && !/[.!?…:;"”’)]$/.test(p)) return false;
+    if (words <= 3 && !heading && !/[.!?…:;"”’)]$/.test(p)) return false;
     if (metadata.date && words <= 8 && normaliseDate(p) === metadata.date) return false;
     return true;
   });
   const furniture = (b: MarkdownBlock | undefined) =>
     b !== undefined && wordCount(b.text) <= 25 && FURNITURE.test(b.text);
-  while (furniture(kept[kept.length - 1])) kept.pop();
+  while (furniture(kept[kept.length - 1]) || kept[kept.length - 1]?.heading) kept.pop();
   while (furniture(kept[0])) kept.shift();
   return kept;
 }

@@ -216,13 +216,15 @@ describe('headings and tables on import', () => {
       <h2>What the money is for</h2>
       <table><thead><tr><th>Item</th><th>2026</th><th>2027</th></tr></thead>
       <tbody><tr><td>Dredging the basin</td><td>$2.5M</td><td>$3M</td></tr><tr><td>Ferry terminal repairs</td><td></td><td>$1.2M</td></tr></tbody></table>
-      <p>${prose.replace('Monday', 'Wednesday')}</p></article></body></html>`;
+      <h3>Next steps</h3><p>${prose.replace('Monday', 'Wednesday')}</p><h2>Related</h2></article></body></html>`;
     const a = await extractFromHtml(html, 'https://harbour.example/budget');
     expect(a.paragraphs).toContain('Item: Dredging the basin; 2026: $2.5M; 2027: $3M');
     expect(a.paragraphs).toContain('Item: Ferry terminal repairs; 2027: $1.2M');
+    // Headings stay, however short; one with nothing after it goes.
     const heading = a.paragraphs.indexOf('What the money is for');
     expect(heading).toBeGreaterThan(0);
-    expect(a.headings).toEqual([heading]);
+    expect(a.headings).toEqual([heading, a.paragraphs.indexOf('Next steps')]);
+    expect(a.paragraphs).not.toContain('Related');
   });
 
   it('a written briefing file reads back with the same paragraphs and headings', () => {
