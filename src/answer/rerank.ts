@@ -181,6 +181,8 @@ export class Reranker {
   /** Per index term, for `meaning`: its word's product with the question's meaning, valid when `dotStamp` is this query's. */
   private readonly dots: Float32Array;
   private readonly dotStamp: Uint32Array;
+  /** Per passage: the heading of the section it is in (the nearest one before it in its briefing), or -1. */
+  private readonly sectionHeading: Int32Array;
   /** Per passage, for `meaning`: the length of its words' summed vectors, -1 until measured. */
   private readonly norms: Float32Array;
   private readonly scratch: Float32Array;
@@ -201,6 +203,12 @@ export class Reranker {
     this.dots = new Float32Array(vectors ? this.index.df.length : 0);
     this.dotStamp = new Uint32Array(vectors ? this.index.df.length : 0);
     this.norms = new Float32Array(vectors ? n : 0).fill(-1);
+    this.sectionHeading = new Int32Array(n).fill(-1);
+    for (let p = 1; p < n; p++) {
+      if (this.index.passageBriefing[p - 1] !== this.index.passageBriefing[p]) continue;
+      this.sectionHeading[p] =
+        this.index.passageFeatures[p - 1]! & Feature.Heading ? p - 1 : this.sectionHeading[p - 1]!;
+    }
     this.scratch = new Float32Array(vectors?.vectors.dimensions ?? 0);
     this.reporting = new Set(
       REPORTING.map((w) => this.index.termIds.get(w)).filter((id): id is number => id !== undefined),
@@ -330,9 +338,11 @@ export class Reranker {
     const speakerIds = new Set<number>();
     for (const t of terms) if (t.speaker) for (const a of t.alternatives) speakerIds.add(a.id);
     const questionMeaning = this.questionMeaning(terms);
-    // A heading is the title of its section, not an answer; its words still count for the
-    // sentence after it (a neighbour).
-    const answerable = pool.passages.filter((p) => !(ix.passageFeatures[p]! & Feature.Heading));
+    // A heading is the title of its section, not an answer; its words count for every sentence
+    // of the section (below).
+    const isHeading = (p: number): boolean =>
+      p >= 0 && p < ix.texts.length && (ix.passageFeatures[p]! & Feature.Heading) !== 0;
+    const answerable = pool.passages.filter((p) => !isHeading(p));
     const candidates = answerable.map((p): Candidate => {
       const at = termScores(p);
       contextScore.fill(0);
@@ -340,7 +350,8 @@ export class Reranker {
       const briefing = ix.passageBriefing[p]!;
       previousMask = 0;
       previousAt = -1;
-      addContext(p - 1, briefing, true);
+      // A heading is no sentence before or after: it counts below, for its whole section.
+      if (!isHeading(p - 1)) addContext(p - 1, briefing, true);
       // "He is the Special Assistant…": a sentence opening with a personal pronoun is about the
       // name the sentence before it gives, as much as if it said the name itself.
       let resolvedMask = 0;
@@ -351,7 +362,22 @@ export class Reranker {
             contextCover[bit] = slab[previousAt + n + bit]!;
             resolvedMask |= 1 << bit;
           }
-      addContext(p + 1, briefing, false);
+      if (!isHeading(p + 1)) addContext(p + 1, briefing, false);
+      // The title of its section ("## Reaction in Beijing") says what every sentence under it is
+      // about: its words count as the sentence's own ("Officials welcomed…" under "Reaction in
+      // Manila" is Manila's reaction).
+      const heading = this.sectionHeading[p]!;
+      let headingMask = 0;
+      if (heading >= 0) {
+        const h = termScores(heading);
+        for (let bit = 0; bit < n; bit++)
+          if (slab[h + bit]! > contextScore[bit]!) {
+            contextScore[bit] = slab[h + bit]!;
+            contextCover[bit] = slab[h + n + bit]!;
+            headingMask |= 1 << bit;
+          }
+        resolvedMask |= headingMask;
+      }
       let total = 0;
       let cover = 0;
       let exactCover = 0;
@@ -404,7 +430,7 @@ export class Reranker {
       const namesMatched = popcount(matched & nameMask);
       let namesMissing = 0;
       if (names) {
-        const own = directMask | (REFERS_BACK.test(ix.texts[p]!) ? previousMask : 0);
+        const own = directMask | headingMask | (REFERS_BACK.test(ix.texts[p]!) ? previousMask : 0);
         for (let bit = 0; bit < n; bit++) {
           if (!(nameMask & (1 << bit))) continue;
           // Lacking a rare name counts against a passage; lacking one that most passages have

@@ -311,3 +311,50 @@ describe('a common word met in the briefings only inside a name', () => {
     expect(t.terms.some((x) => x.name && /players/i.test(x.surface))).toBe(true);
   });
 });
+
+describe('a section heading', () => {
+  let drills: Engine;
+  beforeAll(async () => {
+    drills = await engineWithBriefing({
+      file: 'drills.md',
+      title: 'Naval drills near the strait',
+      source: 'Wire report',
+      text: [
+        'Three navies began joint drills near the strait on Monday.',
+        '',
+        '## Reaction in Beijing',
+        '',
+        'The foreign ministry summoned the ambassadors of all three countries.',
+        '',
+        'A spokeswoman called the exercises a dangerous provocation and warned of consequences.',
+        '',
+        '## Reaction in Manila',
+        '',
+        'Officials welcomed the drills as a sign of commitment to the region.',
+      ].join('\n'),
+    });
+  });
+
+  it('says what every sentence of its section is about', () => {
+    const manila = drills.ask('How did Manila react?');
+    expect(manila.answered).toBe(true);
+    expect(manila.excerpts[0]!.text).toBe(
+      'Officials welcomed the drills as a sign of commitment to the region.',
+    );
+    const beijing = drills.ask('How did Beijing react?');
+    expect(beijing.answered).toBe(true);
+    expect([
+      'The foreign ministry summoned the ambassadors of all three countries.',
+      'A spokeswoman called the exercises a dangerous provocation and warned of consequences.',
+    ]).toContain(beijing.excerpts[0]!.text);
+  });
+
+  it('counts for its own section only', () => {
+    const t = drills.trace('What did officials in Beijing welcome?');
+    const welcomed = drills.index.texts.indexOf(
+      'Officials welcomed the drills as a sign of commitment to the region.',
+    );
+    const c = t.ranked.find((x) => x.passage === welcomed)!;
+    expect(c.namesMatched).toBe(0);
+  });
+});
