@@ -6,6 +6,10 @@
 import { bestByScore } from './best.js';
 import type { QueryExpander, QueryTerm } from './expand.js';
 import type { PassageIndex } from './passage-index.js';
+import { Feature } from './terms.js';
+
+/** Sentences of a section pooled with its heading when the heading matches. */
+const SECTION_POOLED = 5;
 
 export interface RetrievalOptions {
   /** BM25 term-frequency saturation. */
@@ -97,7 +101,12 @@ export class Retriever {
       pool.add(p);
       const briefing = ix.passageBriefing[p]!;
       if (p > 0 && ix.passageBriefing[p - 1] === briefing) pool.add(p - 1);
-      if (p + 1 < ix.texts.length && ix.passageBriefing[p + 1] === briefing) pool.add(p + 1);
+      // A heading brings the first sentences of its section (whose words it adds to theirs).
+      const after = ix.passageFeatures[p]! & Feature.Heading ? SECTION_POOLED : 1;
+      for (let q = p + 1; q <= p + after && q < ix.texts.length && ix.passageBriefing[q] === briefing; q++) {
+        if (q > p + 1 && ix.passageFeatures[q]! & Feature.Heading) break;
+        pool.add(q);
+      }
     }
     return { passages: [...pool], total: touchedCount };
   }

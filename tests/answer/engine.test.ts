@@ -349,6 +349,29 @@ describe('a section heading', () => {
     ]).toContain(beijing.excerpts[0]!.text);
   });
 
+  it('brings the first sentences of its section to be weighed, though they share no word with the question', async () => {
+    const talks = await engineWithBriefing({
+      file: 'talks.md',
+      title: 'Harbour talks',
+      source: 'Wire report',
+      text: [
+        'Port officials met on Monday.',
+        '',
+        '## Outcome of the harbour talks',
+        '',
+        'Delegates sat until late.',
+        '',
+        'Tea was served twice.',
+        '',
+        'Both sides initialled the text at dawn.',
+      ].join('\n'),
+    });
+    const signed = talks.index.texts.indexOf('Both sides initialled the text at dawn.');
+    expect(talks.trace('What was the outcome of the harbour talks?').ranked.map((c) => c.passage)).toContain(
+      signed,
+    );
+  });
+
   it('counts for its own section only', () => {
     const t = drills.trace('What did officials in Beijing welcome?');
     const welcomed = drills.index.texts.indexOf(
