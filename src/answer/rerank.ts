@@ -370,8 +370,9 @@ export class Reranker {
       let headingMask = 0;
       if (heading >= 0) {
         const h = termScores(heading);
+        // Only for words the sentence lacks: its own stay its own (for proximity and the rest).
         for (let bit = 0; bit < n; bit++)
-          if (slab[h + bit]! > contextScore[bit]!) {
+          if (slab[at + bit] === 0 && slab[h + bit]! > contextScore[bit]!) {
             contextScore[bit] = slab[h + bit]!;
             contextCover[bit] = slab[h + n + bit]!;
             headingMask |= 1 << bit;
