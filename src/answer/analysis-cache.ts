@@ -38,14 +38,17 @@ export const SequenceKind = { Neither: 0, Name: 1, Plain: 2 } as const;
 
 /**
  * Runs wink-nlp over a briefing's paragraphs and extracts its passages' terms, aliases applied;
- * the passages of the paragraphs listed in `headings` are marked `Feature.Heading`.
+ * the passages of the paragraphs listed in `headings` are marked `Feature.Heading`, those of
+ * `items` `Feature.Item`.
  */
 export function analyseBriefing(
   paragraphs: readonly string[],
   aliases: AliasMatcher,
   headings: readonly number[] = [],
+  items: readonly number[] = [],
 ): BriefingAnalysis {
   const isHeading = new Set(headings);
+  const isItem = new Set(items);
   const localIds = new Map<string, number>();
   const terms: string[] = [];
   const texts: string[] = [];
@@ -81,7 +84,12 @@ export function analyseBriefing(
         sequenceFrom.push(Math.min(65535, analysis.tokens[o.from]!.start - sentence.start));
         sequenceTo.push(Math.min(65535, analysis.tokens[o.to - 1]!.end - sentence.start));
       }
-      features.push(found.features | (isHeading.has(at) ? Feature.Heading : 0) | continues);
+      features.push(
+        found.features |
+          (isHeading.has(at) ? Feature.Heading : 0) |
+          (isItem.has(at) ? Feature.Item : 0) |
+          continues,
+      );
       continues = Feature.Continues;
       texts.push(text);
     }

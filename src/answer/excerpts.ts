@@ -50,14 +50,33 @@ export function buildExcerpts(
     )
       from = p - 1;
     if (shown.has(from)) continue;
-    shown.add(p).add(from);
+    // A sentence that introduces what follows ("The package includes:") is quoted with it: the
+    // list after it, item by item, or else the one sentence after it, as much as fits (an item
+    // without a stop gets a "; ").
+    const pieces = from === p ? [p] : [from, p];
+    let length = from === p ? text.length : prev!.length + 1 + text.length;
+    if (/:\s*$/.test(text))
+      for (let q = p + 1; q < ix.texts.length && ix.passageBriefing[q] === b; q++) {
+        const item = (ix.passageFeatures[q]! & Feature.Item) !== 0;
+        if (ix.passageFeatures[q]! & Feature.Heading || shown.has(q) || (!item && q > p + 1)) break;
+        if (length + 2 + ix.texts[q]!.length > EXCERPT_CHARS) break;
+        pieces.push(q);
+        length += 2 + ix.texts[q]!.length;
+        if (!item) break;
+      }
+    for (const q of pieces) shown.add(q);
     if (skipped++ < offset) continue;
-    const full = from === p ? text : `${prev} ${text}`;
+    let full = '';
+    const starts: number[] = [];
+    pieces.forEach((q, i) => {
+      if (i > 0) full += q > p && !/[.!?…:;"”’)\]]$/.test(full) ? '; ' : ' ';
+      starts.push(full.length);
+      full += ix.texts[q]!;
+    });
     const quoted = limitLength(full, EXCERPT_CHARS + 50);
     const highlights: Highlight[] = [];
     const limit = quoted.endsWith('…') ? quoted.length - 1 : quoted.length;
-    if (from !== p) highlightPassage(ix, from, 0, matchIds, highlights, limit);
-    highlightPassage(ix, p, from === p ? 0 : prev!.length + 1, matchIds, highlights, limit);
+    pieces.forEach((q, i) => highlightPassage(ix, q, starts[i]!, matchIds, highlights, limit));
     out.push({
       ...excerptSource(ix, b),
       text: quoted,

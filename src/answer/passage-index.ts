@@ -14,7 +14,7 @@ import { AliasMatcher } from './terms.js';
  * term frequencies) over typed arrays, so that scoring touches no per-sentence objects.
  */
 /** What the index keeps of a briefing: everything but the body, which lives on as passages. */
-export type BriefingInfo = Omit<Briefing, 'paragraphs' | 'headings'>;
+export type BriefingInfo = Omit<Briefing, 'paragraphs' | 'headings' | 'items'>;
 
 export interface PassageIndex {
   briefings: BriefingInfo[];
@@ -146,7 +146,9 @@ class IndexPlan {
     const briefing = this.knowledge.briefings[b]!;
     if (briefing.paragraphs.length === 0)
       throw new Error(`briefing ${briefing.file} has no paragraphs and no cached analysis`);
-    this.parts.push({ analysis: analyseBriefing(briefing.paragraphs, this.aliases, briefing.headings) });
+    this.parts.push({
+      analysis: analyseBriefing(briefing.paragraphs, this.aliases, briefing.headings, briefing.items),
+    });
     return true;
   }
 
@@ -161,7 +163,7 @@ class IndexPlan {
         const part = parts[b]!;
         const kept = 'from' in part ? part.from.briefings[part.briefing]! : undefined;
         if (kept?.file === briefing.file) return kept;
-        const { paragraphs: _body, headings: _headings, ...info } = briefing;
+        const { paragraphs: _body, headings: _headings, items: _items, ...info } = briefing;
         return info;
       }),
       entities: knowledge.entities,

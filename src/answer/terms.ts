@@ -16,6 +16,8 @@ export const Feature = {
   Heading: 128,
   /** Not the first sentence of its paragraph. */
   Continues: 256,
+  /** Part of a list item. */
+  Item: 512,
 } as const;
 
 /** A year written in figures ("2006"), as a token's key. */

@@ -17,6 +17,8 @@ export interface BriefingDraft {
   paragraphs: string[];
   /** Which of `paragraphs` are headings: written as `## …`. */
   headings?: number[];
+  /** Which of `paragraphs` are list items: written as `- …`. */
+  items?: number[];
 }
 
 /** Longest slug, in characters (the loader allows ids up to 128). */
@@ -74,7 +76,7 @@ function cutLine(s: string, max: number): string {
 /**
  * The briefing file's text: front matter (title, source, date, url, aliases; written by the YAML
  * library, so any title or source is quoted as it needs) and one escaped paragraph per block,
- * headings as `## …`.
+ * headings as `## …`, list items as `- …`.
  */
 export function renderBriefingFile(draft: BriefingDraft): string {
   const front: Record<string, unknown> = {
@@ -86,10 +88,11 @@ export function renderBriefingFile(draft: BriefingDraft): string {
   if (draft.aliases?.length) front.aliases = draft.aliases.map((a) => cutLine(a, MAX_TITLE_LENGTH));
   const yaml = stringifyYaml(front, { lineWidth: 0 }).trimEnd();
   const headings = new Set(draft.headings);
+  const items = new Set(draft.items);
   const body = draft.paragraphs
     .map((p, i) => {
       const text = escapeMarkdown(p);
-      return text && headings.has(i) ? `## ${text}` : text;
+      return text && headings.has(i) ? `## ${text}` : text && items.has(i) ? `- ${text}` : text;
     })
     .filter((p) => p !== '')
     .join('\n\n');

@@ -23,6 +23,8 @@ export interface ArticleParts {
   paragraphs: string[];
   /** Which of `paragraphs` are headings (ascending indices); none when absent. */
   headings?: number[];
+  /** Which of `paragraphs` are list items (ascending indices); none when absent. */
+  items?: number[];
 }
 
 /** A web page is refused as "no article text" below this many letters and digits (a file someone wrote is not). */
@@ -301,6 +303,13 @@ const SKIPPED = new Set(
   ),
 );
 
+/** Which blocks are headings and which list items, as an article's `headings` and `items`. */
+function blockKinds(blocks: readonly MarkdownBlock[]): Pick<ArticleParts, 'headings' | 'items'> {
+  const headings = blocks.flatMap((b, i) => (b.heading ? [i] : []));
+  const items = blocks.flatMap((b, i) => (b.item ? [i] : []));
+  return { ...(headings.length ? { headings } : {}), ...(items.length ? { items } : {}) };
+}
+
 /** Heading elements: their paragraph is the title of a section. */
 const HEADINGS = new Set(['H1', 'H2', 'H3', 'H4', 'H5', 'H6']);
 
@@ -342,9 +351,11 @@ function paragraphsOf(root: DomNode): MarkdownBlock[] {
   let current = '';
   let breaks = 0;
   let heading = false;
+  let item = false;
   const flush = () => {
     const p = text(current);
-    if (/[\p{L}\p{N}]/u.test(p)) out.push(heading ? { text: p, heading: true } : { text: p });
+    if (/[\p{L}\p{N}]/u.test(p))
+      out.push(heading ? { text: p, heading: true } : item ? { text: p, item: true } : { text: p });
     current = '';
     breaks = 0;
   };
@@ -370,12 +381,13 @@ function paragraphsOf(root: DomNode): MarkdownBlock[] {
     }
     const block = BLOCKS.has(tag);
     if (block) flush();
-    const wasHeading = heading;
+    const [wasHeading, wasItem] = [heading, item];
     if (HEADINGS.has(tag)) heading = true;
+    if (tag === 'LI') item = true;
     for (const child of Array.from(node.childNodes)) walk(child);
     if (block) flush();
     else current += tag === 'TD' || tag === 'TH' ? ' ' : '';
-    heading = wasHeading;
+    [heading, item] = [wasHeading, wasItem];
   };
   walk(root);
   flush();
@@ -445,8 +457,7 @@ export async function extractFromHtml(html: string, pageUrl?: string): Promise<A
   if (letters(paragraphs) < MIN_ARTICLE_CHARACTERS) {
     throw new ImportRefusal('the page has no article text that could be extracted');
   }
-  const headings = blocks.flatMap((b, i) => (b.heading ? [i] : []));
-  return { ...metadata, paragraphs, ...(headings.length ? { headings } : {}) };
+  return { ...metadata, paragraphs, ...blockKinds(blocks) };
 }
 
 /** Plain text: paragraphs separated by blank lines; the first line is the title unless one is given. */
@@ -496,7 +507,7 @@ export function extractFromMarkdown(raw: string): ArticleParts {
     blocks = blocks.slice(1);
   }
   const paragraphs = blocks.map((b) => b.text);
-  const headings = blocks.flatMap((b, i) => (b.heading ? [i] : []));
+  const kinds = blockKinds(blocks);
   if (paragraphs.length === 0) throw new ImportRefusal('the Markdown file has no body text');
   const date = fields.date instanceof Date ? fields.date.toISOString().slice(0, 10) : normaliseDate(str(fields.date));
   const aliases = Array.isArray(fields.aliases) ? fields.aliases.map(str).filter((a): a is string => !!a) : [];
@@ -509,6 +520,6 @@ export function extractFromMarkdown(raw: string): ArticleParts {
     ...(url ? { url } : {}),
     ...(aliases.length ? { aliases } : {}),
     paragraphs,
-    ...(headings.length ? { headings } : {}),
+    ...kinds,
   };
 }

@@ -427,6 +427,7 @@ export class Importer {
       ...(parts.aliases?.length ? { aliases: parts.aliases } : {}),
       paragraphs: parts.paragraphs,
       ...(parts.headings?.length ? { headings: parts.headings } : {}),
+      ...(parts.items?.length ? { items: parts.items } : {}),
     };
   }
 

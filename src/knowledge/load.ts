@@ -98,6 +98,7 @@ export function parseBriefing(file: string, text: string): { briefing?: Briefing
   const blocks = markdownBlocks(body);
   const paragraphs = blocks.map((b) => b.text);
   const headings = blocks.flatMap((b, i) => (b.heading ? [i] : []));
+  const items = blocks.flatMap((b, i) => (b.item ? [i] : []));
   if (paragraphs.length === 0) return { problems: [{ file, field: 'body', message: 'is empty' }] };
   const fm = parsed.data;
   const id = fm.id ?? path.basename(file, '.md');
@@ -116,6 +117,7 @@ export function parseBriefing(file: string, text: string): { briefing?: Briefing
       aliases: fm.aliases ?? [],
       paragraphs,
       ...(headings.length ? { headings } : {}),
+      ...(items.length ? { items } : {}),
     },
   };
 }

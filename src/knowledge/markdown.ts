@@ -68,6 +68,8 @@ export interface MarkdownBlock {
   text: string;
   /** A heading: the title of the section that follows, not a statement of its own. */
   heading?: true;
+  /** A list item. */
+  item?: true;
 }
 
 /** A table's delimiter row: `|---|:--:|`, `--- | ---` (a pipe, or at least two columns). */
@@ -99,18 +101,20 @@ export function tableRow(header: readonly string[], cells: readonly string[]): s
 /**
  * Splits a Markdown body into plain-text blocks: blank lines separate paragraphs, soft-wrapped
  * lines are joined, headings, list items and block quotes become paragraphs of their own text
- * (headings marked), a table becomes one paragraph per row, and link reference definitions,
- * fences and rules are dropped.
+ * (headings and items marked), a table becomes one paragraph per row, and link reference
+ * definitions, fences and rules are dropped.
  */
 export function markdownBlocks(body: string): MarkdownBlock[] {
   const blocks: MarkdownBlock[] = [];
   let current: string[] = [];
   let inFence = false;
   let table: string[] | undefined;
+  let inItem = false;
   const flush = (heading = false) => {
     const text = current.join(' ').replace(/\s+/g, ' ').trim();
-    if (text) blocks.push(heading ? { text, heading: true } : { text });
+    if (text) blocks.push(heading ? { text, heading: true } : inItem ? { text, item: true } : { text });
     current = [];
+    inItem = false;
   };
   const lines = body.split('\n');
   for (let n = 0; n < lines.length; n++) {
@@ -149,6 +153,7 @@ export function markdownBlocks(body: string): MarkdownBlock[] {
       flush();
       current.push(stripInline((heading ?? item)![1] ?? ''));
       if (heading) flush(true);
+      else inItem = true;
       continue;
     }
     current.push(stripInline(line.replace(/^\s*>\s?/, '')));

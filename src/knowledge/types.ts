@@ -19,6 +19,8 @@ export interface Briefing {
   paragraphs: string[];
   /** Which of `paragraphs` are headings (ascending indices); none when absent. */
   headings?: number[];
+  /** Which of `paragraphs` are list items (ascending indices); none when absent. */
+  items?: number[];
 }
 
 /** What an entity is; matched against the question's type ("who" → person, "where" → place). */

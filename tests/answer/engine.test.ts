@@ -381,3 +381,49 @@ describe('a section heading', () => {
     expect(c.namesMatched).toBe(0);
   });
 });
+
+describe('a sentence that introduces what follows', () => {
+  let pkg: Engine;
+  beforeAll(async () => {
+    pkg = await engineWithBriefing({
+      file: 'package.md',
+      title: 'Eastland sanctions Westmark',
+      source: 'Eastland Foreign Ministry',
+      text: [
+        'Eastland announced measures against Westmark on Monday.',
+        '',
+        'The sanctions package includes:',
+        '',
+        '- Asset freezes on three state banks',
+        '- Travel bans on 12 senior officials',
+        '',
+        'Ortiz said further steps would follow within 30 days.',
+        '',
+        'The minister gave one reason:',
+        '',
+        'Westmark troops had crossed the border twice. Talks had failed.',
+      ].join('\n'),
+    });
+  });
+
+  it('is quoted with the list after it, and no further', () => {
+    const a = pkg.ask('What does the sanctions package include?');
+    expect(a.answered).toBe(true);
+    const first = a.excerpts[0]!;
+    expect(first.text).toBe(
+      'The sanctions package includes: Asset freezes on three state banks; Travel bans on 12 senior officials',
+    );
+    // Highlights land on the words they mark.
+    expect(first.highlights.map((h) => first.text.slice(h.start, h.end).toLowerCase())).toEqual(
+      expect.arrayContaining(['sanctions', 'package', 'includes']),
+    );
+  });
+
+  it('is quoted with the one sentence after it when no list follows', () => {
+    const a = pkg.ask('What reason did the minister give?');
+    expect(a.answered).toBe(true);
+    expect(a.excerpts[0]!.text).toBe(
+      'The minister gave one reason: Westmark troops had crossed the border twice.',
+    );
+  });
+});

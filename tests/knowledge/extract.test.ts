@@ -204,10 +204,11 @@ describe('headings and tables on import', () => {
 
   it('a .md keeps its headings as headings and reads a table one labelled row at a time', () => {
     const a = extractFromMarkdown(
-      `---\ntitle: Harbour budget\n---\n\n${prose}\n\n## Spending\n\n| Item | 2027 |\n|---|---|\n| Dredging | $3M |\n`,
+      `---\ntitle: Harbour budget\n---\n\n${prose}\n\n## Spending\n\n| Item | 2027 |\n|---|---|\n| Dredging | $3M |\n\n- Ferry\n- Quay\n`,
     );
-    expect(a.paragraphs).toEqual([prose, 'Spending', 'Item: Dredging; 2027: $3M']);
+    expect(a.paragraphs).toEqual([prose, 'Spending', 'Item: Dredging; 2027: $3M', 'Ferry', 'Quay']);
     expect(a.headings).toEqual([1]);
+    expect(a.items).toEqual([3, 4]);
   });
 
   it('an HTML page: <h2> is a heading, a <table> one labelled row per <tr>', async () => {
@@ -216,7 +217,8 @@ describe('headings and tables on import', () => {
       <h2>What the money is for</h2>
       <table><thead><tr><th>Item</th><th>2026</th><th>2027</th></tr></thead>
       <tbody><tr><td>Dredging the basin</td><td>$2.5M</td><td>$3M</td></tr><tr><td>Ferry terminal repairs</td><td></td><td>$1.2M</td></tr></tbody></table>
-      <h3>Next steps</h3><p>${prose.replace('Monday', 'Wednesday')}</p><h2>Related</h2></article></body></html>`;
+      <h3>Next steps</h3><p>${prose.replace('Monday', 'Wednesday')}</p>
+      <ul><li>Dredging starts in <b>May</b>.</li><li>The quay reopens in June.</li></ul><h2>Related</h2></article></body></html>`;
     const a = await extractFromHtml(html, 'https://harbour.example/budget');
     expect(a.paragraphs).toContain('Item: Dredging the basin; 2026: $2.5M; 2027: $3M');
     expect(a.paragraphs).toContain('Item: Ferry terminal repairs; 2027: $1.2M');
@@ -225,20 +227,25 @@ describe('headings and tables on import', () => {
     expect(heading).toBeGreaterThan(0);
     expect(a.headings).toEqual([heading, a.paragraphs.indexOf('Next steps')]);
     expect(a.paragraphs).not.toContain('Related');
+    expect(a.items).toEqual([a.paragraphs.indexOf('Dredging starts in May.'), a.paragraphs.indexOf('The quay reopens in June.')]);
+    expect(a.items!.every((i) => i > heading)).toBe(true);
   });
 
   it('a written briefing file reads back with the same paragraphs and headings', () => {
     const draft = {
       title: 'Harbour budget',
       source: 'Harbour Gazette',
-      paragraphs: [prose, '# 1 item: dredging', 'Item: Dredging; 2027: $3M', '1. Not a list'],
+      paragraphs: [prose, '# 1 item: dredging', 'Item: Dredging; 2027: $3M', '1. Not a list', '- an item'],
       headings: [1],
+      items: [4],
     };
     const file = renderBriefingFile(draft);
     expect(file).toContain('\n## \\# 1 item: dredging\n');
+    expect(file).toContain('\n- \\- an item\n');
     const { briefing, problems } = parseBriefing('harbour.md', file);
     expect(problems).toEqual([]);
     expect(briefing!.paragraphs).toEqual(draft.paragraphs);
     expect(briefing!.headings).toEqual([1]);
+    expect(briefing!.items).toEqual([4]);
   });
 });

@@ -108,7 +108,7 @@ describe('loadKnowledge', () => {
 });
 
 describe('loadKnowledge: headings', () => {
-  it('lists which paragraphs are headings, and none for prose alone', async () => {
+  it('lists which paragraphs are headings and list items, and none for prose alone', async () => {
     const dir = await folder({
       'a.md': `---\ntitle: A\nsource: S\n---\n\n# Title line\n\nA sentence.\n\n## Section\n\n- An item\n`,
       'b.md': GOOD,
@@ -117,6 +117,7 @@ describe('loadKnowledge: headings', () => {
     const a = briefings.find((b) => b.id === 'a')!;
     expect(a.paragraphs).toEqual(['Title line', 'A sentence.', 'Section', 'An item']);
     expect(a.headings).toEqual([0, 2]);
+    expect(a.items).toEqual([3]);
     expect(briefings.find((b) => b.id === 'b')!.headings).toBeUndefined();
   });
 });

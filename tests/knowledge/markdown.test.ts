@@ -48,7 +48,7 @@ describe('escapeMarkdown', () => {
 });
 
 describe('markdownBlocks', () => {
-  it('marks headings, keeps list items apart and reads a table as one labelled paragraph per row', () => {
+  it('marks headings and list items, and reads a table as one labelled paragraph per row', () => {
     const body = [
       '# Budget adopted',
       '',
@@ -72,8 +72,8 @@ describe('markdownBlocks', () => {
       { text: 'Budget adopted', heading: true },
       { text: 'The council voted 7–2 on Tuesday.' },
       { text: 'Key figures', heading: true },
-      { text: 'Police: $96 million' },
-      { text: 'Parks: $31 million, up 2%' },
+      { text: 'Police: $96 million', item: true },
+      { text: 'Parks: $31 million, up 2%', item: true },
       { text: 'Department: Fire; 2026: $44M; 2027: $47M' },
       { text: 'Department: Transit; 2027: $23M' },
       { text: 'Department: Arts | Culture; 2026: $2M; 2027: $3M' },
