@@ -147,7 +147,7 @@ export function markdownBlocks(body: string): MarkdownBlock[] {
       flush();
       continue;
     }
-    const heading = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    const heading = /^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$/.exec(line);
     const item = /^\s*(?:[-*+]|\d+[.)])\s+(.*)$/.exec(line);
     if (heading || item) {
       flush();

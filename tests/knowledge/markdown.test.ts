@@ -82,6 +82,14 @@ describe('markdownBlocks', () => {
     expect(markdownParagraphs(body)).toEqual(markdownBlocks(body).map((b) => b.text));
   });
 
+  it('keeps a heading ending in "#" whole, and drops a closing sequence of "#"s', () => {
+    expect(markdownBlocks('## Learning C#\n\n## Budget ##\n\n# #1 in sales')).toEqual([
+      { text: 'Learning C#', heading: true },
+      { text: 'Budget', heading: true },
+      { text: '#1 in sales', heading: true },
+    ]);
+  });
+
   it('reads a line with pipes but no delimiter row under it as prose', () => {
     expect(markdownBlocks('Options: a | b | c\nwere weighed.\n\n| not | a table |')).toEqual([
       { text: 'Options: a | b | c were weighed.' },
