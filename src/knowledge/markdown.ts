@@ -143,6 +143,11 @@ export function markdownBlocks(body: string): MarkdownBlock[] {
       n++;
       continue;
     }
+    // A line of "=" or "-" under a paragraph's text makes it a heading ("Setext" headings).
+    if (current.length > 0 && !inItem && /^\s{0,3}(?:=+|-+)\s*$/.test(line)) {
+      flush(true);
+      continue;
+    }
     if (!line.trim() || /^\s*([-*_])(\s*\1){2,}\s*$/.test(line) || /^\s*\[[^\]]+\]:\s*\S+/.test(line)) {
       flush();
       continue;

@@ -90,6 +90,15 @@ describe('markdownBlocks', () => {
     ]);
   });
 
+  it('reads a paragraph underlined with "=" or "-" as a heading, and "---" after a blank line as a rule', () => {
+    expect(markdownBlocks('Budget adopted\n==============\n\nThe council voted.\n\nKey figures\n---\n\n---\n\n- Police\n---')).toEqual([
+      { text: 'Budget adopted', heading: true },
+      { text: 'The council voted.' },
+      { text: 'Key figures', heading: true },
+      { text: 'Police', item: true },
+    ]);
+  });
+
   it('reads a line with pipes but no delimiter row under it as prose', () => {
     expect(markdownBlocks('Options: a | b | c\nwere weighed.\n\n| not | a table |')).toEqual([
       { text: 'Options: a | b | c were weighed.' },
