@@ -88,7 +88,8 @@ export function analyseBriefing(
         found.features |
           (isHeading.has(at) ? Feature.Heading : 0) |
           (isItem.has(at) ? Feature.Item : 0) |
-          continues,
+          continues |
+          (continues && !/\s/.test(paragraph[sentence.start - 1] ?? ' ') ? Feature.Attached : 0),
       );
       continues = Feature.Continues;
       texts.push(text);

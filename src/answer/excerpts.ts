@@ -42,10 +42,14 @@ export function buildExcerpts(
         ? ix.texts[p - 1]!
         : undefined;
     // A sentence that refers back is quoted after the one before it, and so is a short one in
-    // the middle of a paragraph (not a list item or a table row after the paragraph before it).
+    // the middle of a paragraph (not a list item or a table row after the paragraph before it),
+    // and the rest of a sentence wink cut in two ("com, and the CBS Sports apps…").
+    // (Not after a fragment itself: it would be quoted without its own beginning.)
     if (
       prev &&
-      (REFERS_BACK.test(text) || (text.length < 60 && ix.passageFeatures[p]! & Feature.Continues)) &&
+      (isFragment(ix, p) ||
+        (!isFragment(ix, p - 1) &&
+          (REFERS_BACK.test(text) || (text.length < 60 && ix.passageFeatures[p]! & Feature.Continues)))) &&
       prev.length + text.length + 1 <= EXCERPT_CHARS
     )
       from = p - 1;
@@ -55,8 +59,17 @@ export function buildExcerpts(
     // without a stop gets a "; ").
     const pieces = from === p ? [p] : [from, p];
     let length = from === p ? text.length : prev!.length + 1 + text.length;
-    if (/:\s*$/.test(text))
-      for (let q = p + 1; q < ix.texts.length && ix.passageBriefing[q] === b; q++) {
+    // The sentence's own rest, when wink cut it in two ("…via CBSSports." + "com, and…").
+    if (
+      p + 1 < ix.texts.length &&
+      isFragment(ix, p + 1) &&
+      length + 1 + ix.texts[p + 1]!.length <= EXCERPT_CHARS
+    ) {
+      pieces.push(p + 1);
+      length += 1 + ix.texts[p + 1]!.length;
+    }
+    if (/:\s*$/.test(ix.texts[pieces[pieces.length - 1]!]!))
+      for (let q = pieces[pieces.length - 1]! + 1; q < ix.texts.length && ix.passageBriefing[q] === b; q++) {
         const item = (ix.passageFeatures[q]! & Feature.Item) !== 0;
         if (ix.passageFeatures[q]! & Feature.Heading || shown.has(q) || (!item && q > p + 1)) break;
         if (length + 2 + ix.texts[q]!.length > EXCERPT_CHARS) break;
@@ -69,7 +82,14 @@ export function buildExcerpts(
     let full = '';
     const starts: number[] = [];
     pieces.forEach((q, i) => {
-      if (i > 0) full += q > p && !/[.!?…:;"”’)\]]$/.test(full) ? '; ' : ' ';
+      if (i > 0)
+        full += isFragment(ix, q)
+          ? ix.passageFeatures[q]! & Feature.Attached
+            ? ''
+            : ' '
+          : q > p && !/[.!?…:;"”’)\]]$/.test(full)
+            ? '; '
+            : ' ';
       starts.push(full.length);
       full += ix.texts[q]!;
     });
@@ -86,6 +106,16 @@ export function buildExcerpts(
     });
   }
   return out;
+}
+
+/**
+ * Whether passage `p` is the rest of a sentence wink ended too early, at an abbreviation or an
+ * exclamation mark inside a name ("…via CBSSports." + "com, and the CBS Sports apps…", "Yahoo!" +
+ * ", Intel, Gap…"): it goes on the paragraph of the one before and opens in lower case or with
+ * punctuation that can't open a sentence.
+ */
+function isFragment(ix: PassageIndex, p: number): boolean {
+  return (ix.passageFeatures[p]! & Feature.Continues) !== 0 && /^[\p{Ll},;:)\]]/u.test(ix.texts[p]!);
 }
 
 /** The briefing fields of an excerpt. */

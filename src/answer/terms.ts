@@ -18,6 +18,8 @@ export const Feature = {
   Continues: 256,
   /** Part of a list item. */
   Item: 512,
+  /** Written right after the sentence before it, with no space between ("…via CBSSports." + "com…"). */
+  Attached: 1024,
 } as const;
 
 /** A year written in figures ("2006"), as a token's key. */

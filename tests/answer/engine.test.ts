@@ -427,3 +427,31 @@ describe('a sentence that introduces what follows', () => {
     );
   });
 });
+
+describe('a sentence wink cuts in two', () => {
+  let stream: Engine;
+  beforeAll(async () => {
+    stream = await engineWithBriefing({
+      file: 'stream.md',
+      title: 'Streaming the final',
+      source: 'Broadcaster',
+      text:
+        'The broadcaster streamed the final via HarbourSports.com, and its apps on consoles and smart TVs. ' +
+        'Sponsors included Apple, Yahoo!, Intel and Gap. Tickets sold out in an hour.',
+    });
+  });
+
+  it('is quoted whole and verbatim, whichever of its pieces ranks first', () => {
+    const ix = stream.index;
+    // wink's pieces, as the index holds them.
+    expect(ix.texts.some((t) => /^com, and its apps/.test(t))).toBe(true);
+    const apps = stream.ask('Which consoles could stream the final?');
+    expect(apps.answered).toBe(true);
+    expect(apps.excerpts[0]!.text).toBe(
+      'The broadcaster streamed the final via HarbourSports.com, and its apps on consoles and smart TVs.',
+    );
+    const sponsors = stream.ask('Which sponsors were there?');
+    expect(sponsors.answered).toBe(true);
+    expect(sponsors.excerpts[0]!.text).toBe('Sponsors included Apple, Yahoo!, Intel and Gap.');
+  });
+});
