@@ -63,6 +63,7 @@ export function buildExcerpts(
     if (
       p + 1 < ix.texts.length &&
       isFragment(ix, p + 1) &&
+      !shown.has(p + 1) &&
       length + 1 + ix.texts[p + 1]!.length <= EXCERPT_CHARS
     ) {
       pieces.push(p + 1);
