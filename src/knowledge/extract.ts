@@ -7,7 +7,7 @@
  * the metadata is read from the page before Readability reshapes it.
  */
 import { parse as parseYaml } from 'yaml';
-import { markdownBlocks, splitFrontMatter, tableRow, type MarkdownBlock } from './markdown.js';
+import { blockKinds, markdownBlocks, splitFrontMatter, tableRow, type MarkdownBlock } from './markdown.js';
 import { ImportRefusal } from './refusal.js';
 
 /** What an import found; any field may be missing and be given by the person importing. */
@@ -302,13 +302,6 @@ const SKIPPED = new Set(
     ' ',
   ),
 );
-
-/** Which blocks are headings and which list items, as an article's `headings` and `items`. */
-function blockKinds(blocks: readonly MarkdownBlock[]): Pick<ArticleParts, 'headings' | 'items'> {
-  const headings = blocks.flatMap((b, i) => (b.heading ? [i] : []));
-  const items = blocks.flatMap((b, i) => (b.item ? [i] : []));
-  return { ...(headings.length ? { headings } : {}), ...(items.length ? { items } : {}) };
-}
 
 /** Heading elements: their paragraph is the title of a section. */
 const HEADINGS = new Set(['H1', 'H2', 'H3', 'H4', 'H5', 'H6']);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CHAT_LANGUAGE_FILE, parseChatLanguage } from '../answer/chat-language.js';
-import { markdownBlocks, splitFrontMatter } from './markdown.js';
+import { blockKinds, markdownBlocks, splitFrontMatter } from './markdown.js';
 import type { AliasEntity, Briefing, Knowledge } from './types.js';
 
 /** The alias file's name inside the knowledge folder. */
@@ -97,8 +97,6 @@ export function parseBriefing(file: string, text: string): { briefing?: Briefing
   if (!parsed.success) return { problems: zodProblems(file, parsed.error) };
   const blocks = markdownBlocks(body);
   const paragraphs = blocks.map((b) => b.text);
-  const headings = blocks.flatMap((b, i) => (b.heading ? [i] : []));
-  const items = blocks.flatMap((b, i) => (b.item ? [i] : []));
   if (paragraphs.length === 0) return { problems: [{ file, field: 'body', message: 'is empty' }] };
   const fm = parsed.data;
   const id = fm.id ?? path.basename(file, '.md');
@@ -116,8 +114,7 @@ export function parseBriefing(file: string, text: string): { briefing?: Briefing
       ...(fm.url ? { url: fm.url } : {}),
       aliases: fm.aliases ?? [],
       paragraphs,
-      ...(headings.length ? { headings } : {}),
-      ...(items.length ? { items } : {}),
+      ...blockKinds(blocks),
     },
   };
 }

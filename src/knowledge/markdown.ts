@@ -77,13 +77,12 @@ const TABLE_DELIMITER = /^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$|^\s*\|\s*
 
 /** The cells of a table row (`| a | b |` or `a | b`), inline markup removed; `\|` stays a pipe. */
 function tableCells(line: string): string[] {
-  const cells = line
+  return line
     .trim()
     .replace(/^\|/, '')
     .replace(/(?<!\\)\|$/, '')
     .split(/(?<!\\)\|/)
-    .map((cell) => stripInline(cell.replace(/\\\|/g, '|')).replace(/\s+/g, ' ').trim());
-  return cells;
+    .map((cell) => stripInline(cell).replace(/\s+/g, ' ').trim());
 }
 
 /**
@@ -165,6 +164,13 @@ export function markdownBlocks(body: string): MarkdownBlock[] {
   }
   flush();
   return blocks;
+}
+
+/** Which blocks are headings and which list items, as indices (each left out when there are none). */
+export function blockKinds(blocks: readonly MarkdownBlock[]): { headings?: number[]; items?: number[] } {
+  const headings = blocks.flatMap((b, i) => (b.heading ? [i] : []));
+  const items = blocks.flatMap((b, i) => (b.item ? [i] : []));
+  return { ...(headings.length ? { headings } : {}), ...(items.length ? { items } : {}) };
 }
 
 /** The plain text of a Markdown body's blocks (see {@link markdownBlocks}), headings included. */
