@@ -24,6 +24,8 @@ export const Feature = {
 
 /** A year written in figures ("2006"), as a token's key. */
 export const YEAR = /^(1[89]|20)\d\d$/;
+/** A time of day as a clock shows it ("4:51", "13:05"), or time left on a game clock. */
+const CLOCK = /^([01]?\d|2[0-3]):[0-5]\d$/;
 
 const DEFINING_VERBS = new Set(['is', 'was', 'serves', 'served', 'remains', 'became']);
 
@@ -243,7 +245,11 @@ export function extractTerms(
       if (k >= from && PLACE_PREPOSITIONS.has(tokens[k]!.key)) features |= Feature.Place;
     }
     if (t.type === 'number' || t.pos === 'NUM')
-      features |= YEAR.test(t.key) ? Feature.Time | Feature.Year : Feature.Number;
+      features |= YEAR.test(t.key)
+        ? Feature.Time | Feature.Year
+        : CLOCK.test(t.key)
+          ? Feature.Time | Feature.Number
+          : Feature.Number;
     const term = tokenTerm(t);
     if (term === null) continue;
     occurrences.push({

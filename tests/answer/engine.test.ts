@@ -230,6 +230,28 @@ describe('a question asking for a name or a number, where a sentence gives only 
   });
 });
 
+describe('a time of day written as a clock shows it', () => {
+  let match: Engine;
+  beforeAll(async () => {
+    match = await engineWithBriefing({
+      file: 'derby.md',
+      title: 'Harbour derby',
+      source: 'Club match report',
+      text:
+        'Late in the fourth quarter the visitors drove to the home side’s 41-yard line before a sack ended the drive. ' +
+        'With 4:51 left, the hosts got the ball back on their own 24-yard line.',
+    });
+  });
+
+  it('answers "when": a passage giving "4:51" gives a time', () => {
+    const q = 'When did the hosts get the ball back on their 24-yard line?';
+    expect(match.trace(q).question.type).toBe('when');
+    const a = match.ask(q);
+    expect(a.answered).toBe(true);
+    expect(a.excerpts[0]!.text).toMatch(/^With 4:51 left/);
+  });
+});
+
 describe('Engine over a briefing with headings, lists and a table', () => {
   let city: Engine;
   beforeAll(async () => {
