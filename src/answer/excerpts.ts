@@ -1,11 +1,12 @@
 /**
  * Excerpt building: ranked passages become verbatim quotes with their briefing's title and
  * source, the matched words marked for bold. A sentence that leans on the one before it ("He is…")
- * is quoted with it; a passage already shown inside another excerpt is not shown again.
+ * is quoted with it; a passage already shown inside another excerpt is not shown again, and a quote
+ * another briefing gives word for word (a republished story) is shown once, with both sources.
  */
 import type { QueryTerm } from './expand.js';
 import type { PassageIndex } from './passage-index.js';
-import type { Excerpt, Highlight } from './types.js';
+import type { Excerpt, ExcerptSource, Highlight } from './types.js';
 import { Feature } from './terms.js';
 
 /** Excerpts are about this long at most; a sentence that refers back gets its predecessor within it. */
@@ -30,6 +31,10 @@ export function buildExcerpts(
   for (const t of terms)
     for (const a of t.alternatives) if (a.kind !== 'vector' && a.kind !== 'related') matchIds.add(a.id);
   let skipped = 0;
+  // Each quote so far, by its words (`sameWords`): the excerpt shown for it, or null if skipped by `offset`.
+  const quotes = new Map<string, Excerpt | null>();
+  /** Sources listed with one quote, at most: more would crowd out the quotes. */
+  const MAX_ALSO_IN = 5;
   for (const c of ranked) {
     if (out.length >= top) break;
     if (shown.has(c.passage)) continue;
@@ -79,7 +84,19 @@ export function buildExcerpts(
         if (!item) break;
       }
     for (const q of pieces) shown.add(q);
-    if (skipped++ < offset) continue;
+    const words = sameWords(pieces.map((q) => ix.texts[q]!).join(' '));
+    const same = quotes.get(words);
+    if (same !== undefined) {
+      // The same quote again, from another briefing: named with the first, not quoted twice.
+      const source = excerptSource(ix, b);
+      if (same && same.briefing !== source.briefing && (same.alsoIn?.length ?? 0) < MAX_ALSO_IN)
+        if (!same.alsoIn?.some((s) => s.briefing === source.briefing)) (same.alsoIn ??= []).push(source);
+      continue;
+    }
+    if (skipped++ < offset) {
+      quotes.set(words, null);
+      continue;
+    }
     let full = '';
     const starts: number[] = [];
     pieces.forEach((q, i) => {
@@ -98,15 +115,29 @@ export function buildExcerpts(
     const highlights: Highlight[] = [];
     const limit = quoted.endsWith('…') ? quoted.length - 1 : quoted.length;
     pieces.forEach((q, i) => highlightPassage(ix, q, starts[i]!, matchIds, highlights, limit));
-    out.push({
+    const excerpt: Excerpt = {
       ...excerptSource(ix, b),
       text: quoted,
       score: Math.round(c.score * 1000) / 1000,
       passage: ix.passageOrdinal[p]!,
       highlights,
-    });
+    };
+    quotes.set(words, excerpt);
+    out.push(excerpt);
   }
   return out;
+}
+
+/** A quote's words, for telling that two briefings say the same: case, spacing, quote marks and dashes aside. */
+function sameWords(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u201a\u201b]/g, "'")
+    .replace(/[\u201c\u201d\u201e\u201f]/g, '"')
+    .replace(/[\u2010-\u2015]/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**
@@ -120,10 +151,7 @@ function isFragment(ix: PassageIndex, p: number): boolean {
 }
 
 /** The briefing fields of an excerpt. */
-export function excerptSource(
-  ix: PassageIndex,
-  b: number,
-): Pick<Excerpt, 'briefing' | 'title' | 'source' | 'date' | 'url'> {
+export function excerptSource(ix: PassageIndex, b: number): ExcerptSource {
   const briefing = ix.briefings[b]!;
   return {
     briefing: briefing.id,

@@ -30,7 +30,15 @@ export interface Excerpt {
   passage: number;
   /** Words in `text` that matched the question, for bolding. Sorted, non-overlapping. */
   highlights: Highlight[];
+  /**
+   * Other briefings that say the same thing word for word (a story republished, a briefing beside
+   * its update), best first: the quote is shown once, with every source. Absent when none.
+   */
+  alsoIn?: ExcerptSource[];
 }
+
+/** Where a quote comes from: its briefing's id, title, attribution, date and link. */
+export type ExcerptSource = Pick<Excerpt, 'briefing' | 'title' | 'source' | 'date' | 'url'>;
 
 /** Why the engine declined to answer. */
 export type DeclineReason =

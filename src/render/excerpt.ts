@@ -138,7 +138,7 @@ export function attributionParts(excerpt: Pick<Excerpt, 'title' | 'source' | 'da
  * `— *Title* · Source · 2024-01-02`, the title a masked link when the excerpt has an http(s) url.
  */
 export function attributionMarkdown(
-  excerpt: Pick<Excerpt, 'title' | 'source' | 'date' | 'url'>,
+  excerpt: Pick<Excerpt, 'title' | 'source' | 'date' | 'url' | 'alsoIn'>,
   opts: { link?: boolean } = {},
 ): string {
   const { title, source, date } = attributionParts(excerpt);
@@ -151,13 +151,34 @@ export function attributionMarkdown(
   }
   if (source) parts.push(esc(source, SOURCE_MAX));
   if (date) parts.push(esc(date, DATE_MAX));
-  return `— ${parts.length ? parts.join(' · ') : '*Untitled briefing*'}`;
+  const also = alsoInTitles(excerpt).map((t) => `*${esc(t, ALSO_IN_TITLE_MAX)}*`);
+  return `— ${parts.length ? parts.join(' · ') : '*Untitled briefing*'}${alsoInSuffix(also, excerpt)}`;
 }
 
 /** The attribution line as plain text: `— Title · Source · 2024-01-02`. */
-export function attributionText(excerpt: Pick<Excerpt, 'title' | 'source' | 'date'>): string {
+export function attributionText(excerpt: Pick<Excerpt, 'title' | 'source' | 'date' | 'alsoIn'>): string {
   const { title, source, date } = attributionParts(excerpt);
   const cut = (s: string, max: number): string => truncateWords(s, max, { markdown: false });
   const parts = [cut(title, TITLE_MAX), cut(source, SOURCE_MAX), cut(date, DATE_MAX)].filter((p) => p !== '');
-  return `— ${parts.length ? parts.join(' · ') : 'Untitled briefing'}`;
+  const also = alsoInTitles(excerpt).map((t) => cut(t, ALSO_IN_TITLE_MAX));
+  return `— ${parts.length ? parts.join(' · ') : 'Untitled briefing'}${alsoInSuffix(also, excerpt)}`;
+}
+
+/** Other briefings' titles are cut to this, and at most ALSO_IN_NAMED of them named. */
+const ALSO_IN_TITLE_MAX = 80;
+const ALSO_IN_NAMED = 2;
+
+/** The titles of the first few other briefings that give the same quote (cleaned, not escaped). */
+function alsoInTitles(excerpt: Pick<Excerpt, 'alsoIn'>): string[] {
+  return (excerpt.alsoIn ?? [])
+    .slice(0, ALSO_IN_NAMED)
+    .map((b) => attributionParts(b).title || 'Untitled briefing');
+}
+
+/** ` (also in *A*, *B* and 2 more)`, or nothing when no other briefing gives the quote. */
+function alsoInSuffix(named: string[], excerpt: Pick<Excerpt, 'alsoIn'>): string {
+  if (!named.length) return '';
+  const more = (excerpt.alsoIn?.length ?? 0) - named.length;
+  const list = more > 0 ? `${named.join(', ')} and ${more} more` : named.join(' and ');
+  return ` (also in ${list})`;
 }

@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
@@ -475,5 +478,49 @@ describe('a sentence wink cuts in two', () => {
     const sponsors = stream.ask('Which sponsors were there?');
     expect(sponsors.answered).toBe(true);
     expect(sponsors.excerpts[0]!.text).toBe('Sponsors included Apple, Yahoo!, Intel and Gap.');
+  });
+});
+
+describe('a story two briefings give word for word', () => {
+  let wire: Engine;
+  beforeAll(async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'republished-'));
+    const story =
+      'Port officials in Saltmere said the harbour would reopen on Monday after the storm. ' +
+      'Ferries to the outer islands resume on Tuesday.';
+    const file = (title: string, source: string, text: string) =>
+      ['---', `title: "${title}"`, `source: ${source}`, '---', '', text, ''].join('\n');
+    await writeFile(path.join(dir, 'agency.md'), file('Harbour to reopen', 'Coast Agency', story));
+    // The same story republished with spacing of its own and one more sentence, and in capitals.
+    await writeFile(
+      path.join(dir, 'gazette.md'),
+      file(
+        'Saltmere harbour reopens',
+        'Gazette',
+        `${story.replace('. ', '.   ')}\n\nThe storm damaged two piers.`,
+      ),
+    );
+    await writeFile(path.join(dir, 'digest.md'), file('Weekly digest', 'Digest', story.toUpperCase()));
+    wire = Engine.build(await loadKnowledge(dir));
+  });
+
+  it('is quoted once, naming the other briefings that give it', () => {
+    const a = wire.ask('When will the Saltmere harbour reopen?', { top: 3 });
+    expect(a.answered).toBe(true);
+    const texts = a.excerpts.map((e) => e.text.toLowerCase());
+    expect(new Set(texts).size).toBe(texts.length);
+    const first = a.excerpts[0]!;
+    expect(first.text).toMatch(/harbour would reopen on Monday/i);
+    const sources = [first.briefing, ...(first.alsoIn ?? []).map((s) => s.briefing)].sort();
+    expect(sources).toEqual(['agency', 'digest', 'gazette']);
+    expect(first.alsoIn!.every((s) => s.title && s.source)).toBe(true);
+  });
+
+  it('is not shown again on a later page', () => {
+    const first = wire.ask('When will the Saltmere harbour reopen?', { top: 1 });
+    const next = wire.ask('When will the Saltmere harbour reopen?', { top: 1, offset: 1 });
+    expect(next.excerpts.map((e) => e.text.toLowerCase())).not.toContain(
+      first.excerpts[0]!.text.toLowerCase(),
+    );
   });
 });

@@ -70,6 +70,22 @@ describe('renderAnswer: answered', () => {
     );
   });
 
+  it('names the other briefings that give a quote word for word, escaped, after its own source', () => {
+    const other = {
+      briefing: 'b',
+      title: 'Harbour *news* @everyone',
+      source: 'Gazette',
+      url: 'https://x.test/',
+    };
+    const once = renderAnswer({ ...ANSWERED, excerpts: [{ ...SANCTIONS, alsoIn: [other] }] });
+    expect(once.embeds[0]!.description).toContain(
+      '— *US Official Highlights Rising Russia–North Korea Military Cooperation* · TASS and official briefings by US government channels (also in *Harbour \\*news\\* @\u200beveryone*)',
+    );
+    const many = [1, 2, 3, 4].map((n) => ({ ...other, briefing: `b${n}`, title: `Copy ${n}` }));
+    const four = renderAnswer({ ...ANSWERED, excerpts: [{ ...SANCTIONS, alsoIn: many }] });
+    expect(four.embeds[0]!.description).toContain('(also in *Copy 1*, *Copy 2* and 2 more)');
+  });
+
   it('keeps the excerpts in order, best first', () => {
     const at = (s: string): number => description.indexOf(s);
     expect(at('unprecedented')).toBeLessThan(at('Since 2006'));
@@ -311,6 +327,18 @@ const anyExcerpt: fc.Arbitrary<Excerpt> = fc.record({
   score: fc.double({ noNaN: true }),
   passage: fc.nat(),
   highlights: fc.array(highlight, { maxLength: 20 }),
+  alsoIn: fc.option(
+    fc.array(
+      fc.record({
+        briefing: fc.string({ maxLength: 30 }),
+        title: text(300),
+        source: text(300),
+        url: fc.option(fc.webUrl(), { nil: undefined }),
+      }),
+      { maxLength: 6 },
+    ),
+    { nil: undefined },
+  ),
 });
 const anyAnswer: fc.Arbitrary<Answer> = fc.record({
   question: fc.oneof(text(200), longText(6000), fc.constant('')),

@@ -41,6 +41,14 @@ describe('renderAnswerText', () => {
     expect(out).not.toContain('\x1b');
   });
 
+  it('names the other briefings that give a quote word for word after its source', () => {
+    const alsoIn = [{ briefing: 'gazette', title: 'Saltmere *Gazette*', source: 'Gazette' }];
+    const out = renderAnswerText({ ...ANSWERED, excerpts: [{ ...SANCTIONS, alsoIn }] });
+    expect(out).toContain(
+      '  — US Official Highlights Rising Russia–North Korea Military Cooperation · TASS and official briefings by US government channels (also in Saltmere *Gazette*)',
+    );
+  });
+
   it('puts matched words in ANSI bold when color is on, and never shows **', () => {
     const out = renderAnswerText({ ...ANSWERED, excerpts: [UNPRECEDENTED] }, { color: true });
     expect(out).toContain(
