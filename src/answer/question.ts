@@ -161,7 +161,17 @@ export interface AnalysedQuestion {
   ignored: string[];
   /** The names written in capitals over several words, as written (folded): `nameRun` n is `nameRuns[n - 1]`. */
   nameRuns: string[];
+  /** The question asks for the newest news ("what's the latest on…", "…now?", "…rn"): see `RECENCY`. */
+  recent?: boolean;
 }
+
+/**
+ * Words asking for the newest news: "what's the latest on…", "what is the US doing now", "rn".
+ * Among passages that answer about as well, the one from the newer briefing is then the better
+ * answer. They stay words of the question ("the most recent Super Bowl" is matched as written).
+ */
+const RECENCY =
+  /\b(latest|newest|recent(?:ly)?|lately|current(?:ly)?|now|nowadays|today|these days|rn|atm)\b/i;
 
 /** What question analysis needs to know of the language and of the briefings. */
 export interface QuestionLexicon extends SpellingDictionary {
@@ -396,6 +406,7 @@ export function analyseQuestion(
     terms: terms.slice(0, MAX_QUESTION_TERMS),
     ignored: normalised.ignored,
     nameRuns,
+    ...(RECENCY.test(text) ? { recent: true } : {}),
   };
 }
 

@@ -1,11 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 import type { Knowledge } from '../../src/knowledge/types.js';
-import { engineWithBriefing } from './one-briefing.js';
+import { engineWithBriefing, engineWithBriefings } from './one-briefing.js';
 
 let engine: Engine;
 let knowledge: Knowledge;
@@ -484,24 +481,20 @@ describe('a sentence wink cuts in two', () => {
 describe('a story two briefings give word for word', () => {
   let wire: Engine;
   beforeAll(async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'republished-'));
     const story =
       'Port officials in Saltmere said the harbour would reopen on Monday after the storm. ' +
       'Ferries to the outer islands resume on Tuesday.';
-    const file = (title: string, source: string, text: string) =>
-      ['---', `title: "${title}"`, `source: ${source}`, '---', '', text, ''].join('\n');
-    await writeFile(path.join(dir, 'agency.md'), file('Harbour to reopen', 'Coast Agency', story));
-    // The same story republished with spacing of its own and one more sentence, and in capitals.
-    await writeFile(
-      path.join(dir, 'gazette.md'),
-      file(
-        'Saltmere harbour reopens',
-        'Gazette',
-        `${story.replace('. ', '.   ')}\n\nThe storm damaged two piers.`,
-      ),
-    );
-    await writeFile(path.join(dir, 'digest.md'), file('Weekly digest', 'Digest', story.toUpperCase()));
-    wire = Engine.build(await loadKnowledge(dir));
+    wire = await engineWithBriefings([
+      { file: 'agency.md', title: 'Harbour to reopen', source: 'Coast Agency', text: story },
+      // The same story republished with spacing of its own and one more sentence, and in capitals.
+      {
+        file: 'gazette.md',
+        title: 'Saltmere harbour reopens',
+        source: 'Gazette',
+        text: `${story.replace('. ', '.   ')}\n\nThe storm damaged two piers.`,
+      },
+      { file: 'digest.md', title: 'Weekly digest', source: 'Digest', text: story.toUpperCase() },
+    ]);
   });
 
   it('is quoted once, naming the other briefings that give it', () => {
@@ -522,5 +515,53 @@ describe('a story two briefings give word for word', () => {
     expect(next.excerpts.map((e) => e.text.toLowerCase())).not.toContain(
       first.excerpts[0]!.text.toLowerCase(),
     );
+  });
+});
+
+describe('a question asking for the latest news', () => {
+  let port: Engine;
+  beforeAll(async () => {
+    port = await engineWithBriefings([
+      {
+        file: 'spring.md',
+        title: 'Harbour works begin',
+        source: 'Gazette',
+        date: '2025-03-02',
+        text: 'The harbour authority said the ferry timetable would change in spring.',
+      },
+      {
+        file: 'autumn.md',
+        title: 'Ferries cut',
+        source: 'Gazette',
+        date: '2026-10-20',
+        text: 'The harbour authority said the ferry timetable would drop to two sailings a day.',
+      },
+      {
+        file: 'undated.md',
+        title: 'Notes',
+        source: 'Club',
+        text: 'The Saltmere rowing club meets on Sundays.',
+      },
+    ]);
+  });
+
+  it('is answered from the newest briefing among those that answer about as well', () => {
+    const plain = port.ask('what did the harbour authority say about the ferry timetable');
+    expect(plain.excerpts[0]!.briefing).toBe('spring');
+    for (const q of [
+      "what's the latest the harbour authority said about the ferry timetable",
+      'what is the ferry timetable now',
+      'ferry timetable rn?',
+    ]) {
+      const a = port.ask(q);
+      expect(a.answered, q).toBe(true);
+      expect(a.excerpts[0]!.briefing, q).toBe('autumn');
+      expect(a.excerpts[0]!.date).toBe('2026-10-20');
+    }
+  });
+
+  it('never brings in a passage that does not answer', () => {
+    const a = port.ask('what is the latest on the rowing club');
+    expect(a.excerpts[0]!.briefing).toBe('undated');
   });
 });

@@ -4,19 +4,36 @@ import path from 'node:path';
 import { Engine } from '../../src/answer/engine.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 
-/** An engine over a knowledge folder of its own holding one briefing: for a test that needs a sentence the seeds lack. */
-export async function engineWithBriefing(briefing: {
+/** A briefing file to write: its name, front matter and body. */
+export interface TestBriefing {
   file: string;
   title: string;
   source: string;
+  date?: string;
   text: string;
-}): Promise<Engine> {
+}
+
+/** An engine over a knowledge folder of its own holding these briefings: for a test that needs sentences the seeds lack. */
+export async function engineWithBriefings(briefings: TestBriefing[]): Promise<Engine> {
   const dir = await mkdtemp(path.join(tmpdir(), 'briefing-'));
-  await writeFile(
-    path.join(dir, briefing.file),
-    ['---', `title: "${briefing.title}"`, `source: ${briefing.source}`, '---', '', briefing.text, ''].join(
-      '\n',
-    ),
-  );
+  for (const b of briefings)
+    await writeFile(
+      path.join(dir, b.file),
+      [
+        '---',
+        `title: "${b.title}"`,
+        `source: ${b.source}`,
+        ...(b.date ? [`date: ${b.date}`] : []),
+        '---',
+        '',
+        b.text,
+        '',
+      ].join('\n'),
+    );
   return Engine.build(await loadKnowledge(dir));
+}
+
+/** An engine over a knowledge folder of its own holding one briefing. */
+export async function engineWithBriefing(briefing: TestBriefing): Promise<Engine> {
+  return engineWithBriefings([briefing]);
 }
