@@ -11,7 +11,14 @@ import { findInitialisms, initialsOf } from './initialisms.js';
 import { analyseQuestion, cleanQuestion, type AnalysedQuestion, type QuestionLexicon } from './question.js';
 import { Reranker, type Candidate, type RerankOptions } from './rerank.js';
 import { Retriever, type RetrievalOptions } from './retrieve.js';
-import { BriefingLookup, type BriefingList, type BriefingResolution, type LookupMatch } from './lookup.js';
+import {
+  BriefingLookup,
+  newestFirst,
+  type BriefingList,
+  type BriefingResolution,
+  type LookupMatch,
+} from './lookup.js';
+import { SourceScopes, type Scope } from './scope.js';
 import { PassageSearch, type SearchOptions, type SearchResult } from './search.js';
 import type { Answer, AskOptions, BriefingSummary, Excerpt } from './types.js';
 import { Feature } from './terms.js';
@@ -62,6 +69,8 @@ export interface Trace {
   terms: QueryTerm[];
   ranked: Candidate[];
   decision: Decision;
+  /** The briefings the question named as where to look ("what did Coast Radio report…"), if any. */
+  scope?: Scope;
 }
 
 /**
@@ -85,6 +94,7 @@ export class Engine {
   private readonly retriever: Retriever;
   private readonly reranker: Reranker;
   private searcher?: PassageSearch;
+  private sourceScopes?: SourceScopes;
   private briefingLookup?: BriefingLookup;
   /** Every briefing's summary in title order, and each id's briefing number: made once, on first use. */
   private byTitle?: readonly BriefingSummary[];
@@ -148,7 +158,16 @@ export class Engine {
         : null;
     if (detected) return intentAnswer(cleanQuestion(question), detected, this, top);
     const trace = this.trace(question, options.context, offset + top);
-    const { question: q, terms, ranked, decision } = trace;
+    const { question: q, terms, ranked, decision, scope } = trace;
+    // "What did Coast Radio report?": nothing asked but the source, so its briefings' leads.
+    if (scope && !q.terms.some((t) => t.own)) {
+      const ids = this.index.briefings.filter((_, b) => scope.briefings[b]).map((b) => b.id);
+      const newest = this.briefingsByTitle()
+        .filter((b) => ids.includes(b.id))
+        .sort(newestFirst)
+        .map((b) => b.id);
+      return intentAnswer(q.text, { intent: 'summary', briefingIds: newest }, this, top);
+    }
     if (!decision.answered) {
       return {
         question: q.text,
@@ -170,11 +189,38 @@ export class Engine {
 
   /** Every stage's result for one question (what `ask` answers from). */
   trace(question: string, context?: string, want = this.options.rerankDepth): Trace {
-    const q = analyseQuestion(question, this.lexicon, context);
+    let q = analyseQuestion(question, this.lexicon, context);
+    const scope = this.scopes.find(q.normalised, q.terms);
+    if (scope) q = { ...q, terms: scope.terms };
     const terms = this.expander.expand(q);
-    const ranked = this.rank(q, terms, want);
+    const ranked = this.rank(q, terms, want, scope?.briefings);
     const decision = decide(q, terms, ranked, this.options.decision, this.expander.missingNames(q, terms));
-    return { question: q, terms, ranked, decision };
+    return { question: q, terms, ranked, decision, ...(scope ? { scope } : {}) };
+  }
+
+  /** The sources questions may name as where to look (made on first use). See `scope.ts`. */
+  private get scopes(): SourceScopes {
+    return (this.sourceScopes ??= new SourceScopes({
+      sources: this.index.briefings.map((b) => b.source),
+      mentions: (words, limit) => {
+        const phrase = `"${words.join(' ')}"`;
+        const briefings = new Set<number>();
+        let total = 0;
+        for (let offset = 0; offset <= limit; offset += 50) {
+          const page = this.search(phrase, { top: 50, offset });
+          // Nothing searchable ("us" is a stop word to search): no telling where it is written.
+          if (page.match === 'empty') return { total: Infinity, briefings: [] };
+          total = page.match === 'all' ? page.total : 0;
+          if (total > limit) break;
+          for (const e of page.excerpts) briefings.add(this.briefingNumber(e.briefing)!);
+          if (offset + 50 >= total) break;
+        }
+        return { total, briefings: [...briefings] };
+      },
+      isCommonWord: (word) =>
+        this.lexicon.nameKind(word) === 'common' ||
+        Boolean(nlp.readDoc(word).tokens().out(nlp.its.stopWordFlag)[0]),
+    }));
   }
 
   /**
@@ -291,9 +337,14 @@ export class Engine {
   }
 
   /** Retrieval, then re-ranking of the pool; `total` is how many passages matched at all. */
-  private rank(q: AnalysedQuestion, terms: QueryTerm[], want: number): Candidate[] & { total: number } {
+  private rank(
+    q: AnalysedQuestion,
+    terms: QueryTerm[],
+    want: number,
+    only?: Uint8Array,
+  ): Candidate[] & { total: number } {
     const depth = Math.max(want, this.options.rerankDepth);
-    const pool = this.retriever.retrieve(terms, depth * 2);
+    const pool = this.retriever.retrieve(terms, depth * 2, only);
     const ranked = this.reranker.rerank(q, terms, pool).slice(0, depth);
     return Object.assign(ranked, { total: pool.total });
   }

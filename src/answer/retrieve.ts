@@ -56,9 +56,10 @@ export class Retriever {
 
   /**
    * The `depth` best passages by BM25 over the alternatives, each with its neighbouring
-   * sentences (which may answer through it: "He is the Special Assistant…").
+   * sentences (which may answer through it: "He is the Special Assistant…"); only those of the
+   * briefings marked in `only`, when given.
    */
-  retrieve(terms: QueryTerm[], depth: number): Pool {
+  retrieve(terms: QueryTerm[], depth: number, only?: Uint8Array): Pool {
     const ix = this.index;
     const { score, termBest, termStamp, queryStamp, touched } = this;
     const generation = ++this.generation;
@@ -94,6 +95,13 @@ export class Retriever {
           }
         }
       }
+    }
+    // A question scoped to some briefings ("what did Coast Radio report…") looks only in them.
+    if (only) {
+      let kept = 0;
+      for (let i = 0; i < touchedCount; i++)
+        if (only[ix.passageBriefing[touched[i]!]!]) touched[kept++] = touched[i]!;
+      touchedCount = kept;
     }
     const direct = bestByScore(touched, touchedCount, depth, score);
     const pool = new Set<number>();

@@ -1,0 +1,193 @@
+/**
+ * Questions that say where to look: "what did Coast Radio report about the ferries", "according
+ * to the Saltmere Gazette, when do the works start", "what does TASS say about Kim". People ask
+ * news by its outlet; the outlet is the briefing's `source`, not a word of its text, so without
+ * this the name is a word the briefings "never mention" and the question is declined.
+ *
+ * A name in a question scopes it to the briefings whose source gives that name when it tells them
+ * apart: some briefings have other sources, and the briefings' text writes the name (if at all)
+ * only in those briefings. "US", in a source "TASS and official briefings by US government
+ * channels", is no scope: every briefing's text names the US. The name's words (and words for
+ * the document itself: "report", "article", "briefing") then leave the question, and only the
+ * scoped briefings' passages are retrieved.
+ *
+ * Source names are the runs of capitalised words in the `source` fields ("Saltmere Gazette",
+ * "U.S. Department of State") and the runs within them ("Department of State"). A single word
+ * that is a common English word ("Gazette", "Radio") and that the text writes counts only when the
+ * question capitalises it.
+ */
+import type { QuestionTerm } from './question.js';
+
+/** The words of a name or a question, as matched: folded, acronym stops dropped ("U.S." → "us"). */
+export function nameWords(text: string): string[] {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/(?<![\p{L}\p{N}])(?:\p{L}\.){2,}/gu, (initials) => initials.replace(/\./g, ''))
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+/** Little words that may stand inside a source's name ("Department *of* State", "Voice *of* America"). */
+const CONNECTORS = new Set(['of', 'de', 'the', 'for', 'on', '&']);
+/** Longest name matched, in words. */
+const MAX_NAME_WORDS = 6;
+/** A name written in more passages than this is what the briefings are about, not where they come from. */
+const MAX_TEXT_MENTIONS = 100;
+/** Words for a briefing itself: with a source named, they say where to look, not what to find. */
+const DOCUMENT_WORDS = new Set([
+  'report',
+  'reporting',
+  'article',
+  'briefing',
+  'story',
+  'piece',
+  'coverage',
+  'bulletin',
+  'write',
+  'publish',
+]);
+
+/** The source names of each briefing's `source` field: runs of capitalised words, and the runs within them. */
+export function sourceNames(source: string): string[] {
+  const tokens = source.split(/\s+/).filter(Boolean);
+  const names = new Set<string>();
+  let run: string[] = [];
+  const flush = () => {
+    // Trailing connectors are not part of a name ("…of").
+    while (run.length && CONNECTORS.has(run[run.length - 1]!.toLowerCase())) run.pop();
+    for (let i = 0; i < run.length; i++) {
+      if (CONNECTORS.has(run[i]!.toLowerCase())) continue;
+      for (let j = i + 1; j <= run.length && j - i <= MAX_NAME_WORDS; j++) {
+        if (CONNECTORS.has(run[j - 1]!.toLowerCase())) continue;
+        const words = nameWords(run.slice(i, j).join(' '));
+        if (words.length && words.length <= MAX_NAME_WORDS && words.some((w) => /\p{L}/u.test(w)))
+          names.add(words.join(' '));
+      }
+    }
+    run = [];
+  };
+  for (const raw of tokens) {
+    // An opening bracket or quote starts a new name; a comma, a colon, a closing bracket or a
+    // full stop (not that of initials, "U.S.") ends one.
+    if (/^[([{"'“‘]/.test(raw)) flush();
+    const token = raw.replace(/^[([{"'“‘]+/, '').replace(/[)\]}"'”’,;:!?]+$/, '');
+    if (/^[\p{Lu}\p{N}]/u.test(token) || (run.length && CONNECTORS.has(token.toLowerCase()))) run.push(token);
+    else flush();
+    if (/[,;:)\]}!?]["'”’]*$/.test(raw) || (/\.$/.test(token) && !/(?:\p{L}\.){2,}$/u.test(token))) flush();
+  }
+  flush();
+  return [...names];
+}
+
+/** Where the briefings' text writes a name: how many passages, and which briefings (when few enough to list). */
+export interface NameMentions {
+  total: number;
+  briefings: readonly number[];
+}
+
+/** What scoping needs of the engine. */
+export interface ScopeSource {
+  /** Each briefing's `source` field, by briefing number. */
+  sources: readonly string[];
+  /** The passages whose text writes these words as a phrase (up to `limit` of them listed). */
+  mentions(words: readonly string[], limit: number): NameMentions;
+  /** How an English dictionary knows a word: a common word ("gazette") needs a capital to name a source. */
+  isCommonWord(word: string): boolean;
+}
+
+/** A question's scope: the briefings to look in, and the question's terms without the words that named them. */
+export interface Scope {
+  /** The source names found, as matched ("coast radio"). */
+  names: string[];
+  /** Per briefing number: 1 when the question is to be answered from it. */
+  briefings: Uint8Array;
+  /** The question's terms less the name's words and the words for the document. */
+  terms: QuestionTerm[];
+}
+
+/** Finds source names in questions. Built once per index; names are checked against the text on first use. */
+export class SourceScopes {
+  /** Each source name, with the briefings whose source gives it. */
+  private readonly byName = new Map<string, number[]>();
+  /** Whether a name tells its briefings apart (see the module comment), once worked out. */
+  private readonly distinct = new Map<string, Apart>();
+
+  constructor(private readonly source: ScopeSource) {
+    source.sources.forEach((text, b) => {
+      for (const name of sourceNames(text)) {
+        const list = this.byName.get(name);
+        if (!list) this.byName.set(name, [b]);
+        else if (list[list.length - 1] !== b) list.push(b);
+      }
+    });
+  }
+
+  /**
+   * The scope of a question (`text` as analysed, with its `terms`), or undefined when it names no
+   * source that tells briefings apart.
+   */
+  find(text: string, terms: readonly QuestionTerm[]): Scope | undefined {
+    if (!this.byName.size) return undefined;
+    const tokens = text.split(/[^\p{L}\p{N}.&]+/u).filter(Boolean);
+    const words: string[] = [];
+    const capitalised: boolean[] = [];
+    for (const token of tokens)
+      for (const w of nameWords(token)) {
+        words.push(w);
+        capitalised.push(/^[\p{Lu}\p{N}]/u.test(token));
+      }
+    const used = new Uint8Array(words.length);
+    const names: string[] = [];
+    let briefings: Uint8Array | undefined;
+    for (let n = Math.min(MAX_NAME_WORDS, words.length); n >= 1; n--)
+      for (let i = 0; i + n <= words.length; i++) {
+        if (used.subarray(i, i + n).some((u) => u === 1)) continue;
+        const name = words.slice(i, i + n).join(' ');
+        const owners = this.byName.get(name);
+        if (!owners) continue;
+        const apart = this.tellsApart(name, owners);
+        // A common word typed in lower case names the source only if the text never writes it:
+        // "the gazette" is the paper when no briefing says "gazette", "news" is the word.
+        if (
+          apart === 'no' ||
+          (apart === 'written' && n === 1 && !capitalised[i] && this.source.isCommonWord(name))
+        )
+          continue;
+        used.fill(1, i, i + n);
+        names.push(name);
+        briefings ??= new Uint8Array(this.source.sources.length);
+        for (const b of owners) briefings[b] = 1;
+      }
+    if (!briefings) return undefined;
+    const named = new Set(names.flatMap((name) => name.split(' ')));
+    const kept = terms.filter(
+      (t) => !(t.own && (DOCUMENT_WORDS.has(t.term) || nameWords(t.surface).every((w) => named.has(w)))),
+    );
+    return { names, briefings, terms: kept };
+  }
+
+  /**
+   * Whether a source name tells its briefings from the rest (see the module comment): `no`, or
+   * yes and the text never writes it (`unwritten`), or yes and the text writes it, in those
+   * briefings only (`written`).
+   */
+  private tellsApart(name: string, owners: readonly number[]): Apart {
+    let known = this.distinct.get(name);
+    if (known === undefined) {
+      known = 'no';
+      if (owners.length < this.source.sources.length) {
+        const mentions = this.source.mentions(name.split(' '), MAX_TEXT_MENTIONS);
+        const own = new Set(owners);
+        if (mentions.total === 0) known = 'unwritten';
+        else if (mentions.total <= MAX_TEXT_MENTIONS && mentions.briefings.every((b) => own.has(b)))
+          known = 'written';
+      }
+      this.distinct.set(name, known);
+    }
+    return known;
+  }
+}
+
+type Apart = 'no' | 'unwritten' | 'written';

@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/answer/engine.js';
+import { nameWords, sourceNames } from '../../src/answer/scope.js';
+import { engineWithBriefings } from './one-briefing.js';
+
+describe('sourceNames', () => {
+  it('takes the runs of capitalised words of a source, and the runs within them', () => {
+    expect(sourceNames('Saltmere Gazette').sort()).toEqual(['gazette', 'saltmere', 'saltmere gazette']);
+    expect(sourceNames('TASS and official briefings by US government channels').sort()).toEqual([
+      'tass',
+      'us',
+    ]);
+    const state = sourceNames('U.S. Department of State statements and analyses by regional observers');
+    expect(state).toContain('us department of state');
+    expect(state).toContain('department of state');
+    expect(state).not.toContain('of state');
+    expect(state).not.toContain('statements');
+  });
+
+  it('ends a name at a comma, a colon or a bracket, and keeps the full stops of initials out', () => {
+    expect(sourceNames('Voice of America, 2024.')).not.toContain('america 2024');
+    expect(sourceNames('BBC News: Asia')).not.toContain('news asia');
+    expect(sourceNames('Wikipedia (CC BY-SA 4.0)')).not.toContain('wikipedia cc');
+    expect(nameWords('What did the U.S. say?')).toEqual(['what', 'did', 'the', 'us', 'say']);
+  });
+});
+
+describe('a question naming where to look', () => {
+  let port: Engine;
+  beforeAll(async () => {
+    port = await engineWithBriefings([
+      {
+        file: 'gazette.md',
+        title: 'Harbour works begin',
+        source: 'Saltmere Gazette',
+        date: '2025-03-02',
+        text: 'The ferry timetable will change, the harbour authority said. Works on the north pier start in April.',
+      },
+      {
+        file: 'radio.md',
+        title: 'Ferries cut',
+        source: 'Coast Radio and the US Weather Service',
+        date: '2026-10-20',
+        text:
+          'Ferry sailings to the islands drop to two a day under a new timetable announced on Friday by the authority. ' +
+          'Islanders protested outside the town hall.',
+      },
+      {
+        file: 'weather.md',
+        title: 'Storm warning',
+        source: 'Saltmere Gazette',
+        date: '2026-10-18',
+        text: 'The US Weather Service warned of gales on the coast.',
+      },
+    ]);
+  });
+
+  it('is answered from the briefings of the source it names, whose words are not asked about', () => {
+    const unscoped = port.ask('what did they say about the ferry timetable');
+    expect(unscoped.excerpts[0]!.briefing).toBe('gazette');
+    for (const q of [
+      'what did Coast Radio report about the ferry timetable',
+      'according to coast radio, what about the ferry timetable?',
+    ]) {
+      const t = port.trace(q);
+      expect(t.scope?.names, q).toEqual(['coast radio']);
+      expect(t.question.terms.map((x) => x.surface)).not.toContain('radio');
+      const a = port.ask(q);
+      expect(a.answered, q).toBe(true);
+      expect(
+        a.excerpts.every((e) => e.briefing === 'radio'),
+        q,
+      ).toBe(true);
+    }
+  });
+
+  it('reads a common word typed in lower case as the source only when no briefing writes it', () => {
+    expect(port.trace('what did the gazette say about the pier').scope?.names).toEqual(['gazette']);
+    // "coast" is a word of Coast Radio, but the Gazette writes it: lower case, it is the word.
+    expect(port.trace('what happened on the coast').scope).toBeUndefined();
+  });
+
+  it('does not scope by a name the text of other briefings writes', () => {
+    // "US" is in Coast Radio's source, but the Gazette's storm briefing names the US Weather Service.
+    expect(port.trace('what did the US Weather Service warn of').scope).toBeUndefined();
+    expect(port.ask('what did the US Weather Service warn of').excerpts[0]!.briefing).toBe('weather');
+  });
+
+  it('asked only what a source said, quotes the openings of its briefings, newest first', () => {
+    const a = port.ask('what did the Saltmere Gazette report?');
+    expect(a.intent).toBe('summary');
+    expect(a.answered).toBe(true);
+    expect(a.excerpts.map((e) => e.briefing)).toEqual(['weather', 'gazette']);
+  });
+});
