@@ -162,6 +162,12 @@ const MEANING_DEPTH = 30;
  */
 const RECENCY_BONUS = 0.3;
 
+/**
+ * A name asked about that a passage lacks, found only in a sentence beside it which the passage
+ * doesn't refer back to, costs this share of what lacking it altogether costs.
+ */
+const CONTEXT_NAME_SHARE = 0.3;
+
 /** Numbers of re-ranking scores kept from query to query (1 MB): any /ask, and /search pages. */
 const MAX_KEPT_SLAB = 131_072;
 
@@ -448,6 +454,8 @@ export class Reranker {
           const rarity = (terms[bit]!.idf / expander.maxIdf) ** 2;
           if (!(own & (1 << bit))) namesMissing += rarity;
           if (!(matched & (1 << bit))) s *= 1 - this.options.namePenalty * rarity;
+          // Found only in a sentence beside it that it doesn't refer back to: a weaker match.
+          else if (!(own & (1 << bit))) s *= 1 - CONTEXT_NAME_SHARE * this.options.namePenalty * rarity;
         }
       }
       let missingWeight = 0;
