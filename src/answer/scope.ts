@@ -7,9 +7,10 @@
  * A name in a question scopes it to the briefings whose source gives that name when it tells them
  * apart: some briefings have other sources, and the briefings' text writes the name (if at all)
  * only in those briefings. "US", in a source "TASS and official briefings by US government
- * channels", is no scope: every briefing's text names the US. The name's words (and words for
- * the document itself: "report", "article", "briefing") then leave the question, and only the
- * scoped briefings' passages are retrieved.
+ * channels", is no scope: every briefing's text names the US. Only the scoped briefings'
+ * passages are retrieved; the name's words leave the question when no text writes them, and
+ * otherwise (like words for the document itself: "report", "article", "briefing") weigh as the
+ * words of an attribution do.
  *
  * Source names are the runs of capitalised words in the `source` fields ("Saltmere Gazette",
  * "U.S. Department of State") and the runs within them ("Department of State"). A single word
@@ -103,7 +104,7 @@ export interface Scope {
   names: string[];
   /** Per briefing number: 1 when the question is to be answered from it. */
   briefings: Uint8Array;
-  /** The question's terms less the name's words and the words for the document. */
+  /** The question's terms: less the name's words when no text writes them, and those and words for the document as attribution. */
   terms: QuestionTerm[];
 }
 
@@ -128,7 +129,7 @@ export class SourceScopes {
    * The scope of a question (`text` as analysed, with its `terms`), or undefined when it names no
    * source that tells briefings apart.
    */
-  find(text: string, terms: readonly QuestionTerm[]): Scope | undefined {
+  find(text: string, terms: readonly QuestionTerm[], nameRuns: readonly string[] = []): Scope | undefined {
     if (!this.byName.size) return undefined;
     const tokens = text.split(/[^\p{L}\p{N}.&]+/u).filter(Boolean);
     const words: string[] = [];
@@ -147,6 +148,8 @@ export class SourceScopes {
         const name = words.slice(i, i + n).join(' ');
         const owners = this.byName.get(name);
         if (!owners) continue;
+        // Part of a longer name the question uses is not that name ("Department" of "State Department").
+        if (partOfLongerName(words.slice(i, i + n), terms, nameRuns)) continue;
         const apart = this.tellsApart(name, owners);
         // A common word typed in lower case names the source only if the text never writes it:
         // "the gazette" is the paper when no briefing says "gazette", "news" is the word.
@@ -161,10 +164,23 @@ export class SourceScopes {
         for (const b of owners) briefings[b] = 1;
       }
     if (!briefings) return undefined;
-    const named = new Set(names.flatMap((name) => name.split(' ')));
-    const kept = terms.filter(
-      (t) => !(t.own && (DOCUMENT_WORDS.has(t.term) || nameWords(t.surface).every((w) => named.has(w)))),
+    // A name the text never writes has nothing to match: it leaves the question. One the scoped
+    // briefings write ("TASS", in "…reported by TASS") and the words for the document stay, as
+    // words of an attribution (weighed lower, never "missing"): the scope already says where.
+    const unwritten = new Set(
+      names.filter((name) => this.distinct.get(name) === 'unwritten').flatMap((n) => n.split(' ')),
     );
+    const written = new Set(
+      names.filter((name) => this.distinct.get(name) === 'written').flatMap((n) => n.split(' ')),
+    );
+    const within = (t: QuestionTerm, words: Set<string>) => nameWords(t.surface).every((w) => words.has(w));
+    const kept: QuestionTerm[] = [];
+    for (const t of terms) {
+      if (t.own && within(t, unwritten)) continue;
+      kept.push(
+        t.own && (DOCUMENT_WORDS.has(t.term) || within(t, written)) ? { ...t, part: 'attribution' } : t,
+      );
+    }
     return { names, briefings, terms: kept };
   }
 
@@ -191,3 +207,16 @@ export class SourceScopes {
 }
 
 type Apart = 'no' | 'unwritten' | 'written';
+
+/** Whether these words are some, not all, of the words of one of the question's names (or runs of capitalised words). */
+function partOfLongerName(
+  words: readonly string[],
+  terms: readonly QuestionTerm[],
+  nameRuns: readonly string[],
+): boolean {
+  const longer = (name: string) => {
+    const own = nameWords(name);
+    return own.length > words.length && words.every((w) => own.includes(w));
+  };
+  return terms.some((t) => t.name && longer(t.surface)) || nameRuns.some(longer);
+}

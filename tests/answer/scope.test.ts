@@ -46,6 +46,12 @@ describe('a question naming where to look', () => {
           'Islanders protested outside the town hall.',
       },
       {
+        file: 'fm.md',
+        title: 'Sunday sailings',
+        source: 'Harbour FM',
+        text: 'Harbour FM reported that the ferries ran late on Sunday.',
+      },
+      {
         file: 'weather.md',
         title: 'Storm warning',
         source: 'Saltmere Gazette',
@@ -74,6 +80,15 @@ describe('a question naming where to look', () => {
     }
   });
 
+  it('keeps the words of a source its own briefings write, weighed as an attribution', () => {
+    const t = port.trace('what did Harbour FM say about the ferries on Sunday');
+    expect(t.scope?.names).toEqual(['harbour fm']);
+    const named = t.question.terms.filter((x) => ['harbour', 'fm', 'harbour fm'].includes(x.surface));
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.every((x) => x.part === 'attribution')).toBe(true);
+    expect(port.ask('what did Harbour FM say about the ferries on Sunday').excerpts[0]!.briefing).toBe('fm');
+  });
+
   it('reads a common word typed in lower case as the source only when no briefing writes it', () => {
     expect(port.trace('what did the gazette say about the pier').scope?.names).toEqual(['gazette']);
     // "coast" is a word of Coast Radio, but the Gazette writes it: lower case, it is the word.
@@ -91,5 +106,23 @@ describe('a question naming where to look', () => {
     expect(a.intent).toBe('summary');
     expect(a.answered).toBe(true);
     expect(a.excerpts.map((e) => e.briefing)).toEqual(['weather', 'gazette']);
+  });
+});
+
+describe('a source name inside a longer name the question uses', () => {
+  it('is not that source ("Department" of "State Department")', async () => {
+    const talks = await engineWithBriefings([
+      {
+        file: 'state.md',
+        title: 'Talks to resume',
+        source: 'Department of Transport',
+        text: 'The State Department said the talks would resume in Geneva.',
+      },
+      { file: 'wire.md', title: 'Talks', source: 'Gazette', text: 'Talks resumed in Geneva on Friday.' },
+    ]);
+    expect(talks.trace('What did the Department of Transport say about Geneva?').scope?.names).toEqual([
+      'department of transport',
+    ]);
+    expect(talks.trace('What did the State Department say about Geneva?').scope).toBeUndefined();
   });
 });
