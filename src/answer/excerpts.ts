@@ -13,7 +13,7 @@ import { Feature } from './terms.js';
 export const EXCERPT_CHARS = 400;
 /** A sentence opening like this leans on the one before it ("He is…", "The ministry's stance…"). */
 export const REFERS_BACK =
-  /^(he|she|it|they|this|that|these|those|his|her|its|their|such|the same|the (?:ministry|official|department|agency|government|statement|remarks?)\b)\b/i;
+  /^(he|she|it|they|this|that|these|those|his|her|its|their|such|the same|the (?:ministry|official|department|agency|government|statement|remarks?|comments?)\b)\b/i;
 
 /** Turns ranked passages into excerpts: `top` of them, after skipping `offset`. */
 export function buildExcerpts(

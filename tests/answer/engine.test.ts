@@ -230,6 +230,24 @@ describe('a question asking for a name or a number, where a sentence gives only 
   });
 });
 
+describe('a sentence opening with what was said ("The comment…")', () => {
+  it('is quoted after the sentence it refers back to', async () => {
+    const port = await engineWithBriefing({
+      file: 'closure.md',
+      title: 'Harbour closure',
+      source: 'Gazette',
+      text:
+        'Minister Arden Koss warned that the harbour would close for a month. ' +
+        'The comment came in a statement read out on Coast Radio’s morning programme on Tuesday.',
+    });
+    const a = port.ask('Which station aired the comment by Koss?');
+    expect(a.answered).toBe(true);
+    expect(a.excerpts[0]!.text).toBe(
+      'Minister Arden Koss warned that the harbour would close for a month. The comment came in a statement read out on Coast Radio’s morning programme on Tuesday.',
+    );
+  });
+});
+
 describe('a time of day written as a clock shows it', () => {
   let match: Engine;
   beforeAll(async () => {
