@@ -160,7 +160,7 @@ export class Engine {
     const trace = this.trace(question, options.context, offset + top);
     const { question: q, terms, ranked, decision, scope } = trace;
     // "What did Coast Radio report?": nothing asked but the source, so its briefings' leads.
-    if (scope && !q.terms.some((t) => t.own && t.part !== 'attribution')) {
+    if (scope && !scope.fromContext && !q.terms.some((t) => t.own && t.part !== 'attribution')) {
       const ids = this.index.briefings.filter((_, b) => scope.briefings[b]).map((b) => b.id);
       const newest = this.briefingsByTitle()
         .filter((b) => ids.includes(b.id))
@@ -190,7 +190,10 @@ export class Engine {
   /** Every stage's result for one question (what `ask` answers from). */
   trace(question: string, context?: string, want = this.options.rerankDepth): Trace {
     let q = analyseQuestion(question, this.lexicon, context);
-    const scope = this.scopes.find(q.normalised, q.terms, q.nameRuns);
+    // A follow-up ("and the town hall?") keeps the source the question before it named.
+    const scope =
+      this.scopes.find(q.normalised, q.terms, q.nameRuns) ??
+      (context ? this.scopes.find(cleanQuestion(context), q.terms, q.nameRuns, true) : undefined);
     if (scope) q = { ...q, terms: scope.terms };
     const terms = this.expander.expand(q);
     const ranked = this.rank(q, terms, want, scope?.briefings);

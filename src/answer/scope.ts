@@ -106,6 +106,8 @@ export interface Scope {
   briefings: Uint8Array;
   /** The question's terms: less the name's words when no text writes them, and those and words for the document as attribution. */
   terms: QuestionTerm[];
+  /** True when the source was named by the question before, which this one follows up on (`text` was that question). */
+  fromContext?: boolean;
 }
 
 /** Finds source names in questions. Built once per index; names are checked against the text on first use. */
@@ -127,9 +129,15 @@ export class SourceScopes {
 
   /**
    * The scope of a question (`text` as analysed, with its `terms`), or undefined when it names no
-   * source that tells briefings apart.
+   * source that tells briefings apart. With `fromContext`, `text` is the question before, which
+   * this one follows up on: its source is this one's too.
    */
-  find(text: string, terms: readonly QuestionTerm[], nameRuns: readonly string[] = []): Scope | undefined {
+  find(
+    text: string,
+    terms: readonly QuestionTerm[],
+    nameRuns: readonly string[] = [],
+    fromContext = false,
+  ): Scope | undefined {
     if (!this.byName.size) return undefined;
     const tokens = text.split(/[^\p{L}\p{N}.&]+/u).filter(Boolean);
     const words: string[] = [];
@@ -181,7 +189,7 @@ export class SourceScopes {
         t.own && (DOCUMENT_WORDS.has(t.term) || within(t, written)) ? { ...t, part: 'attribution' } : t,
       );
     }
-    return { names, briefings, terms: kept };
+    return { names, briefings, terms: kept, ...(fromContext ? { fromContext } : {}) };
   }
 
   /**

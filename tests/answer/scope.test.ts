@@ -89,6 +89,17 @@ describe('a question naming where to look', () => {
     expect(port.ask('what did Harbour FM say about the ferries on Sunday').excerpts[0]!.briefing).toBe('fm');
   });
 
+  it('keeps the source of the question before for a follow-up', () => {
+    const context = 'what did Coast Radio report about the ferry timetable';
+    const t = port.trace('and the town hall?', context);
+    expect(t.scope?.names).toEqual(['coast radio']);
+    expect(t.scope?.fromContext).toBe(true);
+    const a = port.ask('and the town hall?', { context });
+    expect(a.answered).toBe(true);
+    expect(a.excerpts[0]!.briefing).toBe('radio');
+    expect(a.intent).toBeUndefined();
+  });
+
   it('reads a common word typed in lower case as the source only when no briefing writes it', () => {
     expect(port.trace('what did the gazette say about the pier').scope?.names).toEqual(['gazette']);
     // "coast" is a word of Coast Radio, but the Gazette writes it: lower case, it is the word.
