@@ -11,6 +11,10 @@
  *   written (only near words: "good" → goods, "place" → set), nothing says the briefings are
  *   about what is asked ("whats a good pizza place around here"): declined, naming the word. A
  *   word met only by WordNet's broader or narrower words ("coin" → change) counts as such a word.
+ *   Nor are they when neither the passage nor the sentences beside it hold a word of the question
+ *   as written, in another form, corrected or as a synonym, nor a name it asks about: only words
+ *   near in meaning by vector ("What unprecedented thing is the US observing?", asked of football
+ *   briefings: "he insisted he would still find a way to play").
  * - A question asking what someone said ("What did Japan say…?") is declined when the best
  *   passage names them only as something else ("…trips to India and Japan"): re-ranking already
  *   prefers passages where they speak, and none was found.
@@ -136,6 +140,8 @@ export function decide(
   ranked: Candidate[],
   model: DecisionModel = DEFAULT_MODEL,
   missingNames: string[] = [],
+  /** Whether the best passage or a sentence beside it holds a word of the question as written, corrected or by a synonym. */
+  worded = true,
 ): Decision {
   if (!q.terms.length) {
     // "how much were blorfs": a word was there, but nothing reads it; that is what to say.
@@ -165,7 +171,12 @@ export function decide(
   // Nothing of the question in the passage as written, and a word of it nothing in the briefings
   // comes near: what it asks about is not there ("a good pizza place around here", "who did the
   // coin toss", where "coin" meets only "change", a broader word).
-  const offTopic = features.exactShare === 0 && unmatched.length > 0;
+  // Nor when no word of the question is in the passage or beside it as written, in another form,
+  // corrected or as a synonym, and no name it asks about: only words near in meaning ("What
+  // unprecedented thing is the US observing?" of football briefings: "he insisted he would still
+  // find a way to play").
+  const offTopic =
+    features.exactShare === 0 && (unmatched.length > 0 || (!worded && ranked[0]!.namesMatched === 0));
   // "What did Japan say…?" answered by a sentence that names Japan only as somewhere to travel.
   const unheard = ranked[0]!.speakerUnheard;
   if (p >= model.threshold && !offTopic && !unheard)

@@ -197,7 +197,14 @@ export class Engine {
     if (scope) q = { ...q, terms: scope.terms };
     const terms = this.expander.expand(q);
     const ranked = this.rank(q, terms, want, scope?.briefings);
-    const decision = decide(q, terms, ranked, this.options.decision, this.expander.missingNames(q, terms));
+    const decision = decide(
+      q,
+      terms,
+      ranked,
+      this.options.decision,
+      this.expander.missingNames(q, terms),
+      ranked[0] ? inWords(this.index, ranked[0].passage, terms) : false,
+    );
     return { question: q, terms, ranked, decision, ...(scope ? { scope } : {}) };
   }
 
@@ -420,4 +427,24 @@ function questionLexicon(
     },
     commonLemma,
   };
+}
+
+/** Kinds of match that say a passage uses the question's words: as written, in another form, corrected, or a synonym. */
+const IN_WORDS = new Set(['exact', 'thesaurus', 'synonym', 'spelling']);
+
+/**
+ * Whether passage `p`, or a sentence beside it in its briefing, holds a word of the question in
+ * one of those kinds (not only a word near in meaning, by vector, or a broader or narrower one).
+ */
+function inWords(ix: PassageIndex, p: number, terms: QueryTerm[]): boolean {
+  const ids = new Set<number>();
+  for (const t of terms) if (t.own) for (const a of t.alternatives) if (IN_WORDS.has(a.kind)) ids.add(a.id);
+  if (!ids.size) return false;
+  const b = ix.passageBriefing[p];
+  for (let q = Math.max(0, p - 1); q <= p + 1 && q < ix.texts.length; q++) {
+    if (ix.passageBriefing[q] !== b) continue;
+    for (let i = ix.sequenceStart[q]!, end = ix.sequenceStart[q + 1]!; i < end; i++)
+      if (ids.has(ix.sequence[i]!)) return true;
+  }
+  return false;
 }

@@ -254,6 +254,36 @@ describe('decide', () => {
     expect(decide(q, near, [loose], ALWAYS).answered).toBe(true);
   });
 
+  it('declines a passage holding no word of the question, nor a synonym, nor a name: only words near in meaning', () => {
+    const q = question([questionTerm('unprecedented'), questionTerm('observing')]);
+    const vector = (id: number) => ({ id, weight: 0.4, kind: 'vector' as const });
+    const terms = [
+      queryTerm('unprecedented', { alternatives: [vector(1)] }),
+      queryTerm('observing', { alternatives: [vector(2)] }),
+    ];
+    const loose = candidate({ share: 0.34, exactShare: 0 });
+    expect(decide(q, terms, [loose], ALWAYS, [], false)).toMatchObject({
+      answered: false,
+      reason: 'weak_match',
+    });
+    // A synonym of one of them in the passage (or beside it), or a name asked about: the confidence decides.
+    expect(decide(q, terms, [loose], ALWAYS, [], true).answered).toBe(true);
+    expect(
+      decide(
+        q,
+        terms,
+        [candidate({ share: 0.34, exactShare: 0, names: 1, namesMatched: 1 })],
+        ALWAYS,
+        [],
+        false,
+      ).answered,
+    ).toBe(true);
+    // So does a word matched as written.
+    expect(decide(q, terms, [candidate({ share: 0.4, exactShare: 0.1 })], ALWAYS, [], false).answered).toBe(
+      true,
+    );
+  });
+
   it('counts a word met only by broader or narrower words as like nothing in the briefings ("coin" → change)', () => {
     const q = question([questionTerm('coin'), questionTerm('toss')]);
     const related = (id: number) => ({ id, weight: 0.3, kind: 'related' as const });

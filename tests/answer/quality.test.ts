@@ -32,8 +32,11 @@ const FLOORS: Record<
   more: { hit1: 0.95, wronglyDeclined: 0.05, declined: 0.75, beatsMiniSearch: true },
   casual: { hit1: 0.5, wronglyDeclined: 0.08, declined: 0.66, beatsMiniSearch: true },
   analyst: { hit1: 0.857, wronglyDeclined: 0, declined: 0.83, beatsMiniSearch: false },
-  adversarial: { hit1: 0.58, wronglyDeclined: 0.09, declined: 0.6, beatsMiniSearch: true },
-  superbowl: { hit1: 0.59, wronglyDeclined: 0.04, declined: 0, beatsMiniSearch: true },
+  // Wrongly declined 2 of 12: one the best passage for which holds none of its words, only near
+  // ones, and is no answer either (declining such passages kept 19 more off-topic questions from
+  // being answered in the tuning parts, 12 held back).
+  adversarial: { hit1: 0.58, wronglyDeclined: 0.17, declined: 0.6, beatsMiniSearch: true },
+  superbowl: { hit1: 0.595, wronglyDeclined: 0.04, declined: 0, beatsMiniSearch: true },
 };
 
 const engines = new Map<string, Engine>();
@@ -76,8 +79,8 @@ describe('answer quality on the held-back questions', () => {
  * folder, which answers none of them): least shares declined.
  */
 const OFF_TOPIC_FLOORS: Record<(typeof OFF_TOPIC_SETS)[number], number> = {
-  'offtopic-seeds': 0.95,
-  'offtopic-superbowl': 0.77,
+  'offtopic-seeds': 0.97,
+  'offtopic-superbowl': 0.84,
 };
 
 describe('declining questions about something else', () => {
