@@ -410,7 +410,7 @@ function questionLexicon(
       const lemmaId = lemma === word ? undefined : termIds.get(lemma);
       return lemmaId === undefined || nameTerm[lemmaId] === 1;
     },
-    nameKind: (word) => wordnet?.nameKind(word),
+    nameKind: (word, only) => wordnet?.nameKind(word, only),
     initialism: (word) => {
       const typed = initialsOf(word);
       if (!typed) return undefined;

@@ -180,7 +180,7 @@ export interface QuestionLexicon extends SpellingDictionary {
   /** True when the word is a name the briefings use (a one-word alias, or a word only ever written as a name). */
   isBriefingName(word: string): boolean;
   /** How an English dictionary knows the word: as a name ("china", "nato"), a common word ("tv", "day"), or not at all. */
-  nameKind(word: string): 'proper' | 'common' | undefined;
+  nameKind(word: string, only?: 'noun'): 'proper' | 'common' | undefined;
   /** The lemma of a word read in lower case ("Media" → "medium"): a capitalised common word meets its lower-case self. */
   commonLemma(word: string): string;
   /** The name a typed word's initials stand for in the briefings ("wh" → "White House"), if it is no word of its own. */
@@ -345,6 +345,8 @@ export function analyseQuestion(
       // A word spelling correction made is no evidence of a name the briefings lack ("smth" →
       // "smith"): only one they use is.
       const guessed = correctedWords.has(first.key) && !lexicon.isBriefingName(first.key);
+      // Capitalised inside the question, a word is judged as a noun ("Japan", not "to japan").
+      const asNoun = capitalised && o.from > 0 ? ('noun' as const) : undefined;
       const proper =
         name &&
         !guessed &&
@@ -352,9 +354,9 @@ export function analyseQuestion(
         !(single && !o.entity && /^\p{Lu}{2,}s$/u.test(first.value)) &&
         (o.entity ||
           lexicon.isBriefingName(first.key) ||
-          (lexicon.nameKind(o.term) !== 'common' &&
-            lexicon.nameKind(first.key) !== 'common' &&
-            (commonLemma === undefined || lexicon.nameKind(commonLemma) !== 'common')));
+          (lexicon.nameKind(o.term, asNoun) !== 'common' &&
+            lexicon.nameKind(first.key, asNoun) !== 'common' &&
+            (commonLemma === undefined || lexicon.nameKind(commonLemma, asNoun) !== 'common')));
       terms.push({
         term: o.term,
         surface: fold(surface)

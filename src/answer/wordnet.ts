@@ -111,15 +111,16 @@ export class WordNet {
    * porcelain; "nato", "spanish", "europe") or is a common word ("tv": television; "day",
    * "sooner"), by how WordNet writes the first sense of each of its parts of speech: a common word
    * has one written in lower case that is no instance of anything. Undefined when WordNet doesn't
-   * know the word.
+   * know the word. With `only: 'noun'`, by its first sense as a noun alone: a word written with a
+   * capital in a question is no verb ("Japan": the country, though "to japan" is to lacquer).
    */
-  nameKind(word: string): 'proper' | 'common' | undefined {
-    const cacheKey = `${word}/kind`;
+  nameKind(word: string, only?: 'noun'): 'proper' | 'common' | undefined {
+    const cacheKey = `${word}/kind${only ?? ''}`;
     const cached = this.cache.get(cacheKey);
     if (cached) return (cached.synonyms[0] as 'proper' | 'common' | undefined) ?? undefined;
     const key = word.replace(/ /g, '_');
     let kind: 'proper' | 'common' | undefined;
-    for (const pos of POS) {
+    for (const pos of only ? [only] : POS) {
       const [first] = this.lookup(pos, key);
       const synset = first === undefined ? undefined : this.synset(pos, first);
       if (!synset) continue;

@@ -248,6 +248,19 @@ describe('a sentence opening with what was said ("The comment…")', () => {
   });
 });
 
+describe('a country asked about that the briefings never name', () => {
+  it('is named as never mentioned, though WordNet also knows its name as a verb ("to japan")', async () => {
+    const port = await engineWithBriefing({
+      file: 'summit.md',
+      title: 'Harbour summit',
+      source: 'Gazette',
+      text: 'The prime minister of Westmark said at the meeting that the harbour would reopen.',
+    });
+    const a = port.ask("What did Japan's prime minister say at the meeting?");
+    expect(a).toMatchObject({ answered: false, reason: 'not_covered', notCovered: ['japan'] });
+  });
+});
+
 describe('a time of day written as a clock shows it', () => {
   let match: Engine;
   beforeAll(async () => {

@@ -22,4 +22,14 @@ describe('WordNet', () => {
     // Unknown words are not claimed either way.
     expect(wordnet.knowsOnlyAsNonNoun('kritenbrink')).toBe(false);
   });
+
+  it('tells a name from a common word by the first sense of each part of speech, or of the noun alone', () => {
+    expect(wordnet.nameKind('china')).toBe('proper');
+    expect(wordnet.nameKind('day')).toBe('common');
+    // "to japan" is to lacquer: as any word, "japan" is common; as a noun, the country comes first.
+    expect(wordnet.nameKind('japan')).toBe('common');
+    expect(wordnet.nameKind('japan', 'noun')).toBe('proper');
+    expect(wordnet.nameKind('day', 'noun')).toBe('common');
+    expect(wordnet.nameKind('kritenbrink', 'noun')).toBeUndefined();
+  });
 });
