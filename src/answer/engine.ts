@@ -161,13 +161,17 @@ export class Engine {
     const { question: q, terms, ranked, decision, scope } = trace;
     // "What did Coast Radio report?": nothing asked but the source, so its briefings' leads.
     if (scope && !scope.fromContext && !q.terms.some((t) => t.own && t.part !== 'attribution')) {
-      const ids = this.index.briefings.filter((_, b) => scope.briefings[b]).map((b) => b.id);
+      const ids = new Set(this.index.briefings.filter((_, b) => scope.briefings[b]).map((b) => b.id));
       const newest = this.briefingsByTitle()
-        .filter((b) => ids.includes(b.id))
+        .filter((b) => ids.has(b.id))
         .sort(newestFirst)
         .map((b) => b.id);
-      return intentAnswer(q.text, { intent: 'summary', briefingIds: newest }, this, top);
+      return {
+        ...intentAnswer(q.text, { intent: 'summary', briefingIds: newest }, this, top),
+        scope: scope.shown,
+      };
     }
+    const scoped = scope ? { scope: scope.shown } : {};
     if (!decision.answered) {
       return {
         question: q.text,
@@ -176,6 +180,7 @@ export class Engine {
         notCovered: decision.notCovered,
         related: decision.reason === 'empty' ? [] : buildExcerpts(this.index, ranked, terms, 0, 1),
         ...(decision.reason ? { reason: decision.reason } : {}),
+        ...scoped,
       };
     }
     return {
@@ -184,6 +189,7 @@ export class Engine {
       excerpts: buildExcerpts(this.index, ranked, terms, offset, top),
       notCovered: [],
       related: [],
+      ...scoped,
     };
   }
 

@@ -52,8 +52,13 @@ const DOCUMENT_WORDS = new Set([
 
 /** The source names of each briefing's `source` field: runs of capitalised words, and the runs within them. */
 export function sourceNames(source: string): string[] {
+  return [...sourceNameForms(source).keys()];
+}
+
+/** The source names of a `source` field (as matched), each with its words as the field writes them ("Coast Radio"). */
+function sourceNameForms(source: string): Map<string, string> {
   const tokens = source.split(/\s+/).filter(Boolean);
-  const names = new Set<string>();
+  const names = new Map<string, string>();
   let run: string[] = [];
   const flush = () => {
     // Trailing connectors are not part of a name ("…of").
@@ -62,9 +67,16 @@ export function sourceNames(source: string): string[] {
       if (CONNECTORS.has(run[i]!.toLowerCase())) continue;
       for (let j = i + 1; j <= run.length && j - i <= MAX_NAME_WORDS; j++) {
         if (CONNECTORS.has(run[j - 1]!.toLowerCase())) continue;
-        const words = nameWords(run.slice(i, j).join(' '));
-        if (words.length && words.length <= MAX_NAME_WORDS && words.some((w) => /\p{L}/u.test(w)))
-          names.add(words.join(' '));
+        const written = run.slice(i, j).join(' ');
+        const words = nameWords(written);
+        const key = words.join(' ');
+        if (
+          words.length &&
+          words.length <= MAX_NAME_WORDS &&
+          words.some((w) => /\p{L}/u.test(w)) &&
+          !names.has(key)
+        )
+          names.set(key, written);
       }
     }
     run = [];
@@ -79,7 +91,7 @@ export function sourceNames(source: string): string[] {
     if (/[,;:)\]}!?]["'”’]*$/.test(raw) || (/\.$/.test(token) && !/(?:\p{L}\.){2,}$/u.test(token))) flush();
   }
   flush();
-  return [...names];
+  return names;
 }
 
 /** Where the briefings' text writes a name: how many passages, and which briefings (when few enough to list). */
@@ -102,6 +114,8 @@ export interface ScopeSource {
 export interface Scope {
   /** The source names found, as matched ("coast radio"). */
   names: string[];
+  /** The same, as the briefings' source fields write them ("Coast Radio"). */
+  shown: string[];
   /** Per briefing number: 1 when the question is to be answered from it. */
   briefings: Uint8Array;
   /** The question's terms: less the name's words when no text writes them, and those and words for the document as attribution. */
@@ -114,12 +128,15 @@ export interface Scope {
 export class SourceScopes {
   /** Each source name, with the briefings whose source gives it. */
   private readonly byName = new Map<string, number[]>();
+  /** Each source name as the first source field giving it writes it ("Coast Radio"). */
+  private readonly written = new Map<string, string>();
   /** Whether a name tells its briefings apart (see the module comment), once worked out. */
   private readonly distinct = new Map<string, Apart>();
 
   constructor(private readonly source: ScopeSource) {
     source.sources.forEach((text, b) => {
-      for (const name of sourceNames(text)) {
+      for (const [name, written] of sourceNameForms(text)) {
+        if (!this.written.has(name)) this.written.set(name, written);
         const list = this.byName.get(name);
         if (!list) this.byName.set(name, [b]);
         else if (list[list.length - 1] !== b) list.push(b);
@@ -189,7 +206,13 @@ export class SourceScopes {
         t.own && (DOCUMENT_WORDS.has(t.term) || within(t, written)) ? { ...t, part: 'attribution' } : t,
       );
     }
-    return { names, briefings, terms: kept, ...(fromContext ? { fromContext } : {}) };
+    return {
+      names,
+      shown: names.map((name) => this.written.get(name) ?? name),
+      briefings,
+      terms: kept,
+      ...(fromContext ? { fromContext } : {}),
+    };
   }
 
   /**

@@ -79,6 +79,12 @@ export interface Answer {
   intent?: ChatIntent;
   /** For intent 'sources': every briefing; for 'summary': the briefings summarised, in `excerpts` order. */
   briefings?: BriefingSummary[];
+  /**
+   * The sources the question (or the one it follows up on) named as where to look ("what did
+   * Coast Radio report…"), as the briefings' `source` fields write them: only their briefings
+   * were searched. Absent when it named none.
+   */
+  scope?: string[];
 }
 
 /** A briefing as listed by `/sources` and `/briefing`. */

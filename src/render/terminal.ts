@@ -234,7 +234,7 @@ export function renderAnswerText(answer: Answer, opts: TextRenderOptions = {}): 
   const clean = (s: string): string => oneLine(stripInvisible(s));
   const reason = answer.answered ? 'weak_match' : answer.reason;
   const lines = declineLines(
-    { reason, notCovered: answer.notCovered ?? [] },
+    { reason, notCovered: answer.notCovered ?? [], scope: answer.scope ?? [] },
     clean,
     `“${clean(opts.example ?? DEFAULT_EXAMPLE)}”`,
   );

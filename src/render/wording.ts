@@ -51,17 +51,30 @@ export function askPromptLine(example: string): string {
  * target (escaping for Discord, nothing for the terminal); `example` is the formatted example question.
  */
 export function declineLines(
-  answer: Pick<Answer, 'reason' | 'notCovered'>,
+  answer: Pick<Answer, 'reason' | 'notCovered' | 'scope'>,
   esc: (s: string) => string,
   example: string,
 ): string[] {
   if (answer.reason === 'empty') return [askPromptLine(example)];
-  const lines = [DECLINE_HEADLINE];
+  const lines = [answer.scope?.length ? scopedDeclineHeadline(answer.scope, esc) : DECLINE_HEADLINE];
   const terms = answer.notCovered ?? [];
   const never = neverMentionLine(terms, esc);
   if (never) lines.push(never);
   else if (answer.reason === 'weak_match') lines.push(WEAK_MATCH_LINE);
   return lines;
+}
+
+/** Source names in a headline are cut to this, and at most two named. */
+const SCOPE_NAME_MAX = 60;
+
+/** "The briefings from Coast Radio don't cover this.": declined, where the question said to look. */
+export function scopedDeclineHeadline(scope: readonly string[], esc: (s: string) => string): string {
+  const names = scope
+    .slice(0, 2)
+    .map((name) => esc(truncateWords(oneLine(name), SCOPE_NAME_MAX, { markdown: false })));
+  const more = scope.length - names.length;
+  const list = more > 0 ? `${names.join(', ')} and ${more} more` : names.join(' and ');
+  return `The briefings from ${list} don't cover this.`;
 }
 
 /** "1 passage", "12 passages". */

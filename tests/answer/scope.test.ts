@@ -73,6 +73,7 @@ describe('a question naming where to look', () => {
       expect(t.question.terms.map((x) => x.surface)).not.toContain('radio');
       const a = port.ask(q);
       expect(a.answered, q).toBe(true);
+      expect(a.scope).toEqual(['Coast Radio']);
       expect(
         a.excerpts.every((e) => e.briefing === 'radio'),
         q,

@@ -192,6 +192,18 @@ describe('renderAnswer: declined', () => {
     );
   });
 
+  it('says which sources were searched when the question named them, escaped', () => {
+    const d = renderAnswer({ ...WEAK, scope: ['Coast Radio'] }).embeds[0]?.description;
+    expect(d).toBe(
+      "The briefings from Coast Radio don't cover this.\nSome of its words appear in the briefings, but no passage answers the question.",
+    );
+    const hostile = renderAnswer({ ...WEAK, scope: ['*Radio* @everyone', 'Gazette', 'Wire'] }).embeds[0]
+      ?.description;
+    expect(hostile).toMatch(
+      /^The briefings from \\\*Radio\\\* @\u200beveryone, Gazette and 1 more don't cover this\./,
+    );
+  });
+
   it('lists many missing terms briefly', () => {
     const terms = Array.from({ length: 80 }, (_, i) => `term${i}`);
     const d = renderAnswer({ ...NOT_COVERED, notCovered: terms }).embeds[0]?.description ?? '';
@@ -352,6 +364,7 @@ const anyAnswer: fc.Arbitrary<Answer> = fc.record({
   reason: fc.option(fc.constantFrom('empty' as const, 'not_covered' as const, 'weak_match' as const), {
     nil: undefined,
   }),
+  scope: fc.option(fc.array(text(200), { maxLength: 4 }), { nil: undefined }),
 });
 /**
  * Big nested inputs make shrinking a failure slow (100k+ steps): stop it after a while, so a

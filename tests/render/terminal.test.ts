@@ -41,6 +41,11 @@ describe('renderAnswerText', () => {
     expect(out).not.toContain('\x1b');
   });
 
+  it('says which sources were searched when a question named them and was declined', () => {
+    const out = renderAnswerText({ ...WEAK, scope: ['Coast Radio'] });
+    expect(out.split('\n')[0]).toBe("The briefings from Coast Radio don't cover this.");
+  });
+
   it('names the other briefings that give a quote word for word after its source', () => {
     const alsoIn = [{ briefing: 'gazette', title: 'Saltmere *Gazette*', source: 'Gazette' }];
     const out = renderAnswerText({ ...ANSWERED, excerpts: [{ ...SANCTIONS, alsoIn }] });
