@@ -162,7 +162,8 @@ export class SourceScopes {
     for (const token of tokens)
       for (const w of nameWords(token)) {
         words.push(w);
-        capitalised.push(/^[\p{Lu}\p{N}]/u.test(token));
+        // (The first word's capital is the sentence's, not a name's: "News about the ferries?")
+        capitalised.push(words.length > 1 && /^[\p{Lu}\p{N}]/u.test(token));
       }
     const used = new Uint8Array(words.length);
     const names: string[] = [];

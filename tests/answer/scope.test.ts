@@ -138,3 +138,19 @@ describe('a source name inside a longer name the question uses', () => {
     expect(talks.trace('What did the State Department say about Geneva?').scope).toBeUndefined();
   });
 });
+
+describe('a common word at the start of a question', () => {
+  it('is capitalised as the sentence’s first word, not as a source’s name', async () => {
+    const island = await engineWithBriefings([
+      {
+        file: 'island.md',
+        title: 'Ferries late',
+        source: 'Island News',
+        text: 'The news of late ferries spread on Friday.',
+      },
+      { file: 'port.md', title: 'Port', source: 'Gazette', text: 'The ferries ran late on Friday.' },
+    ]);
+    expect(island.trace('What did the ferries do? News, please').scope?.names).toEqual(['news']);
+    expect(island.trace('News of the ferries?').scope).toBeUndefined();
+  });
+});
