@@ -18,6 +18,7 @@ import {
   type BriefingResolution,
   type LookupMatch,
 } from './lookup.js';
+import { findPeriod, periodBriefings, periodTerms, type Period } from './period.js';
 import { SourceScopes, type Scope } from './scope.js';
 import { PassageSearch, type SearchOptions, type SearchResult } from './search.js';
 import type { Answer, AskOptions, BriefingSummary, Excerpt } from './types.js';
@@ -71,6 +72,10 @@ export interface Trace {
   decision: Decision;
   /** The briefings the question named as where to look ("what did Coast Radio report…"), if any. */
   scope?: Scope;
+  /** The period the question (or the one it follows up on) named ("this week"), when the briefings have dates. */
+  period?: Period & { fromContext?: boolean };
+  /** The briefings searched (1 each) when a source or a period narrowed them; undefined for all. */
+  only?: Uint8Array;
 }
 
 /**
@@ -95,6 +100,8 @@ export class Engine {
   private readonly reranker: Reranker;
   private searcher?: PassageSearch;
   private sourceScopes?: SourceScopes;
+  /** Each briefing's date, for periods ("this week"): made on first use. */
+  private dates?: Array<string | undefined>;
   private briefingLookup?: BriefingLookup;
   /** Every briefing's summary in title order, and each id's briefing number: made once, on first use. */
   private byTitle?: readonly BriefingSummary[];
@@ -158,20 +165,24 @@ export class Engine {
         : null;
     if (detected) return intentAnswer(cleanQuestion(question), detected, this, top);
     const trace = this.trace(question, options.context, offset + top);
-    const { question: q, terms, ranked, decision, scope } = trace;
-    // "What did Coast Radio report?": nothing asked but the source, so its briefings' leads.
-    if (scope && !scope.fromContext && !q.terms.some((t) => t.own && t.part !== 'attribution')) {
-      const ids = new Set(this.index.briefings.filter((_, b) => scope.briefings[b]).map((b) => b.id));
+    const { question: q, terms, ranked, decision, scope, period, only } = trace;
+    const scoped = {
+      ...(scope ? { scope: scope.shown } : {}),
+      ...(period ? { period: period.phrase } : {}),
+      ...(only ? { searched: only.reduce((n, x) => n + x, 0) } : {}),
+    };
+    // "What did Coast Radio report?", "what happened this week?": nothing asked but where or when,
+    // so the leads of those briefings, newest first.
+    const named = (scope && !scope.fromContext) || (period && !period.fromContext);
+    if (only && named && !q.terms.some((t) => t.own && t.part !== 'attribution')) {
+      const ids = new Set(this.index.briefings.filter((_, b) => only[b]).map((b) => b.id));
       const newest = this.briefingsByTitle()
         .filter((b) => ids.has(b.id))
         .sort(newestFirst)
         .map((b) => b.id);
-      return {
-        ...intentAnswer(q.text, { intent: 'summary', briefingIds: newest }, this, top),
-        scope: scope.shown,
-      };
+      if (newest.length)
+        return { ...intentAnswer(q.text, { intent: 'summary', briefingIds: newest }, this, top), ...scoped };
     }
-    const scoped = scope ? { scope: scope.shown } : {};
     if (!decision.answered) {
       return {
         question: q.text,
@@ -201,8 +212,17 @@ export class Engine {
       this.scopes.find(q.normalised, q.terms, q.nameRuns) ??
       (context ? this.scopes.find(cleanQuestion(context), q.terms, q.nameRuns, true) : undefined);
     if (scope) q = { ...q, terms: scope.terms };
+    // "…this week", "…yesterday": only briefings dated then (a follow-up keeps the period too).
+    const today = new Date();
+    const own = findPeriod(q.normalised, today);
+    const named = own ?? (context ? findPeriod(cleanQuestion(context), today) : undefined);
+    this.dates ??= this.index.briefings.map((b) => b.date);
+    const dated = named && periodBriefings(this.dates, named);
+    const period = dated ? { ...named!, ...(own ? {} : { fromContext: true }) } : undefined;
+    if (period) q = { ...q, terms: periodTerms(q.terms) };
+    const only = dated && scope ? dated.map((x, b) => x & scope.briefings[b]!) : (dated ?? scope?.briefings);
     const terms = this.expander.expand(q);
-    const ranked = this.rank(q, terms, want, scope?.briefings);
+    const ranked = this.rank(q, terms, want, only);
     const decision = decide(
       q,
       terms,
@@ -211,7 +231,15 @@ export class Engine {
       this.expander.missingNames(q, terms),
       ranked[0] ? inWords(this.index, ranked[0].passage, terms) : false,
     );
-    return { question: q, terms, ranked, decision, ...(scope ? { scope } : {}) };
+    return {
+      question: q,
+      terms,
+      ranked,
+      decision,
+      ...(scope ? { scope } : {}),
+      ...(period ? { period } : {}),
+      ...(only ? { only } : {}),
+    };
   }
 
   /** The sources questions may name as where to look (made on first use). See `scope.ts`. */

@@ -37,7 +37,10 @@ const MAX_NAME_WORDS = 6;
 /** A name written in more passages than this is what the briefings are about, not where they come from. */
 const MAX_TEXT_MENTIONS = 100;
 /** Words for a briefing itself: with a source named, they say where to look, not what to find. */
-const DOCUMENT_WORDS = new Set([
+export const DOCUMENT_WORDS = new Set([
+  'news',
+  'update',
+  'headline',
   'report',
   'reporting',
   'article',

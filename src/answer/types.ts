@@ -85,6 +85,14 @@ export interface Answer {
    * were searched. Absent when it named none.
    */
   scope?: string[];
+  /**
+   * The period the question (or the one it follows up on) named as when the news came out
+   * ("this week", "yesterday", "last month"), as it wrote it: only briefings dated then were
+   * searched. Absent when it named none, or when no briefing has a date.
+   */
+  period?: string;
+  /** How many briefings were searched, when a source or a period narrowed them (0: none is from then). */
+  searched?: number;
 }
 
 /** A briefing as listed by `/sources` and `/briefing`. */

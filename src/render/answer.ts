@@ -138,7 +138,13 @@ function declinedEmbed(
   const term = (t: string): string => sanitiseUserText(t);
   const exampleMd = `*${truncateWords(sanitiseUserText(oneLine(example)), 300)}*`;
   const lines = declineLines(
-    { reason: answer.reason, notCovered: answer.notCovered ?? [], scope: answer.scope ?? [] },
+    {
+      reason: answer.reason,
+      notCovered: answer.notCovered ?? [],
+      scope: answer.scope ?? [],
+      ...(answer.period ? { period: answer.period } : {}),
+      ...(answer.searched !== undefined ? { searched: answer.searched } : {}),
+    },
     term,
     exampleMd,
   );

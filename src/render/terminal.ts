@@ -234,7 +234,13 @@ export function renderAnswerText(answer: Answer, opts: TextRenderOptions = {}): 
   const clean = (s: string): string => oneLine(stripInvisible(s));
   const reason = answer.answered ? 'weak_match' : answer.reason;
   const lines = declineLines(
-    { reason, notCovered: answer.notCovered ?? [], scope: answer.scope ?? [] },
+    {
+      reason,
+      notCovered: answer.notCovered ?? [],
+      scope: answer.scope ?? [],
+      ...(answer.period ? { period: answer.period } : {}),
+      ...(answer.searched !== undefined ? { searched: answer.searched } : {}),
+    },
     clean,
     `“${clean(opts.example ?? DEFAULT_EXAMPLE)}”`,
   );

@@ -51,12 +51,22 @@ export function askPromptLine(example: string): string {
  * target (escaping for Discord, nothing for the terminal); `example` is the formatted example question.
  */
 export function declineLines(
-  answer: Pick<Answer, 'reason' | 'notCovered' | 'scope'>,
+  answer: Pick<Answer, 'reason' | 'notCovered' | 'scope' | 'period' | 'searched'>,
   esc: (s: string) => string,
   example: string,
 ): string[] {
   if (answer.reason === 'empty') return [askPromptLine(example)];
-  const lines = [answer.scope?.length ? scopedDeclineHeadline(answer.scope, esc) : DECLINE_HEADLINE];
+  const lines = [
+    answer.scope?.length || answer.period
+      ? scopedDeclineHeadline(answer.scope ?? [], esc, answer.period)
+      : DECLINE_HEADLINE,
+  ];
+  // Nothing was searched: no briefing (of those sources) is dated then.
+  if (answer.searched === 0 && answer.period) {
+    const from = answer.scope?.length ? ` from ${sourceList(answer.scope, esc)}` : '';
+    lines.push(`No briefing${from} is dated ${scopePart(answer.period, esc)}.`);
+    return lines;
+  }
   const terms = answer.notCovered ?? [];
   const never = neverMentionLine(terms, esc);
   if (never) lines.push(never);
@@ -67,14 +77,29 @@ export function declineLines(
 /** Source names in a headline are cut to this, and at most two named. */
 const SCOPE_NAME_MAX = 60;
 
-/** "The briefings from Coast Radio don't cover this.": declined, where the question said to look. */
-export function scopedDeclineHeadline(scope: readonly string[], esc: (s: string) => string): string {
-  const names = scope
-    .slice(0, 2)
-    .map((name) => esc(truncateWords(oneLine(name), SCOPE_NAME_MAX, { markdown: false })));
+/**
+ * "The briefings from Coast Radio don't cover this.", "The briefings from this week don't cover
+ * this.": declined, where or when the question said to look.
+ */
+export function scopedDeclineHeadline(
+  scope: readonly string[],
+  esc: (s: string) => string,
+  period?: string,
+): string {
+  const where = [sourceList(scope, esc), period ? scopePart(period, esc) : ''].filter(Boolean);
+  return `The briefings from ${where.join(' from ')} don't cover this.`;
+}
+
+/** A source name or a period on one line, cut, escaped. */
+function scopePart(text: string, esc: (s: string) => string): string {
+  return esc(truncateWords(oneLine(text), SCOPE_NAME_MAX, { markdown: false }));
+}
+
+/** "Coast Radio", "Coast Radio and Gazette", "Coast Radio, Gazette and 2 more"; "" for none. */
+function sourceList(scope: readonly string[], esc: (s: string) => string): string {
+  const names = scope.slice(0, 2).map((name) => scopePart(name, esc));
   const more = scope.length - names.length;
-  const list = more > 0 ? `${names.join(', ')} and ${more} more` : names.join(' and ');
-  return `The briefings from ${list} don't cover this.`;
+  return more > 0 ? `${names.join(', ')} and ${more} more` : names.join(' and ');
 }
 
 /** "1 passage", "12 passages". */

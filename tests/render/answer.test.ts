@@ -204,6 +204,17 @@ describe('renderAnswer: declined', () => {
     );
   });
 
+  it('says when the question said the news came out, and that no briefing is from then', () => {
+    const none = renderAnswer({ ...WEAK, scope: ['Coast Radio'], period: 'last month', searched: 0 });
+    expect(none.embeds[0]?.description).toBe(
+      "The briefings from Coast Radio from last month don't cover this.\nNo briefing from Coast Radio is dated last month.",
+    );
+    const some = renderAnswer({ ...WEAK, period: 'this week', searched: 3 });
+    expect(some.embeds[0]?.description).toBe(
+      "The briefings from this week don't cover this.\nSome of its words appear in the briefings, but no passage answers the question.",
+    );
+  });
+
   it('lists many missing terms briefly', () => {
     const terms = Array.from({ length: 80 }, (_, i) => `term${i}`);
     const d = renderAnswer({ ...NOT_COVERED, notCovered: terms }).embeds[0]?.description ?? '';
@@ -365,6 +376,8 @@ const anyAnswer: fc.Arbitrary<Answer> = fc.record({
     nil: undefined,
   }),
   scope: fc.option(fc.array(text(200), { maxLength: 4 }), { nil: undefined }),
+  period: fc.option(text(100), { nil: undefined }),
+  searched: fc.option(fc.nat(3), { nil: undefined }),
 });
 /**
  * Big nested inputs make shrinking a failure slow (100k+ steps): stop it after a while, so a

@@ -46,6 +46,14 @@ describe('renderAnswerText', () => {
     expect(out.split('\n')[0]).toBe("The briefings from Coast Radio don't cover this.");
   });
 
+  it('says no briefing is from the period a declined question named', () => {
+    const out = renderAnswerText({ ...WEAK, period: 'yesterday', searched: 0 });
+    expect(out.split('\n').slice(0, 2)).toEqual([
+      "The briefings from yesterday don't cover this.",
+      'No briefing is dated yesterday.',
+    ]);
+  });
+
   it('names the other briefings that give a quote word for word after its source', () => {
     const alsoIn = [{ briefing: 'gazette', title: 'Saltmere *Gazette*', source: 'Gazette' }];
     const out = renderAnswerText({ ...ANSWERED, excerpts: [{ ...SANCTIONS, alsoIn }] });
