@@ -15,7 +15,8 @@
  * Source names are the runs of capitalised words in the `source` fields ("Saltmere Gazette",
  * "U.S. Department of State") and the runs within them ("Department of State"). A single word
  * that is a common English word ("Gazette", "Radio") and that the text writes counts only when the
- * question capitalises it.
+ * question capitalises it (not as its first word); a name that is part of a longer name the
+ * question writes ("Department" of "State Department") is not that name.
  */
 import type { QuestionTerm } from './question.js';
 
