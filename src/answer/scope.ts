@@ -138,8 +138,12 @@ export class SourceScopes {
   private readonly distinct = new Map<string, Apart>();
 
   constructor(private readonly source: ScopeSource) {
+    // Many briefings share a source (an outlet's feed): each distinct field is read once.
+    const forms = new Map<string, Map<string, string>>();
     source.sources.forEach((text, b) => {
-      for (const [name, written] of sourceNameForms(text)) {
+      let names = forms.get(text);
+      if (!names) forms.set(text, (names = sourceNameForms(text)));
+      for (const [name, written] of names) {
         if (!this.written.has(name)) this.written.set(name, written);
         const list = this.byName.get(name);
         if (!list) this.byName.set(name, [b]);
