@@ -110,4 +110,23 @@ describe('/sources over 2,002 briefings', () => {
       expect(c.name).toMatch(/^W/);
     }
   }, 60_000);
+
+  it('/ask naming a source answers from its briefings only, and a declined one says where it looked', async () => {
+    const ask = async (question: string) =>
+      finalBody(
+        await fake.waitForReply(
+          await fake.sendInteraction({ kind: 'command', name: 'ask', options: { question } }),
+        ),
+      );
+    const body = await ask('what did TASS report about Kim');
+    expect(body.allowed_mentions).toMatchObject({ parse: [] });
+    const answer = embedOf(body).description!;
+    expect(answer).toMatch(/^> .*Kim/);
+    // Every quote's source line names TASS (the seed briefing TASS reported).
+    const sources = answer.split('\n').filter((l) => l.startsWith('— '));
+    expect(sources.length).toBeGreaterThan(0);
+    for (const line of sources) expect(line).toContain('TASS and official briefings');
+    const declined = embedOf(await ask('what did TASS report about the coal ban in Norway'));
+    expect(declined.description).toMatch(/^The briefings from TASS don't cover this\./);
+  }, 60_000);
 });
