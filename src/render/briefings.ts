@@ -23,6 +23,7 @@ import {
 import {
   BOT_PURPOSE,
   chatHintLine,
+  NARROW_HINT,
   NO_BRIEFINGS_LINE,
   NO_GUESS_LINE,
   plural,
@@ -212,6 +213,7 @@ export function renderHelp(examples: readonly string[], opts: MessageOptions = {
     '- `/ask` followed by your question, or mention me with it, or send me a direct message',
     '- `/search` lists every passage that has all your words ("words in quotes" as a phrase)',
     '- `/sources` lists the briefings; `/briefing` shows one of them',
+    `- ${NARROW_HINT}`,
     `- ${chatHintLine((s) => `**${s}**`)}`,
   ].join('\n');
   const shown = examples

@@ -12,6 +12,7 @@ import {
   DEFAULT_EXAMPLE,
   declineLines,
   greetingLine,
+  NARROW_HINT,
   NO_BRIEFINGS_LINE,
   NO_GUESS_LINE,
   plural,
@@ -117,6 +118,7 @@ export function renderHelpText(examples: readonly string[]): string {
     NO_GUESS_LINE,
     '',
     'Ask a question in plain words.',
+    `${NARROW_HINT}.`,
     chatHintLine((s) => `"${s}"`),
   ];
   const shown = examples.map(clean).filter((e) => e !== '');

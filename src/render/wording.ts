@@ -14,6 +14,9 @@ export const ANSWER_FOOTER = 'Quoted verbatim from the briefings';
 export const HELPFUL_PROMPT = 'Was this helpful?';
 
 export const DECLINE_HEADLINE = "The briefings don't cover this.";
+/** How to narrow a question to some briefings, for the help. */
+export const NARROW_HINT =
+  'Name a source or a time to look only there: "what did Reuters report about…", "…this week"';
 export const WEAK_MATCH_LINE =
   'Some of its words appear in the briefings, but no passage answers the question.';
 

@@ -138,6 +138,7 @@ describe('renderAnswerText: chat intents', () => {
         "If the briefings don't cover something, I say so rather than guess.",
         '',
         'Ask a question in plain words.',
+        'Name a source or a time to look only there: "what did Reuters report about…", "…this week".',
         'Say "sources" for the list of briefings, "tldr" for the gist of each, or "tldr of" and a briefing\'s name for one.',
         '',
         'Try asking:',
