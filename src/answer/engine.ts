@@ -76,6 +76,8 @@ export interface Trace {
   period?: Period & { fromContext?: boolean };
   /** The briefings searched (1 each) when a source or a period narrowed them; undefined for all. */
   only?: Uint8Array;
+  /** The question named a loose period ("today") with no briefing dated then: it asks for the latest. */
+  latest?: boolean;
 }
 
 /**
@@ -165,7 +167,7 @@ export class Engine {
         : null;
     if (detected) return intentAnswer(cleanQuestion(question), detected, this, top);
     const trace = this.trace(question, options.context, offset + top);
-    const { question: q, terms, ranked, decision, scope, period, only } = trace;
+    const { question: q, terms, ranked, decision, scope, period, only, latest } = trace;
     const scoped = {
       ...(scope ? { scope: scope.shown } : {}),
       ...(period ? { period: period.phrase } : {}),
@@ -173,9 +175,10 @@ export class Engine {
     };
     // "What did Coast Radio report?", "what happened this week?": nothing asked but where or when,
     // so the leads of those briefings, newest first.
-    const named = (scope && !scope.fromContext) || (period && !period.fromContext);
-    if (only && named && !q.terms.some((t) => t.own && t.part !== 'attribution')) {
-      const ids = new Set(this.index.briefings.filter((_, b) => only[b]).map((b) => b.id));
+    // "any news today?" with nothing from today: the latest briefings' leads.
+    const named = (scope && !scope.fromContext) || (period && !period.fromContext) || latest;
+    if (named && !q.terms.some((t) => t.own && t.part !== 'attribution')) {
+      const ids = new Set(this.index.briefings.filter((_, b) => !only || only[b]).map((b) => b.id));
       const newest = this.briefingsByTitle()
         .filter((b) => ids.has(b.id))
         .sort(newestFirst)
@@ -219,7 +222,9 @@ export class Engine {
     this.dates ??= this.index.briefings.map((b) => b.date);
     const dated = named && periodBriefings(this.dates, named);
     const period = dated ? { ...named!, ...(own ? {} : { fromContext: true }) } : undefined;
-    if (period) q = { ...q, terms: periodTerms(q.terms) };
+    // "any news today?" with nothing dated today asks for the latest: its words still say when.
+    const latest = !dated && own?.loose === true && this.dates.some(Boolean);
+    if (period || latest) q = { ...q, terms: periodTerms(q.terms) };
     const only = dated && scope ? dated.map((x, b) => x & scope.briefings[b]!) : (dated ?? scope?.briefings);
     const terms = this.expander.expand(q);
     const ranked = this.rank(q, terms, want, only);
@@ -239,6 +244,7 @@ export class Engine {
       ...(scope ? { scope } : {}),
       ...(period ? { period } : {}),
       ...(only ? { only } : {}),
+      ...(latest ? { latest } : {}),
     };
   }
 

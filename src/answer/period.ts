@@ -16,6 +16,11 @@ export interface Period {
   phrase: string;
   from: string;
   to: string;
+  /**
+   * Said of the present at large as often as of the day ("what is the US stance today?"): when
+   * no briefing is dated then, the question is not narrowed (it asks for the latest instead).
+   */
+  loose?: true;
 }
 
 const DAY = 86_400_000;
@@ -28,8 +33,13 @@ function daysBefore(today: Date, days: number): string {
 }
 
 /** Each phrase, and the days it covers counted back from today. */
-const PERIODS: Array<{ pattern: RegExp; days: (today: Date) => [from: string, to: string] }> = [
-  { pattern: /\btoday\b/i, days: (t) => [daysBefore(t, 0), daysBefore(t, 0)] },
+const PERIODS: Array<{
+  pattern: RegExp;
+  days: (today: Date) => [from: string, to: string];
+  /** Also said of the present at large ("what is the US stance today?"): see `Period.loose`. */
+  loose?: true;
+}> = [
+  { pattern: /\btoday\b/i, days: (t) => [daysBefore(t, 0), daysBefore(t, 0)], loose: true },
   { pattern: /\byesterday\b/i, days: (t) => [daysBefore(t, 1), daysBefore(t, 1)] },
   {
     pattern:
@@ -60,22 +70,28 @@ const PERIOD_WORDS = new Set(['today', 'yesterday', 'week', 'month', 'year', 'da
 
 /** The period a question names, the first in PERIODS' order, or undefined. */
 export function findPeriod(text: string, today: Date): Period | undefined {
-  for (const { pattern, days } of PERIODS) {
+  for (const { pattern, days, loose } of PERIODS) {
     const m = pattern.exec(text);
     if (!m) continue;
     const [from, to] = days(today);
-    return { phrase: m[0].toLowerCase(), from, to };
+    return { phrase: m[0].toLowerCase(), from, to, ...(loose ? { loose } : {}) };
   }
   return undefined;
 }
 
-/** The briefings dated within a period (1 each), or undefined when no briefing has a date at all. */
+/**
+ * The briefings dated within a period (1 each), or undefined when no briefing has a date at all,
+ * or none is dated within a loose period ("today").
+ */
 export function periodBriefings(
   dates: ReadonlyArray<string | undefined>,
   period: Period,
 ): Uint8Array | undefined {
   if (!dates.some(Boolean)) return undefined;
-  return Uint8Array.from(dates, (d) => (d !== undefined && d >= period.from && d <= period.to ? 1 : 0));
+  const within = Uint8Array.from(dates, (d) =>
+    d !== undefined && d >= period.from && d <= period.to ? 1 : 0,
+  );
+  return period.loose && !within.includes(1) ? undefined : within;
 }
 
 /**

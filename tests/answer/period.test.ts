@@ -11,6 +11,7 @@ describe('findPeriod', () => {
       phrase: 'today',
       from: '2026-12-01',
       to: '2026-12-01',
+      loose: true,
     });
     expect(findPeriod('What happened yesterday', TODAY)).toMatchObject({
       from: '2026-11-30',
@@ -42,6 +43,10 @@ describe('findPeriod', () => {
     expect([...periodBriefings(['2026-11-30', '2026-10-01', undefined], week)!]).toEqual([1, 0, 0]);
     expect([...periodBriefings(['2026-10-01'], week)!]).toEqual([0]);
     expect(periodBriefings([undefined, undefined], week)).toBeUndefined();
+    // "today" is also said of the present at large: with nothing dated today, no narrowing.
+    const today = findPeriod('what is the US stance today', TODAY)!;
+    expect([...periodBriefings(['2026-12-01', '2026-11-28'], today)!]).toEqual([1, 0]);
+    expect(periodBriefings(['2026-11-28'], today)).toBeUndefined();
   });
 });
 
@@ -86,6 +91,17 @@ describe('a question naming when the news came out', () => {
   it('declines, saying so, when no briefing is dated then', () => {
     const a = port.ask('what did the harbour authority say yesterday about the ferries');
     expect(a).toMatchObject({ answered: false, period: 'yesterday', searched: 0, related: [] });
+  });
+
+  it('reads "today", when nothing is dated today, as asking for the latest', () => {
+    const a = port.ask('any news today?');
+    expect(a).toMatchObject({ intent: 'summary', answered: true });
+    expect(a.period).toBeUndefined();
+    expect(a.excerpts[0]!.briefing).toBe('new');
+    const b = port.ask('what did the harbour authority say about the ferry timetable today');
+    expect(b.answered).toBe(true);
+    expect(b.period).toBeUndefined();
+    expect(b.excerpts[0]!.briefing).toBe('new');
   });
 
   it('keeps the period of the question before for a follow-up', () => {
