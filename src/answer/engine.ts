@@ -4,20 +4,21 @@ import { ChatLanguage, defaultChatWords } from './chat-language.js';
 import { decide, DEFAULT_MODEL, type Decision, type DecisionModel } from './decide.js';
 import { QueryExpander, type ExpansionOptions, type QueryTerm } from './expand.js';
 import { buildExcerpts } from './excerpts.js';
-import { analyse, nlp } from './nlp.js';
+import { analyse, isStopWord } from './nlp.js';
 import { buildPassageIndex, type BuildOptions, type PassageIndex } from './passage-index.js';
-import { detectIntent, intentAnswer, leadExcerpt, LEAD_SENTENCES, looksLikeChat } from './intents.js';
+import {
+  detectIntent,
+  idsNewestFirst,
+  intentAnswer,
+  leadExcerpt,
+  LEAD_SENTENCES,
+  looksLikeChat,
+} from './intents.js';
 import { findInitialisms, initialsOf } from './initialisms.js';
 import { analyseQuestion, cleanQuestion, type AnalysedQuestion, type QuestionLexicon } from './question.js';
 import { Reranker, type Candidate, type RerankOptions } from './rerank.js';
 import { Retriever, type RetrievalOptions } from './retrieve.js';
-import {
-  BriefingLookup,
-  newestFirst,
-  type BriefingList,
-  type BriefingResolution,
-  type LookupMatch,
-} from './lookup.js';
+import { BriefingLookup, type BriefingList, type BriefingResolution, type LookupMatch } from './lookup.js';
 import { findPeriod, periodBriefings, periodTerms, type Period } from './period.js';
 import { SourceScopes, type Scope } from './scope.js';
 import { PassageSearch, type SearchOptions, type SearchResult } from './search.js';
@@ -174,15 +175,13 @@ export class Engine {
       ...(only ? { searched: only.reduce((n, x) => n + x, 0) } : {}),
     };
     // "What did Coast Radio report?", "what happened this week?": nothing asked but where or when,
-    // so the leads of those briefings, newest first.
-    // "any news today?" with nothing from today: the latest briefings' leads.
+    // so the leads of those briefings, newest first ("any news today?" with nothing from today:
+    // the latest briefings').
     const named = (scope && !scope.fromContext) || (period && !period.fromContext) || latest;
     if (named && !q.terms.some((t) => t.own && t.part !== 'attribution')) {
-      const ids = new Set(this.index.briefings.filter((_, b) => !only || only[b]).map((b) => b.id));
-      const newest = this.briefingsByTitle()
-        .filter((b) => ids.has(b.id))
-        .sort(newestFirst)
-        .map((b) => b.id);
+      const newest = idsNewestFirst(this.briefingsByTitle()).filter(
+        (id) => !only || only[this.briefingNumber(id)!],
+      );
       if (newest.length)
         return { ...intentAnswer(q.text, { intent: 'summary', briefingIds: newest }, this, top), ...scoped };
     }
@@ -267,9 +266,7 @@ export class Engine {
         }
         return { total, briefings: [...briefings] };
       },
-      isCommonWord: (word) =>
-        this.lexicon.nameKind(word) === 'common' ||
-        Boolean(nlp.readDoc(word).tokens().out(nlp.its.stopWordFlag)[0]),
+      isCommonWord: (word) => this.lexicon.nameKind(word) === 'common' || isStopWord(word),
     }));
   }
 
@@ -436,10 +433,7 @@ function questionLexicon(
     inBriefings,
     englishRank,
     isWord: (word) =>
-      inBriefings(word) ||
-      englishRank(word) >= 0 ||
-      (wordnet?.knows(word) ?? false) ||
-      Boolean(nlp.readDoc(word).tokens().out(nlp.its.stopWordFlag)[0]),
+      inBriefings(word) || englishRank(word) >= 0 || (wordnet?.knows(word) ?? false) || isStopWord(word),
     isBriefingName: (word) => {
       if (aliases.isSingleWordName(word)) return true;
       const id = termIds.get(word);

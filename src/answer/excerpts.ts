@@ -15,6 +15,9 @@ export const EXCERPT_CHARS = 400;
 export const REFERS_BACK =
   /^(he|she|it|they|this|that|these|those|his|her|its|their|such|the same|the (?:ministry|official|department|agency|government|statement|remarks?|comments?)\b)\b/i;
 
+/** Other briefings listed with one quote, at most: more would crowd out the quotes. */
+const MAX_ALSO_IN = 5;
+
 /** Turns ranked passages into excerpts: `top` of them, after skipping `offset`. */
 export function buildExcerpts(
   ix: PassageIndex,
@@ -33,8 +36,6 @@ export function buildExcerpts(
   let skipped = 0;
   // Each quote so far, by its words (`sameWords`): the excerpt shown for it, or null if skipped by `offset`.
   const quotes = new Map<string, Excerpt | null>();
-  /** Sources listed with one quote, at most: more would crowd out the quotes. */
-  const MAX_ALSO_IN = 5;
   for (const c of ranked) {
     if (out.length >= top) break;
     if (shown.has(c.passage)) continue;

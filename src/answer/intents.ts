@@ -369,7 +369,7 @@ function nameWords(b: BriefingSummary): Set<string> {
 }
 
 /** The ids of `briefings`, newest first, then by title. */
-function idsNewestFirst(briefings: readonly BriefingSummary[]): string[] {
+export function idsNewestFirst(briefings: readonly BriefingSummary[]): string[] {
   let ids = NEWEST_FIRST.get(briefings);
   if (!ids) {
     ids = [...briefings].sort(newestFirst).map((b) => b.id);

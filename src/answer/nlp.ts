@@ -5,6 +5,11 @@ import model from 'wink-eng-lite-web-model';
 export const nlp = winkNLP(model);
 export const its = nlp.its;
 
+/** Whether wink-nlp holds a word, read on its own, as a stop word ("us", "the", "alone"). */
+export function isStopWord(word: string): boolean {
+  return Boolean(nlp.readDoc(word).tokens().out(nlp.its.stopWordFlag)[0]);
+}
+
 /** Folds case, accents and typographic quotes so "Matériel" and "materiel" meet. */
 export function fold(s: string): string {
   return s

@@ -1,5 +1,5 @@
 import type { AliasEntity, EntityKind } from '../knowledge/types.js';
-import { analyse, type Analysis, fold, nlp, type Token } from './nlp.js';
+import { analyse, type Analysis, fold, isStopWord, type Token } from './nlp.js';
 
 /** Sentence features matched against the question's type. */
 export const Feature = {
@@ -124,7 +124,7 @@ export class AliasMatcher {
     node.entity = entity;
     // A one-word alias that is also a common word ("US" vs "us") must be written as in the file.
     const only = tokens[0]!;
-    if (tokens.length === 1 && (only.stop || nlp.readDoc(only.key).tokens().out(nlp.its.stopWordFlag)[0])) {
+    if (tokens.length === 1 && (only.stop || isStopWord(only.key))) {
       (node.exact ??= []).push(only.value.replace(/[.\u00b7]/g, ''));
     } else if (node.exact && tokens.length === 1) {
       node.exact = undefined; // another alias allows any case

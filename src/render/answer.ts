@@ -137,17 +137,7 @@ function declinedEmbed(
   // Terms come from the question: treat them like any user text.
   const term = (t: string): string => sanitiseUserText(t);
   const exampleMd = `*${truncateWords(sanitiseUserText(oneLine(example)), 300)}*`;
-  const lines = declineLines(
-    {
-      reason: answer.reason,
-      notCovered: answer.notCovered ?? [],
-      scope: answer.scope ?? [],
-      ...(answer.period ? { period: answer.period } : {}),
-      ...(answer.searched !== undefined ? { searched: answer.searched } : {}),
-    },
-    term,
-    exampleMd,
-  );
+  const lines = declineLines(answer, term, exampleMd);
   const embed: APIEmbed = { color: COLOR_DECLINE, description: lines.join('\n') };
   if (title) embed.title = title;
   // Only the closest related passage (the first that has any text), and only under its heading.

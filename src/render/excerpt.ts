@@ -5,6 +5,7 @@
 import type { Excerpt, Highlight } from '../answer/types.js';
 import {
   escapeMarkdown,
+  firstOf,
   neutraliseMentions,
   oneLine,
   safeMarkdown,
@@ -177,8 +178,5 @@ function alsoInTitles(excerpt: Pick<Excerpt, 'alsoIn'>): string[] {
 
 /** ` (also in *A*, *B* and 2 more)`, or nothing when no other briefing gives the quote. */
 function alsoInSuffix(named: string[], excerpt: Pick<Excerpt, 'alsoIn'>): string {
-  if (!named.length) return '';
-  const more = (excerpt.alsoIn?.length ?? 0) - named.length;
-  const list = more > 0 ? `${named.join(', ')} and ${more} more` : named.join(' and ');
-  return ` (also in ${list})`;
+  return named.length ? ` (also in ${firstOf(named, excerpt.alsoIn?.length ?? 0)})` : '';
 }

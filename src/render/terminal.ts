@@ -235,17 +235,7 @@ export function renderAnswerText(answer: Answer, opts: TextRenderOptions = {}): 
   if (shown.length > 0) return shown.map((ex) => block(ex, opts)).join('\n\n');
   const clean = (s: string): string => oneLine(stripInvisible(s));
   const reason = answer.answered ? 'weak_match' : answer.reason;
-  const lines = declineLines(
-    {
-      reason,
-      notCovered: answer.notCovered ?? [],
-      scope: answer.scope ?? [],
-      ...(answer.period ? { period: answer.period } : {}),
-      ...(answer.searched !== undefined ? { searched: answer.searched } : {}),
-    },
-    clean,
-    `“${clean(opts.example ?? DEFAULT_EXAMPLE)}”`,
-  );
+  const lines = declineLines({ ...answer, reason }, clean, `“${clean(opts.example ?? DEFAULT_EXAMPLE)}”`);
   const related = (answer.related ?? []).find((ex) => excerptRuns(ex.text ?? '', []).length > 0);
   if (related) lines.push('', `${RELATED_HEADING}:`, block(related, opts));
   return lines.join('\n');

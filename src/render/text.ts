@@ -332,6 +332,15 @@ export function truncateWords(text: string, max: number, opts: TruncateOptions =
   return truncate(text, max, false, opts);
 }
 
+/**
+ * The first `named` (already formatted), as a list that says how many of `total` it leaves out:
+ * "A", "A and B", "A, B and 3 more".
+ */
+export function firstOf(named: readonly string[], total: number): string {
+  const more = total - named.length;
+  return more > 0 ? `${named.join(', ')} and ${more} more` : named.join(' and ');
+}
+
 /** Collapses all whitespace (including newlines) to single spaces: for one-line places like titles. */
 export function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();

@@ -2,7 +2,7 @@
  * The words the bot says, shared by the Discord and terminal renderers so both say the same thing.
  */
 import type { Answer } from '../answer/types.js';
-import { oneLine, truncateWords } from './text.js';
+import { firstOf, oneLine, truncateWords } from './text.js';
 
 /** Heading over a passage shown when the bot declines: it is near the question, but not an answer. */
 export const RELATED_HEADING = 'Related (not an answer)';
@@ -100,9 +100,10 @@ function scopePart(text: string, esc: (s: string) => string): string {
 
 /** "Coast Radio", "Coast Radio and Gazette", "Coast Radio, Gazette and 2 more"; "" for none. */
 function sourceList(scope: readonly string[], esc: (s: string) => string): string {
-  const names = scope.slice(0, 2).map((name) => scopePart(name, esc));
-  const more = scope.length - names.length;
-  return more > 0 ? `${names.join(', ')} and ${more} more` : names.join(' and ');
+  return firstOf(
+    scope.slice(0, 2).map((name) => scopePart(name, esc)),
+    scope.length,
+  );
 }
 
 /** "1 passage", "12 passages". */
