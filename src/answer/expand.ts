@@ -43,6 +43,12 @@ export interface QueryTerm {
   nearest: number;
   /** The question word's own vector id, or -1. */
   vector: number;
+  /**
+   * For the first part of a name the briefings only ever write just before the next word of the
+   * question's name ("Brock" of "Brock Osweiler"): that word's term index. News writing gives the
+   * full name once, then the surname alone, so a passage with "Osweiler" lacks no name.
+   */
+  shortens?: number;
 }
 
 export interface ExpansionOptions {
@@ -69,6 +75,9 @@ export interface ExpansionOptions {
   /** Weight of the words naming whom the asker attributes the answer to ("according to …"). */
   attributionWeight: number;
 }
+
+/** Most passages a name word is found in for it to be checked as a first name (see `shortens`). */
+const MAX_SHORTENED_DF = 500;
 
 /** Shortest part a compound word is split into ("policy|makers", "peace|keeping"). */
 const MIN_COMPOUND_PART = 4;
@@ -135,6 +144,38 @@ export class QueryExpander {
     return missing;
   }
 
+  /**
+   * Marks `shortens` on each name word the briefings write only right before the question's
+   * next word of the same name, when that next word also stands alone elsewhere: a first name
+   * ("Brock Osweiler", later "Osweiler"). A word written more than `MAX_SHORTENED_DF` times is no
+   * first name worth checking.
+   */
+  private markShortenedNames(q: AnalysedQuestion, terms: QueryTerm[]): void {
+    const ix = this.index;
+    const exact = (t: QueryTerm) => t.alternatives.find((a) => a.kind === 'exact')?.id;
+    for (let i = 0; i + 1 < terms.length; i++) {
+      const run = q.terms[i]!.nameRun;
+      if (run === undefined || q.terms[i + 1]!.nameRun !== run) continue;
+      if (!terms[i]!.name || !terms[i + 1]!.name || !terms[i]!.own) continue;
+      const first = exact(terms[i]!);
+      const next = exact(terms[i + 1]!);
+      if (first === undefined || next === undefined || ix.df[next]! <= ix.df[first]!) continue;
+      if (ix.df[first]! > MAX_SHORTENED_DF) continue;
+      if (this.alwaysBefore(first, next)) terms[i]!.shortens = i + 1;
+    }
+  }
+
+  /** Whether every occurrence of term `first` is followed right away by term `next`. */
+  private alwaysBefore(first: number, next: number): boolean {
+    const ix = this.index;
+    for (let k = ix.postingStart[first]!, end = ix.postingStart[first + 1]!; k < end; k++) {
+      const p = ix.postingPassage[k]!;
+      for (let i = ix.sequenceStart[p]!, to = ix.sequenceStart[p + 1]!; i < to; i++)
+        if (ix.sequence[i] === first && (i + 1 === to || ix.sequence[i + 1] !== next)) return false;
+    }
+    return true;
+  }
+
   /** Whether some passage has one of each set of terms within `span` consecutive terms. */
   private writtenTogether(ids: Array<Set<number>>, span: number): boolean {
     const ix = this.index;
@@ -171,7 +212,7 @@ export class QueryExpander {
       const id = termIds.get(w);
       return id !== undefined && nameTerm[id] === 1;
     };
-    return q.terms.map((t, i) => {
+    const terms = q.terms.map((t, i): QueryTerm => {
       const alternatives: Alternative[] = [];
       const pushId = (id: number, weight: number, kind: MatchKind, after?: number) => {
         // Numbers and order words ("eight", "last") are met as themselves, never as near words.
@@ -265,6 +306,8 @@ export class QueryExpander {
         vector: vectors && plain ? wordVector(vectors, t.surfaceKey, t.term) : -1,
       };
     });
+    this.markShortenedNames(q, terms);
+    return terms;
   }
 
   /**

@@ -340,6 +340,11 @@ export class Reranker {
       if (t.name && t.covered && t.own && t.important) nameMask |= 1 << bit;
     });
     const names = popcount(nameMask);
+    /** Whether term `bit` is a first name whose surname is among the terms in `mask`. */
+    const shortened = (bit: number, mask: number): boolean => {
+      const next = terms[bit]!.shortens;
+      return next !== undefined && (mask & (1 << next)) !== 0;
+    };
     const fullNames = terms
       .filter((t) => t.name && t.own && t.surface.includes(' '))
       .map(
@@ -449,6 +454,8 @@ export class Reranker {
         const own = directMask | headingMask | (REFERS_BACK.test(ix.texts[p]!) ? previousMask : 0);
         for (let bit = 0; bit < n; bit++) {
           if (!(nameMask & (1 << bit))) continue;
+          // "Osweiler" alone, after "Brock Osweiler" was given in full: no name is lacking.
+          if (!(own & (1 << bit)) && shortened(bit, own)) continue;
           // Lacking a rare name counts against a passage; lacking one that most passages have
           // ("Super Bowl" in an article about it) hardly does.
           const rarity = (terms[bit]!.idf / expander.maxIdf) ** 2;
@@ -462,7 +469,7 @@ export class Reranker {
       let missingCount = 0;
       for (let bit = 0; bit < n; bit++) {
         const t = terms[bit]!;
-        if (!t.important || matched & (1 << bit)) continue;
+        if (!t.important || matched & (1 << bit) || shortened(bit, matched)) continue;
         missingWeight += t.weight * t.idf;
         if (t.own) missingCount++;
       }

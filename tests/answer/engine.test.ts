@@ -596,3 +596,45 @@ describe('a question asking for the latest news', () => {
     expect(a.excerpts[0]!.briefing).toBe('undated');
   });
 });
+
+describe('a person named in full, then by surname', () => {
+  let season: Engine;
+  beforeAll(async () => {
+    season = await engineWithBriefing({
+      file: 'season.md',
+      title: 'The quarterbacks',
+      source: 'Gazette',
+      text: [
+        'The team signed Brock Osweiler in 2012.',
+        'The starter threw for 2,249 yards and nine touchdowns over the season before he was benched.',
+        'Osweiler threw for 1,967 yards and 10 touchdowns over the season.',
+        'Coach Gary Kubiak praised both players, and Kubiak kept Osweiler as the backup.',
+        'The defence allowed the fewest yards in the league.',
+      ].join(' '),
+    });
+  });
+
+  it('is matched by the surname alone where the briefing shortens the name', () => {
+    const a = season.ask('How many touchdowns did Brock Osweiler throw in the season?');
+    expect(a.answered).toBe(true);
+    expect(a.excerpts[0]!.text).toContain('Osweiler threw for 1,967 yards');
+    const shortened = season
+      .trace('How many touchdowns did Brock Osweiler throw in the season?')
+      .ranked.find((c) => season.passages()[c.passage]!.text.startsWith('Osweiler threw'));
+    expect(shortened?.namesMissing).toBe(0);
+    expect(shortened?.missing).toBe(0);
+  });
+
+  it('still lacks a first name the briefings also write on its own', async () => {
+    const two = await engineWithBriefing({
+      file: 'two.md',
+      title: 'Two Danas',
+      source: 'Gazette',
+      text: 'Dana Reyes chairs the port board. Dana Okafor runs the ferry line. Okafor said the ferry timetable would change. Okafor hired new crews.',
+    });
+    const [first, ...rest] = two.trace('What did Dana Okafor say about the ferry timetable?').terms;
+    expect(first!.surface.toLowerCase()).toBe('dana');
+    expect(first!.shortens).toBeUndefined();
+    expect(rest.length).toBeGreaterThan(0);
+  });
+});
