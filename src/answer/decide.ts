@@ -18,6 +18,9 @@
  * - A question asking what someone said ("What did Japan say…?") is declined when the best
  *   passage names them only as something else ("…trips to India and Japan"): re-ranking already
  *   prefers passages where they speak, and none was found.
+ * - A question asking for particular things by name ("Which specific sanctions…?", "the names of
+ *   the analysts…") is declined when the best passage names nothing and gives no figure beyond
+ *   the question's own words: it can only speak of them in general.
  * - Otherwise one confidence, from how well the best passage matches: the share of the
  *   question's weight it matches by the words themselves and by near words, the important words
  *   it lacks, the names asked about that it lacks, whether it holds the time or number a "when"
@@ -179,7 +182,9 @@ export function decide(
     features.exactShare === 0 && (unmatched.length > 0 || (!worded && ranked[0]!.namesMatched === 0));
   // "What did Japan say…?" answered by a sentence that names Japan only as somewhere to travel.
   const unheard = ranked[0]!.speakerUnheard;
-  if (p >= model.threshold && !offTopic && !unheard)
+  // "Which specific sanctions…?" answered by a sentence about sanctions in general.
+  const unspecific = ranked[0]!.unspecific === true;
+  if (p >= model.threshold && !offTopic && !unheard && !unspecific)
     return { answered: true, notCovered: [], confidence: p, features };
   return { answered: false, reason: 'weak_match', notCovered: unmatched, confidence: p, features };
 }

@@ -163,6 +163,8 @@ export interface AnalysedQuestion {
   nameRuns: string[];
   /** The question asks for the newest news ("what's the latest on…", "…now?", "…rn"): see `RECENCY`. */
   recent?: boolean;
+  /** The question asks for particular things by name ("which specific sanctions…"): see `SPECIFICS`. */
+  specific?: boolean;
 }
 
 /**
@@ -172,6 +174,13 @@ export interface AnalysedQuestion {
  */
 const RECENCY =
   /\b(latest|newest|recent(?:ly)?|lately|current(?:ly)?|now|nowadays|today|these days|rn|atm)\b/i;
+
+/**
+ * Words asking for particular things by name: "which specific sanctions…", "the names of the
+ * analysts…", "what is the name of the stadium". A passage that names nothing and gives no figure
+ * beyond the question's own words doesn't answer such a question, however well it matches.
+ */
+const SPECIFICS = /\b(specific(?:ally)?|names? of)\b/i;
 
 /** What question analysis needs to know of the language and of the briefings. */
 export interface QuestionLexicon extends SpellingDictionary {
@@ -409,6 +418,7 @@ export function analyseQuestion(
     ignored: normalised.ignored,
     nameRuns,
     ...(RECENCY.test(text) ? { recent: true } : {}),
+    ...(SPECIFICS.test(text) ? { specific: true } : {}),
   };
 }
 

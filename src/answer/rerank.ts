@@ -61,6 +61,11 @@ export interface Candidate {
    * them, but not as the one speaking: no word of speaking stands by the name, nor a pronoun.
    */
   speakerUnheard: boolean;
+  /**
+   * True when the question asks for particular things by name ("which specific sanctions…") and
+   * the passage names nothing and gives no figure beyond the question's own words.
+   */
+  unspecific?: boolean;
 }
 
 /**
@@ -486,6 +491,7 @@ export class Reranker {
         typeMatched,
         meaning: 0,
         speakerUnheard,
+        ...(q.specific && !this.namesSomething(p, generation) ? { unspecific: true } : {}),
       };
     });
     candidates.sort((x, y) => y.score - x.score || x.passage - y.passage);
@@ -646,6 +652,17 @@ export class Reranker {
       const id = ix.sequence[i]!;
       if (this.termStamp[id] === generation) continue;
       if (numbers ? numbers[id] === 1 : ix.nameTerm[id] === 1) return true;
+    }
+    return false;
+  }
+
+  /** Whether passage `p` holds a name or a number that is none of this query's terms. */
+  private namesSomething(p: number, generation: number): boolean {
+    const ix = this.index;
+    const numbers = this.numberTerms();
+    for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++) {
+      const id = ix.sequence[i]!;
+      if (this.termStamp[id] !== generation && (ix.nameTerm[id] === 1 || numbers[id] === 1)) return true;
     }
     return false;
   }

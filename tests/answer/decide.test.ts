@@ -323,6 +323,16 @@ describe('decide', () => {
     expect(decide(q, terms, [candidate()], ALWAYS).answered).toBe(true);
   });
 
+  it('declines a question asking for particular things when the best passage names none', () => {
+    const q = { ...question([questionTerm('sanctions')]), specific: true };
+    const terms = [queryTerm('sanctions')];
+    expect(decide(q, terms, [candidate({ unspecific: true })], ALWAYS)).toMatchObject({
+      answered: false,
+      reason: 'weak_match',
+    });
+    expect(decide(q, terms, [candidate()], ALWAYS).answered).toBe(true);
+  });
+
   it('takes the type features from the question type and the best passage', () => {
     const ranked = (typeMatched: boolean) => [
       candidate({ typeMatched }),

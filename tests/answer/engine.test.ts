@@ -638,3 +638,34 @@ describe('a person named in full, then by surname', () => {
     expect(rest.length).toBeGreaterThan(0);
   });
 });
+
+describe('a question asking for particular things by name', () => {
+  const briefing = (text: string) =>
+    engineWithBriefing({ file: 'ports.md', title: 'Port sanctions', source: 'Gazette', text });
+
+  it('is declined when the best passage speaks of them only in general', async () => {
+    const general = await briefing(
+      'The ministry announced new sanctions on shipping firms. Officials said more measures would follow in spring.',
+    );
+    for (const q of [
+      'Which specific shipping firms were sanctioned?',
+      'What are the names of the shipping firms under sanctions?',
+    ]) {
+      const a = general.ask(q);
+      expect(a.answered, q).toBe(false);
+      expect(a.reason, q).toBe('weak_match');
+      expect(a.related[0]?.text, q).toContain('new sanctions on shipping firms');
+    }
+    // Asked in general, the same passage answers.
+    expect(general.ask('Which shipping firms were sanctioned?').answered).toBe(true);
+  });
+
+  it('is answered by a passage that names them', async () => {
+    const named = await briefing(
+      'The ministry announced new sanctions on two shipping firms, Baltic Freight and Oresund Lines. Officials said more measures would follow in spring.',
+    );
+    const a = named.ask('Which specific shipping firms were sanctioned?');
+    expect(a.answered).toBe(true);
+    expect(a.excerpts[0]!.text).toContain('Baltic Freight');
+  });
+});

@@ -116,6 +116,22 @@ describe('question analysis in the engine', () => {
     expect(q.terms.some((t) => t.surface === 'north korea' && t.proper)).toBe(true);
   });
 
+  it('marks a question asking for particular things by name, and only such a question', () => {
+    for (const q of [
+      'Which specific sanctions has the US imposed?',
+      'what are the names of the officials',
+      'What is the name of the cosmodrome?',
+      'specifically, who spoke?',
+    ])
+      expect(analysed(q).specific, q).toBe(true);
+    for (const q of [
+      'Which sanctions has the US imposed?',
+      'who named the official',
+      'what exactly did Vaddi say',
+    ])
+      expect(analysed(q).specific, q).toBeUndefined();
+  });
+
   it('reads "wher" as a "where" question', () => {
     const q = analysed('wher was putin supposed to meet kim');
     expect(q.normalised).toMatch(/^where was putin/);
