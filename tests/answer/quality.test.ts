@@ -36,7 +36,7 @@ const FLOORS: Record<
   // ones, and is no answer either (declining such passages kept 19 more off-topic questions from
   // being answered in the tuning parts, 12 held back).
   adversarial: { hit1: 0.58, wronglyDeclined: 0.17, declined: 0.6, beatsMiniSearch: true },
-  superbowl: { hit1: 0.595, wronglyDeclined: 0.04, declined: 0, beatsMiniSearch: true },
+  superbowl: { hit1: 0.6, wronglyDeclined: 0.04, declined: 0, beatsMiniSearch: true },
 };
 
 const engines = new Map<string, Engine>();
@@ -79,7 +79,7 @@ describe('answer quality on the held-back questions', () => {
  * folder, which answers none of them): least shares declined.
  */
 const OFF_TOPIC_FLOORS: Record<(typeof OFF_TOPIC_SETS)[number], number> = {
-  'offtopic-seeds': 0.97,
+  'offtopic-seeds': 0.975,
   'offtopic-superbowl': 0.84,
 };
 
