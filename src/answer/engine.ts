@@ -65,6 +65,15 @@ export const DEFAULT_OPTIONS: EngineOptions = {
   decision: DEFAULT_MODEL,
 };
 
+/**
+ * A quote after the first is shown only when its passage scores at least this share of the
+ * best's. Below it, passages all but never answer (on the tuning parts, no answer ranked second or
+ * third scored under a quarter of the first; 88 of the other 1,040 quotes did), and an answer
+ * whose last quote is about something else reads worse than a shorter one. "More excerpts" then
+ * shows only when there are more that count.
+ */
+const MIN_QUOTE_SHARE = 0.25;
+
 /** What one question went through: for `explain`, the eval's fitting and tests. */
 export interface Trace {
   question: AnalysedQuestion;
@@ -196,10 +205,12 @@ export class Engine {
         ...scoped,
       };
     }
+    const best = ranked[0]!.score;
+    const strong = ranked.filter((c) => c.score >= MIN_QUOTE_SHARE * best);
     return {
       question: q.text,
       answered: true,
-      excerpts: buildExcerpts(this.index, ranked, terms, offset, top),
+      excerpts: buildExcerpts(this.index, strong, terms, offset, top),
       notCovered: [],
       related: [],
       ...scoped,

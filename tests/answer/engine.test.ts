@@ -669,3 +669,26 @@ describe('a question asking for particular things by name', () => {
     expect(a.excerpts[0]!.text).toContain('Baltic Freight');
   });
 });
+
+describe('the quotes after the first', () => {
+  it('are only passages that score at least a quarter of the best', () => {
+    const planned = engine.ask('Where was the planned meeting between Putin and Kim Jong-un?', { top: 3 });
+    expect(planned.excerpts[0]!.text).toContain('Vostochny Cosmodrome');
+    expect(planned.excerpts.length).toBeLessThan(3);
+    for (const q of [
+      'Where was the planned meeting between Putin and Kim Jong-un?',
+      'What did Russia’s Ministry of Foreign Affairs say?',
+      'What are the UN sanctions on North Korea?',
+      'who is vaddi',
+    ]) {
+      const a = engine.ask(q, { top: 10 });
+      expect(a.answered, q).toBe(true);
+      for (const e of a.excerpts) expect(e.score, q).toBeGreaterThanOrEqual(0.25 * a.excerpts[0]!.score);
+    }
+  });
+
+  it('still come three at a time when they all match well', () => {
+    const a = engine.ask('What are the UN sanctions on North Korea?', { top: 3 });
+    expect(a.excerpts).toHaveLength(3);
+  });
+});
