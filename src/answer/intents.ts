@@ -151,6 +151,19 @@ const SUMMARY = [
   'key|main points',
   'brief me',
   `what are [the|your] ${SOURCE_NOUNS} about`,
+  // What a news channel asks most: the newest briefings' leads, or a named one's.
+  'whats new',
+  'what is new',
+  'anything|something new',
+  'any news|updates',
+  'news|updates',
+  'latest [news|updates|stories|briefings]',
+  'whats happening',
+  'what is happening',
+  'whats going on',
+  'what is going on',
+  'catch me up',
+  'fill me in',
 ];
 
 /**

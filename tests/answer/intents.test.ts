@@ -126,6 +126,16 @@ describe('detectIntent', () => {
       'can you summarize the briefings',
       'summary of the State Department briefing',
       'tldr of the tass one',
+      "what's new?",
+      'anything new',
+      'any news?',
+      'news',
+      'any updates?',
+      "what's the latest",
+      'latest news pls',
+      "what's going on",
+      'catch me up',
+      'any news from tass?',
     ],
   };
   for (const [intent, messages] of Object.entries(cases)) {
@@ -149,6 +159,9 @@ describe('detectIntent', () => {
       'help me find what Vaddi said',
       'how are sanctions regimes being watched?',
       'hi, who is Pranay Vaddi?',
+      "what's new with the sanctions",
+      'any news about Vaddi?',
+      'what is going on between russia and north korea',
       'thanks, and who reported it?',
       'ok',
       'bot',
@@ -198,6 +211,10 @@ describe('detectIntent', () => {
     ];
     expect(detectIntent('tldr', dated)).toEqual({ intent: 'summary', briefingIds: ['new', 'old', 'a', 'b'] });
     expect(detectIntent('tldr of the new one', dated)?.briefingIds).toEqual(['new']);
+    expect(detectIntent("what's new?", dated)).toEqual({
+      intent: 'summary',
+      briefingIds: ['new', 'old', 'a', 'b'],
+    });
     // With no briefing at all, "tldr" is still chat (the reply says none are loaded).
     expect(detectIntent('tldr', [])).toEqual({ intent: 'summary', briefingIds: [] });
   });
