@@ -119,6 +119,17 @@ const REPORTING = [
   'sign',
 ];
 
+/**
+ * A line crediting a briefing's sources ("Source: Reuters", "Attribution: U.S. Department of State
+ * statements…"). It names whoever the briefing quotes, so it matches questions about them ("what
+ * did the US say") without saying anything they said: unless the question asks where a briefing
+ * comes from (`SOURCE_QUESTION`), it ranks at `CREDIT_FACTOR` of its score.
+ */
+const CREDIT_LINE = /^(?:sources?|source attributions?|attributions?|credits?)\s*:/i;
+const SOURCE_QUESTION =
+  /\b(?:sources?|attribut\w*|credit\w*|cit(?:e|es|ed|ing)|outlets?|agenc(?:y|ies)|wire|report\w*|published|wrote|written|origin\w*|according)\b/i;
+const CREDIT_FACTOR = 0.5;
+
 /** What a passage keeps of its score when a "what year" question finds no year in it. */
 const YEARLESS_FACTOR = 0.5;
 
@@ -333,6 +344,7 @@ export class Reranker {
     };
 
     const wantedFeatures = TYPE_FEATURES[q.type];
+    const asksSource = SOURCE_QUESTION.test(q.normalised);
     // "Who is Kritenbrink?", "Vaddi's job title?": nothing but names to match, so every sentence
     // naming the person ties, and the one that says what they are is the answer.
     const definitional = q.type === 'who' && terms.every((t) => t.name || !t.own);
@@ -430,6 +442,7 @@ export class Reranker {
       let s = total;
       const features = ix.passageFeatures[p]!;
       const typeMatched = !wantedFeatures || (features & wantedFeatures) !== 0;
+      if (!asksSource && CREDIT_LINE.test(ix.texts[p]!)) s *= CREDIT_FACTOR;
       if (wantedFeatures && typeMatched) s *= 1 + this.options.typeBonus;
       // "What year…?" is answered by a year: a passage that writes none can't say it.
       if (q.type === 'year' && !typeMatched) s *= YEARLESS_FACTOR;

@@ -692,3 +692,15 @@ describe('the quotes after the first', () => {
     expect(a.excerpts).toHaveLength(3);
   });
 });
+
+describe('a line crediting a briefing’s sources', () => {
+  it('answers where a briefing comes from, not what its sources said', () => {
+    for (const q of ['what did the us say', 'what did us officials say']) {
+      const a = engine.ask(q);
+      expect(a.answered, q).toBe(true);
+      expect(a.excerpts[0]!.text, q).not.toMatch(/^(Source attributions|Attribution):/);
+    }
+    const source = engine.ask('What is the source of the State Department briefing?');
+    expect(source.excerpts[0]!.text).toMatch(/^Attribution: U\.S\. Department of State/);
+  });
+});
