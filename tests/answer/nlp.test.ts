@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/answer/engine.js';
 import { analyse, CONTENT_STOP_WORDS } from '../../src/answer/nlp.js';
-import { engineWithBriefing } from './one-briefing.js';
+import { engineWithBriefing, engineWithBriefings } from './one-briefing.js';
 
 const stop = (text: string, word: string) => analyse(text).tokens.find((t) => t.key === word)?.stop;
 
@@ -10,6 +10,7 @@ describe('numbers and order words are searched', () => {
     expect(stop('How many first downs did they have?', 'first')).toBe(false);
     expect(stop('They have been there eight times.', 'eight')).toBe(false);
     expect(stop('When did the city last host it?', 'last')).toBe(false);
+    expect(stop('Who voted against the budget?', 'against')).toBe(false);
     // Other stop words stay stop words.
     expect(stop('They have been there eight times.', 'have')).toBe(true);
     expect(stop('Is the US doing this alone?', 'alone')).toBe(true);
@@ -55,5 +56,33 @@ describe('a question turning on a number', () => {
       .terms.find((t) => t.surface === 'seven')!;
     const eight = engine.index.termIds.get('eight')!;
     expect(seven.alternatives.map((a) => a.id)).not.toContain(eight);
+  });
+});
+
+describe('a question turning on the side taken', () => {
+  it('answers "who voted against" from the one who voted against, not from the vote', async () => {
+    const council = await engineWithBriefings([
+      {
+        file: 'budget.md',
+        title: 'Council approves transit budget',
+        source: 'City Desk',
+        text:
+          'The Lakeport city council approved a $412 million transit budget for next year by a vote of 7 to 2. ' +
+          'The budget adds four new bus routes in the east side and extends ferry hours on weekends.\n\n' +
+          'Councillor Dana Whitfield, who voted against it, said the plan did nothing about driver shortages. ' +
+          'The authority currently has 85 vacant driver positions.',
+      },
+      {
+        file: 'deal.md',
+        title: 'Transit strike ends with tentative deal',
+        source: 'Lakeport Herald',
+        text:
+          'The bus strike ended on Thursday after the union and the transit authority reached a tentative agreement. ' +
+          'Members of the union will vote on the agreement next week.',
+      },
+    ]);
+    const a = council.ask('who voted against the budget');
+    expect(a.answered).toBe(true);
+    expect(a.excerpts[0]!.text).toContain('Dana Whitfield');
   });
 });
