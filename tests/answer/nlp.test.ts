@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/answer/engine.js';
-import { analyse, CONTENT_STOP_WORDS } from '../../src/answer/nlp.js';
+import { analyse, CONTENT_STOP_WORDS, fold } from '../../src/answer/nlp.js';
 import { engineWithBriefing, engineWithBriefings } from './one-briefing.js';
 
 const stop = (text: string, word: string) => analyse(text).tokens.find((t) => t.key === word)?.stop;
@@ -84,5 +84,31 @@ describe('a question turning on the side taken', () => {
     const a = council.ask('who voted against the budget');
     expect(a.answered).toBe(true);
     expect(a.excerpts[0]!.text).toContain('Dana Whitfield');
+  });
+});
+
+describe('fold', () => {
+  /** The whole folding, without the shortcut for ASCII. */
+  const slow = (s: string) =>
+    s
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[\u2018\u2019\u02bc]/g, "'")
+      .replace(/[\u201c\u201d]/g, '"')
+      .replace(/[\u2010-\u2015]/g, '-');
+
+  it('folds case, accents, typographic quotes and dashes', () => {
+    expect(fold('Matériel')).toBe('materiel');
+    expect(fold('Pyongyang’s')).toBe("pyongyang's");
+    expect(fold('“Golden” Russia–North')).toBe('"golden" russia-north');
+    expect(fold('U.S. TASS')).toBe('u.s. tass');
+  });
+
+  it('gives what the whole folding gives, for every printable ASCII character and mixed text', () => {
+    const ascii = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
+    expect(fold(ascii)).toBe(slow(ascii));
+    for (const s of ['Kim Jong-un', 'ﬁnal', 'Ⅻ', 'Ｔｏｋｙｏ', 'naïve café', 'e\u0301', 'İstanbul'])
+      expect(fold(s), s).toBe(slow(s));
   });
 });
