@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/answer/engine.js';
-import { analyse, CONTENT_STOP_WORDS, fold } from '../../src/answer/nlp.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import winkNLP from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
+import { analyse, CONTENT_STOP_WORDS, fold, its, nlp } from '../../src/answer/nlp.js';
 import { engineWithBriefing, engineWithBriefings } from './one-briefing.js';
 
 const stop = (text: string, word: string) => analyse(text).tokens.find((t) => t.key === word)?.stop;
@@ -110,5 +113,33 @@ describe('fold', () => {
     expect(fold(ascii)).toBe(slow(ascii));
     for (const s of ['Kim Jong-un', 'ﬁnal', 'Ⅻ', 'Ｔｏｋｙｏ', 'naïve café', 'e\u0301', 'İstanbul'])
       expect(fold(s), s).toBe(slow(s));
+  });
+});
+
+describe('the wink-nlp pipe', () => {
+  it('reads every token, lemma, tag, sentence and entity as the full pipe does', () => {
+    const full = winkNLP(model);
+    const read = (n: typeof nlp, text: string) => {
+      const doc = n.readDoc(text);
+      const tokens = doc.tokens();
+      return JSON.stringify([
+        tokens.out(),
+        tokens.out(its.lemma as never),
+        tokens.out(its.stopWordFlag),
+        tokens.out(its.type),
+        tokens.out(its.pos),
+        doc.sentences().out(its.span as never),
+        doc.entities().out(its.span as never),
+        doc.entities().out(its.type),
+      ]);
+    };
+    const dirs = ['knowledge', 'tests/other-domain/superbowl-knowledge'];
+    const texts = dirs.flatMap((dir) =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => readFileSync(`${dir}/${f}`, 'utf8')),
+    );
+    expect(texts.length).toBeGreaterThanOrEqual(9);
+    for (const text of texts) expect(read(nlp, text)).toBe(read(full, text));
   });
 });
