@@ -504,7 +504,7 @@ export class Reranker {
         typeMatched,
         meaning: 0,
         speakerUnheard,
-        ...(q.specific && !this.namesSomething(p, generation) ? { unspecific: true } : {}),
+        ...(q.specific && !this.holdsOther(p, generation, true, true) ? { unspecific: true } : {}),
       };
     });
     candidates.sort((x, y) => y.score - x.score || x.passage - y.passage);
@@ -658,24 +658,21 @@ export class Reranker {
    * for "when", "what year" and "how many".
    */
   private saysMore(p: number, type: QuestionType, generation: number): boolean {
-    const ix = this.index;
     const numeric = type === 'when' || type === 'year' || type === 'number';
-    const numbers = numeric ? this.numberTerms() : undefined;
+    return this.holdsOther(p, generation, !numeric, numeric);
+  }
+
+  /**
+   * Whether passage `p` holds a term that is none of this query's: a name (with `names`), or a
+   * number or a date's word (with `numbers`).
+   */
+  private holdsOther(p: number, generation: number, names: boolean, numbers: boolean): boolean {
+    const ix = this.index;
+    const numberTerm = numbers ? this.numberTerms() : undefined;
     for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++) {
       const id = ix.sequence[i]!;
       if (this.termStamp[id] === generation) continue;
-      if (numbers ? numbers[id] === 1 : ix.nameTerm[id] === 1) return true;
-    }
-    return false;
-  }
-
-  /** Whether passage `p` holds a name or a number that is none of this query's terms. */
-  private namesSomething(p: number, generation: number): boolean {
-    const ix = this.index;
-    const numbers = this.numberTerms();
-    for (let i = ix.sequenceStart[p]!, end = ix.sequenceStart[p + 1]!; i < end; i++) {
-      const id = ix.sequence[i]!;
-      if (this.termStamp[id] !== generation && (ix.nameTerm[id] === 1 || numbers[id] === 1)) return true;
+      if ((names && ix.nameTerm[id] === 1) || numberTerm?.[id] === 1) return true;
     }
     return false;
   }

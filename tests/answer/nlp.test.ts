@@ -91,28 +91,20 @@ describe('a question turning on the side taken', () => {
 });
 
 describe('fold', () => {
-  /** The whole folding, without the shortcut for ASCII. */
-  const slow = (s: string) =>
-    s
-      .toLowerCase()
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .replace(/[\u2018\u2019\u02bc]/g, "'")
-      .replace(/[\u201c\u201d]/g, '"')
-      .replace(/[\u2010-\u2015]/g, '-');
-
   it('folds case, accents, typographic quotes and dashes', () => {
     expect(fold('Matériel')).toBe('materiel');
     expect(fold('Pyongyang’s')).toBe("pyongyang's");
     expect(fold('“Golden” Russia–North')).toBe('"golden" russia-north');
     expect(fold('U.S. TASS')).toBe('u.s. tass');
+    expect(fold('naïve café İstanbul')).toBe('naive cafe istanbul');
+    expect(fold('ﬁnal Ｔｏｋｙｏ e\u0301')).toBe('final tokyo e');
   });
 
-  it('gives what the whole folding gives, for every printable ASCII character and mixed text', () => {
+  it('folds plain ASCII as the whole folding does, with or without a character beyond it', () => {
     const ascii = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
-    expect(fold(ascii)).toBe(slow(ascii));
-    for (const s of ['Kim Jong-un', 'ﬁnal', 'Ⅻ', 'Ｔｏｋｙｏ', 'naïve café', 'e\u0301', 'İstanbul'])
-      expect(fold(s), s).toBe(slow(s));
+    // Alone, ASCII takes the shortcut; beside "é", the whole folding, which must treat it alike.
+    expect(fold(ascii)).toBe(ascii.toLowerCase());
+    expect(fold(`${ascii}é`)).toBe(`${ascii.toLowerCase()}e`);
   });
 });
 
