@@ -1,5 +1,5 @@
 import type { AliasEntity } from '../knowledge/types.js';
-import { analyse } from './nlp.js';
+import { analyse, correctNameTags } from './nlp.js';
 import type { PassageIndex } from './passage-index.js';
 import { type AliasMatcher, extractTerms, Feature } from './terms.js';
 
@@ -58,8 +58,10 @@ export function analyseBriefing(
   const sequenceFrom: number[] = [];
   const sequenceTo: number[] = [];
   const sequenceKind: number[] = [];
+  const analyses = paragraphs.map((paragraph) => analyse(paragraph));
+  correctNameTags(analyses);
   paragraphs.forEach((paragraph, at) => {
-    const analysis = analyse(paragraph);
+    const analysis = analyses[at]!;
     let continues = 0;
     for (const sentence of analysis.sentences) {
       const text = paragraph.slice(sentence.start, sentence.end).trim();

@@ -15,7 +15,13 @@ import {
   looksLikeChat,
 } from './intents.js';
 import { findInitialisms, initialsOf } from './initialisms.js';
-import { analyseQuestion, cleanQuestion, type AnalysedQuestion, type QuestionLexicon } from './question.js';
+import {
+  analyseQuestion,
+  cleanQuestion,
+  COMMON_WORD_RANK,
+  type AnalysedQuestion,
+  type QuestionLexicon,
+} from './question.js';
 import { Reranker, type Candidate, type RerankOptions } from './rerank.js';
 import { Retriever, type RetrievalOptions } from './retrieve.js';
 import { BriefingLookup, type BriefingList, type BriefingResolution, type LookupMatch } from './lookup.js';
@@ -407,12 +413,6 @@ export class Engine {
     return Object.assign(ranked, { total: pool.total });
   }
 }
-
-/**
- * The most frequent English words (by their rank in the word vectors' vocabulary) are read as
- * themselves, never as initials: "go", "no", "ok", "pm".
- */
-const COMMON_WORD_RANK = 5_000;
 
 /** What question analysis knows of words: the briefings' own, English (WordNet, vectors), chat language. */
 function questionLexicon(

@@ -159,3 +159,42 @@ export function analyse(text: string): Analysis {
   const entities = entitySpans.map(([from, last], i) => ({ type: entityTypes[i] ?? '', from, to: last + 1 }));
   return { text, tokens: out, sentences, entities };
 }
+
+/** What may stand before a capitalised word that opens a clause rather than a name: quotes, brackets, colons, dashes. */
+const OPENER = /^(?:["“‘'([:;*#>•–—-]|\.\.\.)$/;
+
+/**
+ * Corrects wink-nlp's tags for names it reads as verbs, across the analyses of one briefing.
+ * The tagger reads "Manning" as the verb "to man", "Associated" (Press) as "associate": the
+ * lemma then turns the name into another word ("man"), a question about Peyton Manning lacks
+ * its name in every passage that has it, and "Who…?" drops "man" as a word for somebody. A word
+ * tagged a verb is a name when the briefing writes it capitalised inside a sentence (where
+ * English capitalises only names) and never in lower case; it then keeps its written form as its
+ * lemma, bar a plural "s" ("Super Bowls" stays "bowl", as a question says it). A capitalised
+ * verb opening a sentence is corrected when the briefing writes the same word so elsewhere.
+ * Only verbs: a capitalised noun's lemma is its own form, and the tagger's other mistakes do not
+ * change the word. Changes the tokens in place.
+ */
+export function correctNameTags(analyses: readonly Analysis[]): void {
+  const inside = new Set<string>();
+  const lower = new Set<string>();
+  for (const { tokens, sentences } of analyses) {
+    for (const s of sentences) {
+      for (let i = s.from; i < s.to; i++) {
+        const t = tokens[i]!;
+        if (!/^\p{L}/u.test(t.value)) continue;
+        if (/^\p{Ll}/u.test(t.value)) lower.add(t.key);
+        else if (i > s.from && !OPENER.test(tokens[i - 1]!.value)) inside.add(t.value);
+      }
+    }
+  }
+  for (const { tokens } of analyses) {
+    for (const t of tokens) {
+      if (t.pos !== 'VERB' || t.stop || !inside.has(t.value) || lower.has(t.key)) continue;
+      const written = fold(t.value);
+      if (t.lemma === written || (written.endsWith('s') && t.lemma === written.slice(0, -1))) continue;
+      t.pos = 'PROPN';
+      t.lemma = written;
+    }
+  }
+}

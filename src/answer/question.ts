@@ -329,6 +329,21 @@ export function analyseQuestion(
       for (const [run, [start, end]] of spans) nameRuns[run - 1] = fold(source.slice(start, end));
     }
     for (const o of occurrences) {
+      // A name the briefings write that the tagger read as a verb of another word ("Manning" as
+      // "to man"): the briefings index it as written (see correctNameTags). Typed in lower case,
+      // it is that name unless the briefings use the other word ("associated" → "associate").
+      const word = analysis.tokens[o.from]!;
+      if (
+        !o.entity &&
+        o.to - o.from === 1 &&
+        word.pos === 'VERB' &&
+        word.key !== o.term &&
+        lexicon.isBriefingName(word.key) &&
+        (/^\p{Lu}/u.test(word.value) || !(lexicon.inBriefings(o.term) || isCommonWord(word.key, lexicon)))
+      ) {
+        o.term = word.key;
+        o.name = true;
+      }
       // "according to" introduces whom the asker attributes the answer to; it is no topic.
       if (seen.has(o.term) || FRAMING.has(o.term) || analysis.tokens[o.from]!.key === 'according') continue;
       if (own && type === 'who' && SOMEBODY.has(o.term) && !o.name) continue;
@@ -346,7 +361,10 @@ export function analyseQuestion(
         (capitalised && (o.name || (o.from > 0 && first.pos !== 'VERB'))) ||
         (single &&
           !capitalised &&
-          (lexicon.isBriefingName(first.key) ||
+          // A common verb's inflected form ("associated") is that verb, whatever name the
+          // briefings make of it (the Associated Press).
+          ((lexicon.isBriefingName(first.key) &&
+            !(first.pos === 'VERB' && first.key !== first.lemma && isCommonWord(first.key, lexicon))) ||
             // Typed in lower case, one or two letters are a fragment or a typo ("th elast"),
             // not a name (chat language spells out those that are: "nk", "un").
             (first.value.length > 2 && (first.pos === 'PROPN' || lexicon.nameKind(o.term) === 'proper'))));
@@ -421,6 +439,19 @@ export function analyseQuestion(
     ...(SPECIFICS.test(text) ? { specific: true } : {}),
   };
 }
+
+/** Whether a word is among the most frequent English words ({@link COMMON_WORD_RANK}). */
+function isCommonWord(word: string, lexicon: QuestionLexicon): boolean {
+  const rank = lexicon.englishRank(word);
+  return rank >= 0 && rank < COMMON_WORD_RANK;
+}
+
+/**
+ * The most frequent English words (by their rank in the word vectors' vocabulary) are read as
+ * themselves when typed in lower case: never as initials ("go", "no", "ok", "pm"), nor as a
+ * name the briefings write the same way ("associated", not the Associated Press).
+ */
+export const COMMON_WORD_RANK = 5_000;
 
 /** Little words that may stand inside a name written in capitals ("Secretary *of* Defense"); "and" joins two names. */
 const NAME_CONNECTORS = new Set(['of', 'de']);

@@ -3,7 +3,7 @@ import type { Engine } from '../../src/answer/engine.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
-import { analyse, CONTENT_STOP_WORDS, fold, its, nlp } from '../../src/answer/nlp.js';
+import { analyse, CONTENT_STOP_WORDS, correctNameTags, fold, its, nlp } from '../../src/answer/nlp.js';
 import { engineWithBriefing, engineWithBriefings } from './one-briefing.js';
 
 const stop = (text: string, word: string) => analyse(text).tokens.find((t) => t.key === word)?.stop;
@@ -133,5 +133,77 @@ describe('the wink-nlp pipe', () => {
     );
     expect(texts.length).toBeGreaterThanOrEqual(9);
     for (const text of texts) expect(read(nlp, text)).toBe(read(full, text));
+  });
+});
+
+describe('names the tagger reads as verbs', () => {
+  const token = (a: ReturnType<typeof analyse>, value: string, nth = 0) =>
+    a.tokens.filter((t) => t.value === value)[nth]!;
+
+  it('keeps a capitalised name as written where wink-nlp lemmatises it as a verb ("Manning" → "man")', () => {
+    const paragraphs = [
+      analyse('Manning became the oldest captain to win the cup.'),
+      analyse('The coach praised Rita Manning after the final.'),
+    ];
+    // What wink-nlp gives alone: the verb "to man".
+    expect(token(paragraphs[0]!, 'Manning').lemma).toBe('man');
+    correctNameTags(paragraphs);
+    for (const a of paragraphs) {
+      expect(token(a, 'Manning').lemma).toBe('manning');
+      expect(token(a, 'Manning').pos).toBe('PROPN');
+    }
+  });
+
+  it('leaves the verb where the briefing also writes the word in lower case, or never inside a sentence', () => {
+    const withVerb = [analyse('Manning became the captain.'), analyse('Volunteers were manning the gates.')];
+    correctNameTags(withVerb);
+    expect(token(withVerb[0]!, 'Manning').lemma).toBe('man');
+    const opening = [analyse('Following a break, the Gulls scored twice.')];
+    correctNameTags(opening);
+    expect(token(opening[0]!, 'Following').lemma).toBe('follow');
+  });
+
+  it('keeps a plural name part at its singular ("Super Bowls" meets "Super Bowl")', () => {
+    const a = analyse('Starr won two Super Bowls in a row.');
+    const before = token(a, 'Bowls').lemma;
+    correctNameTags([a]);
+    expect(token(a, 'Bowls').lemma).toBe(before);
+  });
+});
+
+describe('a question naming someone the tagger reads as a verb', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await engineWithBriefing({
+      file: 'cup.md',
+      title: 'Harbour Cup final',
+      source: 'Sports Desk',
+      text:
+        'Manning became the oldest captain to win the Harbour Cup, at 41. ' +
+        'The Gulls beat the Herons 3–1 in the final at Pier Stadium. ' +
+        'Captain Rita Manning played for the Herons in her first season. ' +
+        'The Associated Press counted 30,000 fans at the ground.',
+    });
+  });
+
+  it('searches the name as written, capitalised or not, and keeps it in a "who" question', () => {
+    for (const q of [
+      'Who did Rita Manning play for in her first season?',
+      'who did manning play for in her first season',
+    ]) {
+      const terms = engine.trace(q).terms;
+      expect(
+        terms.find((t) => t.surface === 'manning'),
+        q,
+      ).toMatchObject({ name: true });
+      expect(engine.ask(q).excerpts[0]?.text, q).toContain('Captain Rita Manning played for the Herons');
+    }
+  });
+
+  it('reads a common verb typed in lower case as the verb, not as the name the briefings make of it', () => {
+    const associated = engine
+      .trace('which fans were associated with the final')
+      .terms.find((t) => t.surface === 'associated');
+    expect(associated?.name).toBe(false);
   });
 });
