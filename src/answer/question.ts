@@ -227,6 +227,10 @@ const PARTICLES = new Set(['back', 'up', 'down', 'off', 'out', 'over']);
 const WH_WORDS = new Set(['who', 'whom', 'whose', 'where', 'when', 'what', 'which', 'how', 'why']);
 
 /** The question type, from its first question word (a later "when…" clause does not count). */
+/** What follows "how" in a question a figure answers: a count, an amount, an age, a size, a price, a rate. */
+const MEASURES =
+  /^(many|much|old|far|high|low|big|large|small|tall|deep|wide|heavy|expensive|cheap|costly|fast|steep)$/;
+
 function questionType(words: string[]): QuestionType {
   const i = words.findIndex((w) => WH_WORDS.has(w));
   if (i < 0) return 'other';
@@ -235,7 +239,8 @@ function questionType(words: string[]): QuestionType {
   if (w === 'who' || w === 'whom' || w === 'whose') return 'who';
   if (w === 'where') return 'where';
   if (w === 'when') return 'when';
-  if (w === 'how') return /^(many|much|old|far)$/.test(next) ? 'number' : next === 'long' ? 'when' : 'other';
+  // "how many", "how old", and the measures a figure answers: "how high is inflation?"
+  if (w === 'how') return MEASURES.test(next) ? 'number' : next === 'long' ? 'when' : 'other';
   if (w === 'what' || w === 'which') {
     // "what year…", and "what are the dates of…"
     let k = i + 1;
@@ -564,6 +569,9 @@ function clauseBetween(
 /** Index of the token a "what/which <noun>" question asks for ("what *network*"), or -1. */
 function focusToken(tokens: ReadonlyArray<{ key: string; pos: string }>): number {
   for (let i = 0; i + 1 < tokens.length; i++) {
+    // "how *high* is inflation": the measure asked for, which the answer gives as a figure.
+    if (tokens[i]!.key === 'how' && (tokens[i + 1]!.pos === 'ADJ' || tokens[i + 1]!.pos === 'ADV'))
+      return i + 1;
     if (tokens[i]!.key !== 'what' && tokens[i]!.key !== 'which') continue;
     let k = i + 1;
     // "what kind of policy", "which type of goods"

@@ -16,6 +16,7 @@ import {
 } from '../../src/answer/question.js';
 import type { AliasMatcher } from '../../src/answer/terms.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
+import { engineWithBriefing } from './one-briefing.js';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -205,6 +206,15 @@ describe('question analysis in the engine', () => {
     expect(analysed('Tell me about the sanctions').type).toBe('other');
   });
 
+  it('reads "how high/big/expensive…" as asking for a figure, its adjective as the measure, not the topic', () => {
+    for (const q of ['how high is inflation', 'How big is the deficit?', 'how expensive are mortgages'])
+      expect(analysed(q).type, q).toBe('number');
+    expect(analysed('How did Russia respond?').type).toBe('other');
+    const high = analysed('how high is inflation').terms.find((t) => t.term === 'high');
+    expect(high?.part).toBe('focus');
+    expect(analysed('how high is inflation').terms.find((t) => t.term === 'inflation')?.part).toBe('topic');
+  });
+
   it('marks the names a question asks to have spoken ("What did Japan say…?")', () => {
     const speakers = (q: string) =>
       analysed(q)
@@ -295,5 +305,23 @@ describe('a knowledge folder’s own chat language', () => {
     expect(own.trace('nk missiles').question.normalised).toBe('North Korea’s missiles');
     // The seed engine, without the file, keeps the default.
     expect(engine.trace('nk missiles').question.normalised).toBe('North Korea missiles');
+  });
+});
+
+describe('a question asking "how high"', () => {
+  it('answers with the figure, not with a sentence that says "high"', async () => {
+    const rates = await engineWithBriefing({
+      file: 'rates.md',
+      title: 'Rates on hold',
+      source: 'Finance Wire',
+      text:
+        'The central bank kept its main rate unchanged on Thursday. ' +
+        'Inflation fell to 2.6 percent in October from 3.1 percent in September. ' +
+        'Economists warned that inflation could stay high through the winter. ' +
+        'Builders blamed high mortgage rates and the cost of timber for a slump in new homes.',
+    });
+    expect(rates.ask('how high is inflation').excerpts[0]?.text).toContain('2.6 percent');
+    // No figure says how high mortgage rates are: that is no answer.
+    expect(rates.ask('How high are mortgage rates?').answered).toBe(false);
   });
 });
