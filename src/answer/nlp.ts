@@ -176,25 +176,42 @@ const OPENER = /^(?:["“‘'([:;*#>•–—-]|\.\.\.)$/;
  * change the word. Changes the tokens in place.
  */
 export function correctNameTags(analyses: readonly Analysis[]): void {
+  // Most briefings have no capitalised verb at all: nothing to look up then.
+  if (!analyses.some(({ tokens }) => tokens.some(capitalisedVerb))) return;
   const inside = new Set<string>();
   const lower = new Set<string>();
   for (const { tokens, sentences } of analyses) {
     for (const s of sentences) {
       for (let i = s.from; i < s.to; i++) {
         const t = tokens[i]!;
-        if (!/^\p{L}/u.test(t.value)) continue;
-        if (/^\p{Ll}/u.test(t.value)) lower.add(t.key);
-        else if (i > s.from && !OPENER.test(tokens[i - 1]!.value)) inside.add(t.value);
+        if (t.type !== 'word') continue;
+        const initial = letterCase(t.value);
+        if (initial === 'lower') lower.add(t.key);
+        else if (initial === 'upper' && i > s.from && !OPENER.test(tokens[i - 1]!.value)) inside.add(t.value);
       }
     }
   }
   for (const { tokens } of analyses) {
     for (const t of tokens) {
-      if (t.pos !== 'VERB' || t.stop || !inside.has(t.value) || lower.has(t.key)) continue;
+      if (!capitalisedVerb(t) || !inside.has(t.value) || lower.has(t.key)) continue;
       const written = fold(t.value);
       if (t.lemma === written || (written.endsWith('s') && t.lemma === written.slice(0, -1))) continue;
       t.pos = 'PROPN';
       t.lemma = written;
     }
   }
+}
+
+/** A token correctNameTags may correct: a capitalised verb that is no stop word. */
+function capitalisedVerb(t: Token): boolean {
+  return t.pos === 'VERB' && !t.stop && letterCase(t.value) === 'upper';
+}
+
+/** The case of a word's first letter; undefined when it starts with no letter. */
+function letterCase(word: string): 'upper' | 'lower' | undefined {
+  const c = word.charCodeAt(0);
+  if (c >= 65 && c <= 90) return 'upper';
+  if (c >= 97 && c <= 122) return 'lower';
+  if (c < 128) return undefined;
+  return /^\p{Lu}/u.test(word) ? 'upper' : /^\p{Ll}/u.test(word) ? 'lower' : undefined;
 }
