@@ -434,6 +434,7 @@ function questionLexicon(
     return lemma;
   };
   let initialisms: Map<string, string> | undefined;
+  let apostrophed: Map<string, string> | undefined;
   // Found on the first typed word that may be initials (most questions have none): 0.1 s once
   // at 2,000 briefings, 0.65 s at 20,000.
   const names = (): Map<string, string> =>
@@ -456,6 +457,7 @@ function questionLexicon(
       return lemmaId === undefined || nameTerm[lemmaId] === 1;
     },
     nameKind: (word, only) => wordnet?.nameKind(word, only),
+    withApostrophe: (word) => (apostrophed ??= wordsWithApostrophes(termIds.keys())).get(word),
     initialism: (word) => {
       const typed = initialsOf(word);
       if (!typed) return undefined;
@@ -492,4 +494,19 @@ function inWords(ix: PassageIndex, p: number, terms: QueryTerm[]): boolean {
       if (ids.has(ix.sequence[i]!)) return true;
   }
   return false;
+}
+
+/**
+ * The briefings' words with an apostrophe inside ("o'brien", "d'alembert"), by how they are typed
+ * without it. A possessive ("levi's") is no such word: it is typed without its apostrophe as a
+ * plural is, and read so (see normaliseQuestion).
+ */
+function wordsWithApostrophes(terms: Iterable<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const term of terms) {
+    if (!term.includes("'") || term.endsWith("'s") || term.startsWith('#')) continue;
+    const typed = term.replace(/'/g, '');
+    if (/^[\p{L}]+$/u.test(typed)) out.set(typed, term);
+  }
+  return out;
 }

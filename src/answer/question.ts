@@ -194,6 +194,8 @@ export interface QuestionLexicon extends SpellingDictionary {
   commonLemma(word: string): string;
   /** The name a typed word's initials stand for in the briefings ("wh" → "White House"), if it is no word of its own. */
   initialism(word: string): string | undefined;
+  /** The briefings' word that is this one with an apostrophe ("obrien" → "o'brien"), if any. */
+  withApostrophe(word: string): string | undefined;
 }
 
 /** Most terms a question can have (bit masks hold 32); the longest questions keep their first 32. */
@@ -282,6 +284,10 @@ export function normaliseQuestion(
   });
   const rewritten = spelt.replace(SPELT_WORD, (word) => {
     const lower = fold(word);
+    // A name the briefings write with an apostrophe, typed without it ("obrien", "dalembert").
+    const written =
+      lower.includes("'") || lexicon.inBriefings(lower) ? undefined : lexicon.withApostrophe(lower);
+    if (written) return /^\p{Lu}/u.test(word) ? written[0]!.toUpperCase() + written.slice(1) : written;
     if (lower.includes("'") || lexicon.isWord(lower)) return word;
     // A name the briefings use with its possessive typed without the apostrophe ("dprks", "vaddis").
     if (lower.endsWith('s') && lexicon.isBriefingName(lower.slice(0, -1))) return `${word.slice(0, -1)}'s`;

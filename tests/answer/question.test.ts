@@ -60,7 +60,13 @@ describe('normaliseQuestion, with a small lexicon', () => {
     nameKind: () => undefined,
     commonLemma: (w) => w,
     initialism: (w) => (w.toLowerCase() === 'wh' ? 'White House' : undefined),
+    withApostrophe: (w) => (w === 'obrien' ? "o'brien" : undefined),
   };
+
+  it('reads a name typed without its apostrophe as the briefings write it, keeping a capital', () => {
+    expect(normaliseQuestion('where is obrien', lexicon).text).toBe("where is o'brien");
+    expect(normaliseQuestion('what was OBrien saying', lexicon).text).toBe("what was O'brien saying");
+  });
 
   it('reads the initials of a name the briefings write as the name', () => {
     expect(normaliseQuestion('what the wh sanctions', lexicon).text).toBe('what the White House sanctions');
@@ -323,5 +329,23 @@ describe('a question asking "how high"', () => {
     expect(rates.ask('how high is inflation').excerpts[0]?.text).toContain('2.6 percent');
     // No figure says how high mortgage rates are: that is no answer.
     expect(rates.ask('How high are mortgage rates?').answered).toBe(false);
+  });
+});
+
+describe('a name with an apostrophe, typed without it', () => {
+  it('finds the name ("obrien" is "O\'Brien"), where it was once corrected to another word and declined', async () => {
+    const flood = await engineWithBriefing({
+      file: 'flood.md',
+      title: 'Mayors meet on flood barriers',
+      source: 'Bay Wire',
+      text:
+        "Dr. Amir O'Brien, a hydrologist at the University of Kestrel, told the mayors that sea levels had risen 21 centimetres since 1990. " +
+        'The meeting was chaired by Mayor Grace Young of Port Elwin.',
+    });
+    for (const q of ['who is amir obrien', "who is o'brien", 'what did obrien tell the mayors']) {
+      const a = flood.ask(q);
+      expect(a.answered, q).toBe(true);
+      expect(a.excerpts[0]!.text, q).toContain("O'Brien");
+    }
   });
 });
