@@ -66,10 +66,13 @@ function isContent(t: Token): boolean {
   return CONTENT.test(t.key) && !t.key.startsWith("'") && !SKIP_TYPES.has(t.type);
 }
 
-/** The term a plain token contributes, or null (stop word, punctuation, too short). */
+/**
+ * The term a plain token contributes, or null (stop word, punctuation, too short). An
+ * abbreviation's full stop is no part of it: "Dr." and "Dr" meet.
+ */
 export function tokenTerm(t: Token): string | null {
   if (t.stop || !isContent(t)) return null;
-  const term = t.lemma.replace(/^['-]+|['-]+$/g, '');
+  const term = t.lemma.replace(/^['-]+|['.-]+$/g, '');
   if (term.length < 2 && !/\d/.test(term)) return null;
   return term;
 }

@@ -349,3 +349,22 @@ describe('a name with an apostrophe, typed without it', () => {
     }
   });
 });
+
+describe('an abbreviation with or without its full stop', () => {
+  it('meets "Dr." in the briefings when typed "Dr"', async () => {
+    const flood = await engineWithBriefing({
+      file: 'flood.md',
+      title: 'Mayors meet on flood barriers',
+      source: 'Bay Wire',
+      text:
+        'Dr. Amir Haddad, a hydrologist, estimated the cost of a full barrier at $4.2 billion. ' +
+        'Mayor Grace Young said the cities would share the cost.',
+    });
+    const a = flood.ask('What did Dr Haddad estimate?');
+    expect(a.answered).toBe(true);
+    expect(a.excerpts[0]!.text).toContain('$4.2 billion');
+    expect(flood.trace('What did Dr Haddad estimate?').terms.find((t) => t.surface === 'dr')?.covered).toBe(
+      true,
+    );
+  });
+});
