@@ -497,15 +497,15 @@ function inWords(ix: PassageIndex, p: number, terms: QueryTerm[]): boolean {
 }
 
 /**
- * The briefings' words with an apostrophe inside ("o'brien", "d'alembert"), by how they are typed
- * without it. A possessive ("levi's") is no such word: it is typed without its apostrophe as a
- * plural is, and read so (see normaliseQuestion).
+ * The briefings' words with an apostrophe or a hyphen inside ("o'brien", "co-founder"), by how
+ * they are typed without it. A possessive ("levi's") is no such word: it is typed without its
+ * apostrophe as a plural is, and read so (see normaliseQuestion).
  */
 function wordsWithApostrophes(terms: Iterable<string>): Map<string, string> {
   const out = new Map<string, string>();
   for (const term of terms) {
-    if (!term.includes("'") || term.endsWith("'s") || term.startsWith('#')) continue;
-    const typed = term.replace(/'/g, '');
+    if (!/['-]/.test(term) || term.endsWith("'s") || term.startsWith('#')) continue;
+    const typed = term.replace(/['-]/g, '');
     if (/^[\p{L}]+$/u.test(typed)) out.set(typed, term);
   }
   return out;

@@ -194,7 +194,7 @@ export interface QuestionLexicon extends SpellingDictionary {
   commonLemma(word: string): string;
   /** The name a typed word's initials stand for in the briefings ("wh" → "White House"), if it is no word of its own. */
   initialism(word: string): string | undefined;
-  /** The briefings' word that is this one with an apostrophe ("obrien" → "o'brien"), if any. */
+  /** The briefings' word that is this one with an apostrophe or hyphen ("obrien" → "o'brien", "cofounder" → "co-founder"), if any. */
   withApostrophe(word: string): string | undefined;
 }
 
@@ -284,7 +284,7 @@ export function normaliseQuestion(
   });
   const rewritten = spelt.replace(SPELT_WORD, (word) => {
     const lower = fold(word);
-    // A name the briefings write with an apostrophe, typed without it ("obrien", "dalembert").
+    // A word the briefings write with an apostrophe or a hyphen, typed without it ("obrien", "cofounder").
     const written =
       lower.includes("'") || lexicon.inBriefings(lower) ? undefined : lexicon.withApostrophe(lower);
     if (written) return /^\p{Lu}/u.test(word) ? written[0]!.toUpperCase() + written.slice(1) : written;

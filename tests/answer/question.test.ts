@@ -332,7 +332,7 @@ describe('a question asking "how high"', () => {
   });
 });
 
-describe('a name with an apostrophe, typed without it', () => {
+describe('a word with an apostrophe or a hyphen, typed without it', () => {
   it('finds the name ("obrien" is "O\'Brien"), where it was once corrected to another word and declined', async () => {
     const flood = await engineWithBriefing({
       file: 'flood.md',
@@ -340,8 +340,10 @@ describe('a name with an apostrophe, typed without it', () => {
       source: 'Bay Wire',
       text:
         "Dr. Amir O'Brien, a hydrologist at the University of Kestrel, told the mayors that sea levels had risen 21 centimetres since 1990. " +
-        'The meeting was chaired by Mayor Grace Young of Port Elwin.',
+        'The meeting was chaired by Mayor Grace Young of Port Elwin. ' +
+        'The plan was drawn up by the group’s co-founder, Lena Marsh.',
     });
+    expect(flood.ask('who is the cofounder').excerpts[0]?.text).toContain('Lena Marsh');
     for (const q of ['who is amir obrien', "who is o'brien", 'what did obrien tell the mayors']) {
       const a = flood.ask(q);
       expect(a.answered, q).toBe(true);
