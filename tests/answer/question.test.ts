@@ -344,6 +344,14 @@ describe('a word with an apostrophe or a hyphen, typed without it', () => {
         'The plan was drawn up by the group’s co-founder, Lena Marsh.',
     });
     expect(flood.ask('who is the cofounder').excerpts[0]?.text).toContain('Lena Marsh');
+    // A hyphenated name is two words to the tagger ("Ji", "ho"): typed as one, it is still found.
+    const phones = await engineWithBriefing({
+      file: 'phones.md',
+      title: 'Nuvo unveils a foldable phone',
+      source: 'Gadget Wire',
+      text: "Nuvo's co-founder, Ji-ho Park, said the assistant would speak 12 more languages next year.",
+    });
+    expect(phones.ask('who is jiho park').excerpts[0]?.text).toContain('Ji-ho Park');
     for (const q of ['who is amir obrien', "who is o'brien", 'what did obrien tell the mayors']) {
       const a = flood.ask(q);
       expect(a.answered, q).toBe(true);
