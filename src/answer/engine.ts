@@ -503,7 +503,7 @@ const JOINED_WORD = /\p{L}+(?:['’-]\p{L}+)+/gu;
  * The briefings' words with an apostrophe or a hyphen inside ("o'brien", "co-founder", "ji-ho"),
  * lower case, by how they are typed without it ("obrien", "cofounder", "jiho"). A possessive
  * ("Levi's") is no such word: it is typed without its apostrophe as a plural is, and read so (see
- * normaliseQuestion). Found by one scan of the passages, on the first question with a word the
+ * normaliseQuestion); nor is a contraction ("we'll" is not "well", nor "he'll" "hell"). Found by one scan of the passages, on the first question with a word the
  * briefings don't use (about 20 ms at 2,000 briefings).
  */
 function wordsWithApostrophes(texts: readonly string[]): Map<string, string> {
@@ -512,7 +512,8 @@ function wordsWithApostrophes(texts: readonly string[]): Map<string, string> {
     if (!/['’-]/.test(text)) continue;
     for (const [word] of text.matchAll(JOINED_WORD)) {
       const lower = fold(word);
-      if (/'s$/.test(lower)) continue;
+      // "Levi's", "we'll", "don't": a possessive or a contraction, not one word.
+      if (/'(?:s|ll|re|ve|d|t|m)$/.test(lower)) continue;
       out.set(lower.replace(/['-]/g, ''), lower);
     }
   }

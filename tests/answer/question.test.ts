@@ -352,6 +352,14 @@ describe('a word with an apostrophe or a hyphen, typed without it', () => {
       text: "Nuvo's co-founder, Ji-ho Park, said the assistant would speak 12 more languages next year.",
     });
     expect(phones.ask('who is jiho park').excerpts[0]?.text).toContain('Ji-ho Park');
+    // A contraction is no such word: "ill" is not "I'll", nor "shell" "she'll".
+    const quoted = await engineWithBriefing({
+      file: 'quoted.md',
+      title: 'Drilling goes on',
+      source: 'Wire',
+      text: '"I\'ll keep drilling," she said, "and she\'ll agree." Several workers were hurt after the spill.',
+    });
+    expect(quoted.trace('was anyone ill').question.normalised).toBe('was anyone ill');
     for (const q of ['who is amir obrien', "who is o'brien", 'what did obrien tell the mayors']) {
       const a = flood.ask(q);
       expect(a.answered, q).toBe(true);
