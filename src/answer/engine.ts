@@ -503,8 +503,9 @@ const JOINED_WORD = /\p{L}+(?:['’-]\p{L}+)+/gu;
  * The briefings' words with an apostrophe or a hyphen inside ("o'brien", "co-founder", "ji-ho"),
  * lower case, by how they are typed without it ("obrien", "cofounder", "jiho"). A possessive
  * ("Levi's") is no such word: it is typed without its apostrophe as a plural is, and read so (see
- * normaliseQuestion); nor is a contraction ("we'll" is not "well", nor "he'll" "hell"). Found by one scan of the passages, on the first question with a word the
- * briefings don't use (about 20 ms at 2,000 briefings).
+ * normaliseQuestion); nor is a contraction ("we'll" is not "well", nor "he'll" "hell"). Found by
+ * one scan of the passages, on the first question with a word the briefings don't use (about
+ * 11 ms at 2,000 briefings).
  */
 function wordsWithApostrophes(texts: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();

@@ -228,11 +228,11 @@ const PARTICLES = new Set(['back', 'up', 'down', 'off', 'out', 'over']);
 /** Words that open what a question asks: its type is decided by the first of them. */
 const WH_WORDS = new Set(['who', 'whom', 'whose', 'where', 'when', 'what', 'which', 'how', 'why']);
 
-/** The question type, from its first question word (a later "when…" clause does not count). */
 /** What follows "how" in a question a figure answers: a count, an amount, an age, a size, a price, a rate. */
 const MEASURES =
   /^(many|much|old|far|high|low|big|large|small|tall|deep|wide|heavy|expensive|cheap|costly|fast|steep)$/;
 
+/** The question type, from its first question word (a later "when…" clause does not count). */
 function questionType(words: string[]): QuestionType {
   const i = words.findIndex((w) => WH_WORDS.has(w));
   if (i < 0) return 'other';
@@ -350,7 +350,7 @@ export function analyseQuestion(
         word.pos === 'VERB' &&
         word.key !== o.term &&
         lexicon.isBriefingName(word.key) &&
-        (/^\p{Lu}/u.test(word.value) || !(lexicon.inBriefings(o.term) || isCommonWord(word.key, lexicon)))
+        (/^\p{Lu}/u.test(word.value) || !(lexicon.inBriefings(o.term) || isCommonVerbForm(word, lexicon)))
       ) {
         o.term = word.key;
         o.name = true;
@@ -374,8 +374,7 @@ export function analyseQuestion(
           !capitalised &&
           // A common verb's inflected form ("associated") is that verb, whatever name the
           // briefings make of it (the Associated Press).
-          ((lexicon.isBriefingName(first.key) &&
-            !(first.pos === 'VERB' && first.key !== first.lemma && isCommonWord(first.key, lexicon))) ||
+          ((lexicon.isBriefingName(first.key) && !isCommonVerbForm(first, lexicon)) ||
             // Typed in lower case, one or two letters are a fragment or a typo ("th elast"),
             // not a name (chat language spells out those that are: "nk", "un").
             (first.value.length > 2 && (first.pos === 'PROPN' || lexicon.nameKind(o.term) === 'proper'))));
@@ -451,9 +450,13 @@ export function analyseQuestion(
   };
 }
 
-/** Whether a word is among the most frequent English words ({@link COMMON_WORD_RANK}). */
-function isCommonWord(word: string, lexicon: QuestionLexicon): boolean {
-  const rank = lexicon.englishRank(word);
+/**
+ * Whether a token is an inflected form of a verb ("associated", "manning") that is among the most
+ * frequent English words ({@link COMMON_WORD_RANK}): typed in lower case, it is that verb.
+ */
+function isCommonVerbForm(t: { pos: string; key: string; lemma: string }, lexicon: QuestionLexicon): boolean {
+  if (t.pos !== 'VERB' || t.key === t.lemma) return false;
+  const rank = lexicon.englishRank(t.key);
   return rank >= 0 && rank < COMMON_WORD_RANK;
 }
 
