@@ -115,7 +115,8 @@ export function decisionFeatures(
     missing: best.missing,
     namesMissing: best.namesMissing,
     timeMissing: (q.type === 'when' || q.type === 'year') && !best.typeMatched ? 1 : 0,
-    numberMissing: q.type === 'number' && !best.typeMatched ? 1 : 0,
+    numberMissing:
+      (q.type === 'number' || q.type === 'money' || q.type === 'percent') && !best.typeMatched ? 1 : 0,
     meaning: best.meaning,
     unmatched: own.length ? own.filter((t) => !t.covered).length / own.length : 0,
   };

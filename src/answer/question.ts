@@ -4,7 +4,8 @@ import { correctSpelling, type SpellingDictionary } from './spelling.js';
 import { Feature, extractTerms, type AliasMatcher } from './terms.js';
 
 /** What kind of answer the question asks for, as sentence features that would satisfy it. */
-export type QuestionType = 'who' | 'person' | 'where' | 'when' | 'year' | 'number' | 'other';
+export type QuestionType =
+  'who' | 'person' | 'where' | 'when' | 'year' | 'number' | 'money' | 'percent' | 'other';
 
 export const TYPE_FEATURES: Record<QuestionType, number> = {
   who: Feature.Person | Feature.Organization,
@@ -15,6 +16,10 @@ export const TYPE_FEATURES: Record<QuestionType, number> = {
   /** "What year…?": a year written out, not "in later years". */
   year: Feature.Year,
   number: Feature.Number,
+  /** "How much did it cost…?": an amount of money, not any figure. */
+  money: Feature.Money,
+  /** "What percentage…?": a share written as one. */
+  percent: Feature.Percent,
   other: 0,
 };
 
@@ -232,6 +237,12 @@ const WH_WORDS = new Set(['who', 'whom', 'whose', 'where', 'when', 'what', 'whic
 const MEASURES =
   /^(many|much|old|far|high|low|big|large|small|tall|deep|wide|heavy|expensive|cheap|costly|fast|steep)$/;
 
+/** Words that make "how much…" ask for an amount of money ("how much did it *cost*"). */
+const MONEY_WORDS =
+  /^(cost|costs|costing|pay|pays|paid|paying|spend|spends|spent|spending|price|prices|priced|money|worth|fee|fees|charge|charges|charged|budget|salary|salaries|fund|funds|funded|funding|earn|earns|earned|invest|invested|investment)$/;
+/** Nouns that make "what is the …?" ask for an amount of money. */
+const MONEY_NOUNS = /^(cost|costs|price|prices|fee|fees|budget|salary|salaries|fare|fares|wage|wages)$/;
+
 /** The question type, from its first question word (a later "when…" clause does not count). */
 function questionType(words: string[]): QuestionType {
   const i = words.findIndex((w) => WH_WORDS.has(w));
@@ -242,7 +253,11 @@ function questionType(words: string[]): QuestionType {
   if (w === 'where') return 'where';
   if (w === 'when') return 'when';
   // "how many", "how old", and the measures a figure answers: "how high is inflation?"
-  if (w === 'how') return MEASURES.test(next) ? 'number' : next === 'long' ? 'when' : 'other';
+  if (w === 'how') {
+    if (/^(expensive|cheap|costly)$/.test(next)) return 'money';
+    if (next === 'much' && words.slice(i + 2).some((x) => MONEY_WORDS.test(x))) return 'money';
+    return MEASURES.test(next) ? 'number' : next === 'long' ? 'when' : 'other';
+  }
   if (w === 'what' || w === 'which') {
     // "what year…", and "what are the dates of…"
     let k = i + 1;
@@ -253,6 +268,9 @@ function questionType(words: string[]): QuestionType {
     if (/^(country|countries|city|cities|place|places|site|location)$/.test(noun)) return 'where';
     if (/^(person|people|official|officials|individual|individuals)$/.test(noun)) return 'person';
     if (/^(number|amount|total|count)$/.test(noun)) return 'number';
+    if (/^(percentage|percent|proportion)$/.test(noun)) return 'percent';
+    // "what was the cost…", "what was the average cost…"
+    if (MONEY_NOUNS.test(noun) || MONEY_NOUNS.test(words[k + 1] ?? '')) return 'money';
   }
   return 'other';
 }

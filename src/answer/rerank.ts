@@ -130,7 +130,10 @@ const SOURCE_QUESTION =
   /\b(?:sources?|attribut\w*|credit\w*|cit(?:e|es|ed|ing)|outlets?|agenc(?:y|ies)|wire|report\w*|published|wrote|written|origin\w*|according)\b/i;
 const CREDIT_FACTOR = 0.5;
 
-/** What a passage keeps of its score when a "what year" question finds no year in it. */
+/**
+ * What a passage keeps of its score when a "what year" question finds no year in it, or a
+ * question of money ("how much did it cost") or of a percentage no amount or percentage.
+ */
 const YEARLESS_FACTOR = 0.5;
 
 /**
@@ -445,7 +448,8 @@ export class Reranker {
       if (!asksSource && CREDIT_LINE.test(ix.texts[p]!)) s *= CREDIT_FACTOR;
       if (wantedFeatures && typeMatched) s *= 1 + this.options.typeBonus;
       // "What year…?" is answered by a year: a passage that writes none can't say it.
-      if (q.type === 'year' && !typeMatched) s *= YEARLESS_FACTOR;
+      if ((q.type === 'year' || q.type === 'money' || q.type === 'percent') && !typeMatched)
+        s *= YEARLESS_FACTOR;
       // "Who recovered Ward's fumble?": a sentence whose only name is Ward's can't say who did.
       else if (wantedFeatures && !definitional && !this.saysMore(p, q.type, generation))
         s *= ANSWERLESS_FACTOR;
@@ -658,7 +662,8 @@ export class Reranker {
    * for "when", "what year" and "how many".
    */
   private saysMore(p: number, type: QuestionType, generation: number): boolean {
-    const numeric = type === 'when' || type === 'year' || type === 'number';
+    const numeric =
+      type === 'when' || type === 'year' || type === 'number' || type === 'money' || type === 'percent';
     return this.holdsOther(p, generation, !numeric, numeric);
   }
 

@@ -20,7 +20,15 @@ export const Feature = {
   Item: 512,
   /** Written right after the sentence before it, with no space between ("…via CBSSports." + "com…"). */
   Attached: 1024,
+  /** An amount of money ("$1.2 billion", "5 million dollars", "€30m"). */
+  Money: 2048,
+  /** A percentage ("12 percent", "45%"). */
+  Percent: 4096,
 } as const;
+
+/** Currencies written out after an amount ("5 million dollars"). */
+const CURRENCY_WORDS =
+  /^(dollars?|euros?|yen|yuan|renminbi|rubles?|roubles?|rupees?|francs?|pesos?|sterling)$/;
 
 /** A year written in figures ("2006"), as a token's key. */
 export const YEAR = /^(1[89]|20)\d\d$/;
@@ -263,11 +271,17 @@ export function extractTerms(
       name: t.pos === 'PROPN',
     });
   }
+  for (let i = from; i < to; i++) {
+    const t = tokens[i]!;
+    if (t.type === 'currency' || CURRENCY_WORDS.test(t.key)) features |= Feature.Money;
+    else if (t.key === '%' || t.key === 'percent') features |= Feature.Percent;
+  }
   for (const e of analysis.entities) {
     if (e.from < from || e.to > to) continue;
     if (e.type === 'DATE' || e.type === 'DURATION' || e.type === 'TIME') features |= Feature.Time;
     else if (e.type === 'CARDINAL' || e.type === 'MONEY' || e.type === 'PERCENT' || e.type === 'ORDINAL')
-      features |= Feature.Number;
+      features |=
+        Feature.Number | (e.type === 'MONEY' ? Feature.Money : e.type === 'PERCENT' ? Feature.Percent : 0);
   }
   return { occurrences, features };
 }

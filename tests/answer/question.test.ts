@@ -213,12 +213,28 @@ describe('question analysis in the engine', () => {
   });
 
   it('reads "how high/big/expensive…" as asking for a figure, its adjective as the measure, not the topic', () => {
-    for (const q of ['how high is inflation', 'How big is the deficit?', 'how expensive are mortgages'])
+    for (const q of ['how high is inflation', 'How big is the deficit?', 'how fast are prices rising'])
       expect(analysed(q).type, q).toBe('number');
     expect(analysed('How did Russia respond?').type).toBe('other');
     const high = analysed('how high is inflation').terms.find((t) => t.term === 'high');
     expect(high?.part).toBe('focus');
     expect(analysed('how high is inflation').terms.find((t) => t.term === 'inflation')?.part).toBe('topic');
+  });
+
+  it('types a question of money or of a percentage by what it asks for, not only as a figure', () => {
+    for (const q of [
+      'How much did the bridge cost?',
+      'how much money did the committee raise',
+      'How expensive are mortgages?',
+      'What was the average price of a ticket?',
+      'What is the cost of the new line?',
+    ])
+      expect(analysed(q).type, q).toBe('money');
+    for (const q of ['What percentage of voters backed the plan?', 'what proportion of homes flooded'])
+      expect(analysed(q).type, q).toBe('percent');
+    // "How much" of something that is not money is any figure.
+    expect(analysed('How much oil does Russia export?').type).toBe('number');
+    expect(analysed('How much time was left?').type).toBe('number');
   });
 
   it('marks the names a question asks to have spoken ("What did Japan say…?")', () => {
@@ -329,6 +345,25 @@ describe('a question asking "how high"', () => {
     expect(rates.ask('how high is inflation').excerpts[0]?.text).toContain('2.6 percent');
     // No figure says how high mortgage rates are: that is no answer.
     expect(rates.ask('How high are mortgage rates?').answered).toBe(false);
+  });
+});
+
+describe('a question of money or of a percentage', () => {
+  it('answers with the sentence that gives an amount of money, over sentences with other figures', async () => {
+    const bridge = await engineWithBriefing({
+      file: 'bridge.md',
+      title: 'Harbour bridge opens',
+      source: 'Coast Wire',
+      text:
+        'The Harbour Bridge opened to traffic on 12 March 2024 after four years of work. ' +
+        'The $410 million bridge carries 60,000 vehicles a day. ' +
+        'About 35 percent of drivers now reach the Harbour Bridge in under ten minutes. ' +
+        'Engineers said the Harbour Bridge was built to last 120 years.',
+    });
+    expect(bridge.ask('How much did the Harbour Bridge cost?').excerpts[0]?.text).toContain('$410 million');
+    expect(bridge.ask('What percentage of drivers reach the bridge quickly?').excerpts[0]?.text).toContain(
+      '35 percent',
+    );
   });
 });
 
