@@ -278,6 +278,9 @@ function questionType(words: string[]): QuestionType {
 /** A word that may be initials: two to five letters, perhaps run into a number ("sb50"). */
 const INITIALS = /(?<![\p{L}\p{N}'’])(\p{L}{2,5})(\d*)(?![\p{L}\p{N}])/gu;
 
+/** The possessive ending, as the tokenizer splits it off ("Vaddi" + "'s"). */
+const POSSESSIVE = /^['’]s$/;
+
 /** A word as spelling correction sees it: letters, possibly with an apostrophe ("vaddi's"). */
 const SPELT_WORD = /\p{L}+(?:['’]\p{L}+)*/gu;
 
@@ -306,6 +309,15 @@ export function normaliseQuestion(
     const written =
       lower.includes("'") || lexicon.inBriefings(lower) ? undefined : lexicon.withApostrophe(lower);
     if (written) return /^\p{Lu}/u.test(word) ? written[0]!.toUpperCase() + written.slice(1) : written;
+    // A possessive of a word nothing knows: misspelt ("kritenbrnik's", "comittee's"), or else a
+    // name the briefings may not use ("vaddi's" asked of other briefings), kept as written.
+    const possessive = /^(\p{L}{3,})['’]s$/u.exec(word);
+    if (possessive && !lexicon.isWord(fold(possessive[1]!))) {
+      const correction = correctSpelling(fold(possessive[1]!), lexicon);
+      if (!correction) return word;
+      corrected.push(correction);
+      return (/^\p{Lu}/u.test(word) ? correction[0]!.toUpperCase() + correction.slice(1) : correction) + "'s";
+    }
     if (lower.includes("'") || lexicon.isWord(lower)) return word;
     // A name the briefings use with its possessive typed without the apostrophe ("dprks", "vaddis").
     if (lower.endsWith('s') && lexicon.isBriefingName(lower.slice(0, -1))) return `${word.slice(0, -1)}'s`;
@@ -395,7 +407,11 @@ export function analyseQuestion(
           ((lexicon.isBriefingName(first.key) && !isCommonVerbForm(first, lexicon)) ||
             // Typed in lower case, one or two letters are a fragment or a typo ("th elast"),
             // not a name (chat language spells out those that are: "nk", "un").
-            (first.value.length > 2 && (first.pos === 'PROPN' || lexicon.nameKind(o.term) === 'proper'))));
+            (first.value.length > 2 &&
+              (first.pos === 'PROPN' ||
+                lexicon.nameKind(o.term) === 'proper' ||
+                // "whats vaddi's title": what has something ('s) and is no word is a name.
+                (POSSESSIVE.test(analysis.tokens[o.to]?.value ?? '') && !lexicon.isWord(first.key))))));
       const commonLemma = capitalised && !o.entity && single ? lexicon.commonLemma(first.key) : undefined;
       // A word spelling correction made is no evidence of a name the briefings lack ("smth" →
       // "smith"): only one they use is.

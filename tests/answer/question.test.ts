@@ -367,6 +367,26 @@ describe('a question of money or of a percentage', () => {
   });
 });
 
+describe('a lower-case word no dictionary knows, with a possessive', () => {
+  it('is a name: asked of briefings that never mention it, the question is declined for it', async () => {
+    const bridge = await engineWithBriefing({
+      file: 'bridge.md',
+      title: 'Harbour bridge opens',
+      source: 'Coast Wire',
+      text:
+        'The Harbour Bridge opened to traffic on 12 March 2024. ' +
+        'Mayor Ilse Brandt, whose official title is First Mayor of the Harbour District, cut the ribbon.',
+    });
+    const stranger = bridge.ask("whats haldorsen's official title");
+    expect(stranger.answered).toBe(false);
+    expect(stranger.notCovered).toEqual(['haldorsen']);
+    expect(stranger.reason).toBe('not_covered');
+    // The briefings' own names, typed the same way or misspelt, are still found.
+    expect(bridge.ask("whats brandt's official title").excerpts[0]?.text).toContain('First Mayor');
+    expect(bridge.ask("whats brnadt's official title").excerpts[0]?.text).toContain('First Mayor');
+  });
+});
+
 describe('a word with an apostrophe or a hyphen, typed without it', () => {
   it('finds the name ("obrien" is "O\'Brien"), where it was once corrected to another word and declined', async () => {
     const flood = await engineWithBriefing({
