@@ -26,6 +26,9 @@ export const Feature = {
   Percent: 4096,
 } as const;
 
+/** A role shared ("co-founder", "co-MVP") or held before ("ex-minister"): the role is the part after the hyphen. */
+const SHARED_OR_FORMER = /^(?:co|ex)-(\p{L}[\p{L}\p{N}]+)$/u;
+
 /** Currencies written out after an amount ("5 million dollars"). */
 const CURRENCY_WORDS =
   /^(dollars?|euros?|yen|yuan|renminbi|rubles?|roubles?|rupees?|francs?|pesos?|sterling)$/;
@@ -270,6 +273,17 @@ export function extractTerms(
       entity: false,
       name: t.pos === 'PROPN',
     });
+    // A "co-founder" is a founder, an "ex-minister" a minister (then): in briefing text, the role
+    // is a term too, so "who was the MVP" meets "co-MVP".
+    const role = constituents ? SHARED_OR_FORMER.exec(term) : null;
+    if (role)
+      occurrences.push({
+        term: role[1]!,
+        from: contentIdx[c]!,
+        to: contentIdx[c]! + 1,
+        entity: false,
+        name: t.pos === 'PROPN',
+      });
   }
   for (let i = from; i < to; i++) {
     const t = tokens[i]!;

@@ -387,6 +387,24 @@ describe('a lower-case word no dictionary knows, with a possessive', () => {
   });
 });
 
+describe('a role shared or held before ("co-founder", "co-MVP", "ex-minister")', () => {
+  it('is found by the role itself', async () => {
+    const club = await engineWithBriefing({
+      file: 'club.md',
+      title: 'Rowing club turns 100',
+      source: 'Valley Post',
+      text:
+        'The Valley Rowing Club celebrated its centenary on Saturday with a regatta on the river. ' +
+        'Edith Crane, co-MVP of the 1931 regatta, was remembered in a speech by the club captain. ' +
+        'Ex-minister Paul Roe, a member since 1970, opened the new boathouse.',
+    });
+    for (const role of ['mvp', 'minister']) expect(club.index.termIds.has(role), role).toBe(true);
+    const mvp = club.ask('which mvp was remembered');
+    expect(mvp.answered).toBe(true);
+    expect(mvp.excerpts[0]?.text).toContain('Edith Crane');
+  });
+});
+
 describe('a word with an apostrophe or a hyphen, typed without it', () => {
   it('finds the name ("obrien" is "O\'Brien"), where it was once corrected to another word and declined', async () => {
     const flood = await engineWithBriefing({
