@@ -237,6 +237,10 @@ const WH_WORDS = new Set(['who', 'whom', 'whose', 'where', 'when', 'what', 'whic
 const MEASURES =
   /^(many|much|old|far|high|low|big|large|small|tall|deep|wide|heavy|expensive|cheap|costly|fast|steep)$/;
 
+/** Nouns that make "what/which …?" ask for a place ("which city", "what venue"). */
+const PLACE_NOUNS =
+  /^(country|countries|city|cities|town|towns|village|villages|place|places|site|sites|location|locations|venue|venues|region|regions|province|provinces|stadium|stadiums|arena|arenas|hotel|hotels|airport|airports|port|ports)$/;
+
 /** Words that make "how much…" ask for an amount of money ("how much did it *cost*"). */
 const MONEY_WORDS =
   /^(cost|costs|costing|pay|pays|paid|paying|spend|spends|spent|spending|price|prices|priced|money|worth|fee|fees|charge|charges|charged|budget|salary|salaries|fund|funds|funded|funding|earn|earns|earned|invest|invested|investment)$/;
@@ -265,7 +269,7 @@ function questionType(words: string[]): QuestionType {
     const noun = words[k] ?? '';
     if (/^years?$/.test(noun)) return 'year';
     if (/^(date|month|day|time)s?$/.test(noun)) return 'when';
-    if (/^(country|countries|city|cities|place|places|site|location)$/.test(noun)) return 'where';
+    if (PLACE_NOUNS.test(noun)) return 'where';
     if (/^(person|people|official|officials|individual|individuals)$/.test(noun)) return 'person';
     if (/^(number|amount|total|count)$/.test(noun)) return 'number';
     if (/^(percentage|percent|proportion)$/.test(noun)) return 'percent';

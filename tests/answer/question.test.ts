@@ -209,6 +209,8 @@ describe('question analysis in the engine', () => {
     expect(analysed('In which year did the ban begin?').type).toBe('year');
     expect(analysed('What date was the summit?').type).toBe('when');
     expect(analysed('Which country supplies oil?').type).toBe('where');
+    expect(analysed('What venue hosted the final?').type).toBe('where');
+    expect(analysed('Which town did the storm hit?').type).toBe('where');
     expect(analysed('Tell me about the sanctions').type).toBe('other');
   });
 
