@@ -170,6 +170,8 @@ export interface AnalysedQuestion {
   recent?: boolean;
   /** The question asks for particular things by name ("which specific sanctions…"): see `SPECIFICS`. */
   specific?: boolean;
+  /** The initials the question asks the full name of ("what does AFC stand for?"), folded: see `SPELLED_OUT`. */
+  spelledOut?: string;
 }
 
 /**
@@ -186,6 +188,24 @@ const RECENCY =
  * beyond the question's own words doesn't answer such a question, however well it matches.
  */
 const SPECIFICS = /\b(specific(?:ally)?|names? of)\b/i;
+
+/**
+ * A question asking what initials stand for: "what does AFC stand for", "what is the NSC short
+ * for", "what's the full name of the IAEA". Its other words frame the question: the answer is
+ * where the briefings write the name out.
+ */
+const SPELLED_OUT = new RegExp(
+  [
+    /\bwhat (?:does|do|did) (?:the )?([\p{L}.]{2,10}) stands? for\b/u.source,
+    /\bwhat(?: is| was|'s) (?:the )?([\p{L}.]{2,10}) (?:short|an abbreviation|an acronym) (?:for|of)\b/u
+      .source,
+    /\bwhat(?: is| was|'s) (?:the )?(?:full name|full form|abbreviation|acronym) (?:of|for) (?:the )?([\p{L}.]{2,10})\b/u
+      .source,
+  ].join('|'),
+  'iu',
+);
+/** The framing words of a question asking what initials stand for. */
+const SPELLED_OUT_FRAME = new Set(['stand', 'short', 'abbreviation', 'acronym', 'full', 'name', 'form']);
 
 /** What question analysis needs to know of the language and of the briefings. */
 export interface QuestionLexicon extends SpellingDictionary {
@@ -475,6 +495,10 @@ export function analyseQuestion(
     type = 'who';
     terms.splice(0, terms.length, ...terms.filter((t) => !ROLE_WORDS.has(t.term) && !t.qualifiesRole));
   }
+  const spelled = SPELLED_OUT.exec(normalised.text);
+  const spelledOut = spelled ? fold(spelled[1] ?? spelled[2] ?? spelled[3] ?? '').replace(/\./g, '') : '';
+  if (spelledOut)
+    terms.splice(0, terms.length, ...terms.filter((t) => !(t.own && SPELLED_OUT_FRAME.has(t.term))));
   if (context) add(normaliseQuestion(cleanQuestion(context), lexicon).text, 0.5);
   return {
     text,
@@ -485,6 +509,7 @@ export function analyseQuestion(
     nameRuns,
     ...(RECENCY.test(text) ? { recent: true } : {}),
     ...(SPECIFICS.test(text) ? { specific: true } : {}),
+    ...(spelledOut ? { spelledOut } : {}),
   };
 }
 

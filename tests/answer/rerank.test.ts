@@ -5,10 +5,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.js';
+import { spellsOut } from '../../src/answer/rerank.js';
 import type { QueryExpander } from '../../src/answer/expand.js';
 import type { PassageIndex } from '../../src/answer/passage-index.js';
 import type { TermVectors } from '../../src/answer/vectors.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
+import { engineWithBriefing } from './one-briefing.js';
 
 /** The parts of the engine's private stages this test reads. */
 interface Internals {
@@ -75,5 +77,46 @@ describe('Reranker meaning', () => {
       }
       expect(compared).toBeGreaterThan(ix.texts.length / 2);
     }
+  });
+});
+
+describe('spellsOut', () => {
+  it('finds the name that initials stand for, written before or after them in brackets', () => {
+    expect(spellsOut('The American Football Conference (AFC) champion Denver Broncos won.', 'afc')).toBe(
+      true,
+    );
+    expect(spellsOut('The Islamic State of Iraq and the Levant (ISIL) said so.', 'isil')).toBe(true);
+    expect(spellsOut('Officials at the IAEA (International Atomic Energy Agency) agreed.', 'iaea')).toBe(
+      true,
+    );
+    // Other initials in brackets, or brackets that hold something else, spell nothing out.
+    expect(spellsOut('The National Football Conference (NFC) champion lost.', 'afc')).toBe(false);
+    expect(spellsOut('Sales in the AFC (up 5%) rose.', 'afc')).toBe(false);
+    expect(spellsOut('Denver said the Football Conference (DFC) met.', 'dfc')).toBe(false);
+  });
+});
+
+describe('a question asking what initials stand for', () => {
+  it('is answered by the sentence that writes the name out, not by one that only uses the initials', async () => {
+    const league = await engineWithBriefing({
+      file: 'league.md',
+      title: 'League final set',
+      source: 'Sports Wire',
+      text:
+        'The NRL confirmed the final would be played in Sydney on Sunday. ' +
+        'Tickets for the NRL final sold out in an hour. ' +
+        'The National Rugby League (NRL) was formed in 1998 after a split in the game. ' +
+        'The NRL said attendance rose this year.',
+    });
+    for (const q of [
+      'What does NRL stand for?',
+      'what is the nrl short for',
+      "what's the full name of the NRL",
+    ]) {
+      const a = league.ask(q);
+      expect(a.answered, q).toBe(true);
+      expect(a.excerpts[0]?.text, q).toContain('National Rugby League (NRL)');
+    }
+    expect(league.trace('What does NRL stand for?').question.spelledOut).toBe('nrl');
   });
 });
