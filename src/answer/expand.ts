@@ -4,6 +4,7 @@
  * folder's own list, a WordNet synonym or neighbour, a word whose vector is near, a near
  * spelling. Names are matched as written (and through their aliases), never expanded.
  */
+import { SKIPPED_IN_INITIALS, spellsOut } from './initialisms.js';
 import { CONTENT_STOP_WORDS } from './nlp.js';
 import type { PassageIndex } from './passage-index.js';
 import type { AnalysedQuestion } from './question.js';
@@ -212,6 +213,9 @@ export class QueryExpander {
       const id = termIds.get(w);
       return id !== undefined && nameTerm[id] === 1;
     };
+    // "Most Valuable Player", where the briefings write it out once and then say "MVP": the
+    // initials stand for each word of the name.
+    const runInitials = q.nameRuns.map((run) => this.initialsIn(run));
     const terms = q.terms.map((t, i): QueryTerm => {
       const alternatives: Alternative[] = [];
       const pushId = (id: number, weight: number, kind: MatchKind, after?: number) => {
@@ -230,6 +234,9 @@ export class QueryExpander {
       };
       const plain = !t.term.startsWith('#');
       push(t.term, 1, 'exact');
+      if (t.nameRun !== undefined)
+        for (const [word, id] of runInitials[t.nameRun - 1] ?? [])
+          if (word === t.surfaceKey || word === t.term) pushId(id, 1, 'exact');
       if (plain) {
         push(t.surfaceKey, 1, 'exact');
         if (t.commonLemma) push(t.commonLemma, 1, 'exact');
@@ -308,6 +315,45 @@ export class QueryExpander {
     });
     this.markShortenedNames(q, terms);
     return terms;
+  }
+
+  /**
+   * In a name of several words (folded, as the question wrote it: "most valuable player of super
+   * bowl xli"), the words whose initials the briefings use as a name and write out as standing for
+   * them ("Most Valuable Player (MVP)"): word → the initials' index term.
+   */
+  private initialsIn(run: string): Map<string, number> {
+    const found = new Map<string, number>();
+    const words = run.split(/[^\p{L}\p{N}&]+/u).filter((w) => w && !SKIPPED_IN_INITIALS.has(w));
+    for (let from = 0; from < words.length - 1; from++)
+      for (let to = from + 2; to <= words.length; to++) {
+        const id = this.initialsTerm(
+          words
+            .slice(from, to)
+            .map((w) => w[0])
+            .join(''),
+        );
+        if (id !== undefined) for (const w of words.slice(from, to)) found.set(w, id);
+      }
+    return found;
+  }
+
+  private initialsCache = new Map<string, number | undefined>();
+  /** The index term of `letters` when the briefings use them as a name and spell them out somewhere. */
+  private initialsTerm(letters: string): number | undefined {
+    if (this.initialsCache.has(letters)) return this.initialsCache.get(letters);
+    let found: number | undefined;
+    const id = this.index.termIds.get(letters);
+    if (id !== undefined && this.index.nameTerm[id] === 1) {
+      const { postingStart, postingPassage, texts } = this.index;
+      // Of the passages that write the initials, one spells them out (the first few hundred will say).
+      const end = Math.min(postingStart[id + 1]!, postingStart[id]! + 300);
+      for (let k = postingStart[id]!; k < end && found === undefined; k++)
+        if (spellsOut(texts[postingPassage[k]!]!, letters)) found = id;
+    }
+    if (this.initialsCache.size >= 10_000) this.initialsCache.clear();
+    this.initialsCache.set(letters, found);
+    return found;
   }
 
   /**

@@ -146,3 +146,33 @@ export function initialsOf(word: string): { letters: string; number: string } | 
   if (m[1] !== m[1]!.toLowerCase() && m[1] !== m[1]!.toUpperCase()) return undefined;
   return { letters: m[1]!.toLowerCase(), number: m[2]! };
 }
+
+/** Little words a name written out may hold that its initials skip ("Secretary *of* State"). */
+export const SKIPPED_IN_INITIALS = new Set(['of', 'for', 'the', 'and', 'on', 'in', 'de', 'des', 'du', '&']);
+
+/**
+ * Whether `text` writes out the name that `letters` (folded initials, "afc") stand for: the name
+ * followed by its initials in brackets ("American Football Conference (AFC)"), or the initials
+ * followed by the name ("AFC (American Football Conference)").
+ */
+export function spellsOut(text: string, letters: string): boolean {
+  const initialsOf = (words: string[]) =>
+    words
+      .filter((w) => !SKIPPED_IN_INITIALS.has(w.toLowerCase()))
+      .map((w) => w[0]!.toLowerCase())
+      .join('');
+  const words = (s: string) => s.match(/[\p{L}&][\p{L}\p{N}'’-]*/gu) ?? [];
+  const escaped = letters.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const before = new RegExp(`([^()]*)\\(\\s*${escaped}\\s*\\)`, 'giu');
+  for (const m of text.matchAll(before)) {
+    const named = words(m[1]!).filter((w, i, all) => /^\p{Lu}/u.test(w) || (i > 0 && i < all.length - 1));
+    // The last words before the brackets, as many as it takes to spell the initials.
+    for (let k = named.length - 1; k >= 0; k--) {
+      const initials = initialsOf(named.slice(k));
+      if (initials === letters) return true;
+      if (initials.length > letters.length) break;
+    }
+  }
+  const after = new RegExp(`\\b${escaped}\\s*\\(([^()]+)\\)`, 'iu').exec(text);
+  return after !== null && initialsOf(words(after[1]!)) === letters;
+}

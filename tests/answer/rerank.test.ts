@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.js';
-import { spellsOut } from '../../src/answer/rerank.js';
+import { spellsOut } from '../../src/answer/initialisms.js';
 import type { QueryExpander } from '../../src/answer/expand.js';
 import type { PassageIndex } from '../../src/answer/passage-index.js';
 import type { TermVectors } from '../../src/answer/vectors.js';
@@ -118,5 +118,35 @@ describe('a question asking what initials stand for', () => {
       expect(a.excerpts[0]?.text, q).toContain('National Rugby League (NRL)');
     }
     expect(league.trace('What does NRL stand for?').question.spelledOut).toBe('nrl');
+  });
+});
+
+describe('a name asked in full that the briefings shorten to its initials', () => {
+  it('meets the initials where the briefings write the name out once ("… Agency (IAEA)") and then use them', async () => {
+    const nuclear = await engineWithBriefing({
+      file: 'nuclear.md',
+      title: 'Inspectors return to the plant',
+      source: 'Energy Wire',
+      text:
+        'Inspectors from the International Atomic Energy Agency (IAEA) arrived at the Zapora plant on Monday, the first visit since the spring. ' +
+        'The IAEA said its team found two damaged cooling pumps and a cracked valve. ' +
+        'Plant managers blamed the shelling for the damage. ' +
+        'A separate report by a national energy agency praised the plant operators for keeping the reactors cool.',
+    });
+    // The sentence that says what it found names the agency only by its initials.
+    const a = nuclear.ask('what did the International Atomic Energy Agency say it found');
+    expect(a.answered).toBe(true);
+    expect(a.excerpts[0]?.text).toContain('two damaged cooling pumps');
+    // Initials the briefings never write out stand for nothing but themselves.
+    const other = await engineWithBriefing({
+      file: 'other.md',
+      title: 'Pumps fail',
+      source: 'Energy Wire',
+      text: 'The IAEA said its team found two damaged cooling pumps. Atomic energy agencies met in Vienna.',
+    });
+    const expanded = other.trace('What did the International Atomic Energy Agency team find?');
+    expect(
+      expanded.terms.flatMap((t) => t.alternatives).some((x) => x.id === other.index.termIds.get('iaea')),
+    ).toBe(false);
   });
 });
