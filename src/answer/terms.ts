@@ -29,6 +29,9 @@ export const Feature = {
 /** A role shared ("co-founder", "co-MVP") or held before ("ex-minister"): the role is the part after the hyphen. */
 const SHARED_OR_FORMER = /^(?:co|ex)-(\p{L}[\p{L}\p{N}]+)$/u;
 
+/** Two numbers joined by a hyphen: a score or a range ("15-1", "2019-2021"). */
+const NUMBER_RANGE = /^(\d+(?:[.,]\d+)?)-(\d+(?:[.,]\d+)?)$/;
+
 /** Currencies written out after an amount ("5 million dollars"). */
 const CURRENCY_WORDS =
   /^(dollars?|euros?|yen|yuan|renminbi|rubles?|roubles?|rupees?|francs?|pesos?|sterling)$/;
@@ -266,6 +269,20 @@ export function extractTerms(
           : Feature.Number;
     const term = tokenTerm(t);
     if (term === null) continue;
+    // A score or a range, "15-1" or "2019-2021", is its numbers, as "15–1" (with a dash the
+    // tokenizer splits on) is: either way of writing it meets the other.
+    const range = NUMBER_RANGE.exec(term);
+    if (range) {
+      for (const part of [range[1]!, range[2]!])
+        occurrences.push({
+          term: part,
+          from: contentIdx[c]!,
+          to: contentIdx[c]! + 1,
+          entity: false,
+          name: false,
+        });
+      continue;
+    }
     occurrences.push({
       term,
       from: contentIdx[c]!,

@@ -407,6 +407,22 @@ describe('a role shared or held before ("co-founder", "co-MVP", "ex-minister")',
   });
 });
 
+describe('a score or a range, written with a hyphen or a dash', () => {
+  it('meets the same numbers written the other way', async () => {
+    const scores = await engineWithBriefing({
+      file: 'scores.md',
+      title: 'Cup results',
+      source: 'Sports Wire',
+      text:
+        'Harbour City finished the season with a 15–1 record and a new coach. ' +
+        'Valley Rovers beat Hill Town 3-2 in the semi-final on Sunday. ' +
+        'Both teams set records for attendance this season.',
+    });
+    expect(scores.ask('which team had a 15-1 record').excerpts[0]?.text).toContain('Harbour City');
+    expect(scores.ask('who won 3–2').excerpts[0]?.text).toContain('Valley Rovers');
+  });
+});
+
 describe('a word with an apostrophe or a hyphen, typed without it', () => {
   it('finds the name ("obrien" is "O\'Brien"), where it was once corrected to another word and declined', async () => {
     const flood = await engineWithBriefing({
