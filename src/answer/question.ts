@@ -75,6 +75,42 @@ const FRAMING = new Set([
   'use',
 ]);
 
+/** The framing words that are verbs: read as a noun ("the talks", "the show"), they are a topic. */
+const FRAMING_VERBS = new Set([
+  'say',
+  'tell',
+  'mention',
+  'explain',
+  'describe',
+  'know',
+  'happen',
+  'mean',
+  'talk',
+  'ask',
+  'give',
+  'show',
+  'find',
+  'look',
+  'get',
+  'go',
+  'come',
+  'make',
+  'take',
+  'put',
+  'let',
+  'seem',
+  'want',
+  'need',
+  'try',
+  'suppose',
+  'become',
+  'do',
+  'use',
+]);
+
+/** Words that make the word after them a noun ("*their* talks"). */
+const POSSESSIVE_DETERMINERS = new Set(['my', 'your', 'his', 'her', 'its', 'our', 'their']);
+
 /**
  * The asker's words for a stance ("What is the ministry's *view* of…"): matched where a briefing
  * uses them ("The United States views…"), but never required, since briefings seldom do.
@@ -410,12 +446,23 @@ export function analyseQuestion(
         o.name = true;
       }
       // "according to" introduces whom the asker attributes the answer to; it is no topic.
-      if (seen.has(o.term) || FRAMING.has(o.term) || analysis.tokens[o.from]!.key === 'according') continue;
+      const tokens = analysis.tokens.slice(o.from, o.to);
+      const first = tokens[0]!;
+      // A framing verb read as a noun ("the Halvenport *talks*", "the halftime *show*", "the *use*
+      // of force") is what the question is about; it stays, though never as a word the answer
+      // must have (a noun of it may be only the asker's: "take a *look*").
+      // The tagger takes a verb after a noun for part of it ("what did the council *talk* about"):
+      // only a plural or one after a determiner is read as a noun.
+      const before = analysis.tokens[o.from - 1];
+      const framingNoun =
+        FRAMING_VERBS.has(o.term) &&
+        o.to - o.from === 1 &&
+        first.pos === 'NOUN' &&
+        (first.key !== o.term || before?.pos === 'DET' || POSSESSIVE_DETERMINERS.has(before?.key ?? ''));
+      if (seen.has(o.term) || (FRAMING.has(o.term) && !framingNoun) || first.key === 'according') continue;
       if (own && type === 'who' && SOMEBODY.has(o.term) && !o.name) continue;
       seen.add(o.term);
-      const tokens = analysis.tokens.slice(o.from, o.to);
       const surface = source.slice(tokens[0]!.start, tokens[tokens.length - 1]!.end);
-      const first = tokens[0]!;
       // A name: an alias entity, or a capitalised word (the tagger alone also calls a lowercase
       // "new" at the end of a question a proper noun), or a lower-case word that names something
       // ("vaddi", "china", "nba"); a proper one unless it is also a common word ("new").
@@ -465,7 +512,9 @@ export function analyseQuestion(
           : {}),
         important:
           name ||
-          (!STANCE_WORDS.has(o.term) && (first.pos === 'NOUN' || first.pos === 'PROPN' || first.pos === 'X')),
+          (!STANCE_WORDS.has(o.term) &&
+            !framingNoun &&
+            (first.pos === 'NOUN' || first.pos === 'PROPN' || first.pos === 'X')),
         surfaceKey: first.key,
         pos: first.pos,
         ...(single && runs.has(o.from) ? { nameRun: runs.get(o.from)! } : {}),

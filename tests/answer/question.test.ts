@@ -477,3 +477,25 @@ describe('an abbreviation with or without its full stop', () => {
     );
   });
 });
+
+describe('a framing verb read as a noun ("the talks", "the show")', () => {
+  it('is a word of the question, where the verb is left out', async () => {
+    const talks = await engineWithBriefing({
+      file: 'talks.md',
+      title: 'River talks',
+      source: 'Valley Post',
+      text:
+        'Delegates from both towns will meet again in Lindholm in the spring. ' +
+        'The town council thanked the Province of Arden for hosting the talks in Lindholm. ' +
+        'A new footbridge in Lindholm opened on Monday.',
+    });
+    const q = talks.trace('Which province hosted the Lindholm talks?').question;
+    expect(q.terms.map((t) => t.term)).toContain('talk');
+    expect(q.terms.find((t) => t.term === 'talk')?.important).toBe(false);
+    expect(talks.ask('Which province hosted the Lindholm talks?').excerpts[0]?.text).toContain('Arden');
+    // As a verb it frames the question: "what did they talk about" asks about nothing by it.
+    expect(talks.trace('what did the council talk about').question.terms.map((t) => t.term)).not.toContain(
+      'talk',
+    );
+  });
+});
