@@ -112,10 +112,9 @@ export function buildExcerpts(
       starts.push(full.length);
       full += ix.texts[q]!;
     });
-    const quoted = limitLength(full, EXCERPT_CHARS + 50);
-    const highlights: Highlight[] = [];
-    const limit = quoted.endsWith('…') ? quoted.length - 1 : quoted.length;
-    pieces.forEach((q, i) => highlightPassage(ix, q, starts[i]!, matchIds, highlights, limit));
+    const all: Highlight[] = [];
+    pieces.forEach((q, i) => highlightPassage(ix, q, starts[i]!, matchIds, all, full.length));
+    const { text: quoted, highlights } = quoteWindow(full, all, EXCERPT_CHARS + 50);
     const excerpt: Excerpt = {
       ...excerptSource(ix, b),
       text: quoted,
@@ -181,6 +180,62 @@ function highlightPassage(
     if (last && start <= last.end) last.end = Math.max(last.end, stop);
     else out.push({ start, end: stop });
   }
+}
+
+/**
+ * An over-long quote cut to at most `max` characters where it matches the question most: the
+ * stretch between word boundaries holding the most highlighted words, with them as near its
+ * middle as can be (so a quote keeps its opening when that is where its words are), each cut
+ * marked "…". A long
+ * sentence's answer is often at its end ("…as he turned 39 in the 2015 off-season"), where cutting
+ * the end alone would drop it. The highlights come back shifted into the cut text.
+ */
+export function quoteWindow(
+  full: string,
+  highlights: readonly Highlight[],
+  max: number,
+): { text: string; highlights: Highlight[] } {
+  if (full.length <= max) return { text: full, highlights: [...highlights] };
+  // Windows start at the text's start or at a word's; room is left for a "…" at each end.
+  const room = max - 2;
+  let bestStart = 0;
+  let bestCount = -1;
+  let bestOff = Infinity;
+  for (let start = 0; ;) {
+    let count = 0;
+    let first = Infinity;
+    let last = -Infinity;
+    for (const h of highlights)
+      if (h.start >= start && h.end <= start + room) {
+        count++;
+        first = Math.min(first, h.start);
+        last = Math.max(last, h.end);
+      }
+    // Of windows holding as many, the one with them nearest its middle: the words around them,
+    // before and after, are what the answer is likely to be in.
+    const off = count ? Math.abs((first + last) / 2 - (start + room / 2)) : 0;
+    if (count > bestCount || (count === bestCount && off < bestOff))
+      [bestStart, bestCount, bestOff] = [start, count, off];
+    // A window that reaches the end is the last worth trying: later ones only hold less.
+    if (start + room >= full.length) break;
+    const next = full.indexOf(' ', start) + 1;
+    if (next <= 0) break;
+    start = next;
+  }
+  if (bestStart === 0) {
+    const text = limitLength(full, max);
+    const limit = text.endsWith('…') ? text.length - 1 : text.length;
+    return { text, highlights: highlights.filter((h) => h.end <= limit) };
+  }
+  const rest = full.slice(bestStart);
+  const cut = limitLength(rest, max - 1);
+  const body = cut.length < rest.length ? cut.slice(0, -1) : cut;
+  return {
+    text: `…${cut}`,
+    highlights: highlights
+      .filter((h) => h.start >= bestStart && h.end - bestStart <= body.length)
+      .map((h) => ({ start: h.start - bestStart + 1, end: h.end - bestStart + 1 })),
+  };
 }
 
 /** Cuts an over-long quote at a word boundary, marking the cut. */
