@@ -11,7 +11,7 @@
  * analysis and term extraction as the briefings were.
  */
 import { bestOf, clampInt, popcount } from './best.js';
-import { excerptSource, limitLength, EXCERPT_CHARS } from './excerpts.js';
+import { excerptSource, quoteWindow, EXCERPT_CHARS } from './excerpts.js';
 import { cleanQuestion } from './question.js';
 import { analyse, fold } from './nlp.js';
 import type { PassageIndex } from './passage-index.js';
@@ -215,18 +215,17 @@ export class PassageSearch {
     const ix = this.index;
     const spans: number[] = [];
     for (const unit of units) for (const form of unit.forms) formSpans(ix, p, form, spans);
-    const text = limitLength(ix.texts[p]!, EXCERPT_CHARS + 50);
-    const limit = text.endsWith('…') ? text.length - 1 : text.length;
     const ranges: Highlight[] = [];
-    for (let i = 0; i < spans.length; i += 2)
-      if (spans[i + 1]! <= limit) ranges.push({ start: spans[i]!, end: spans[i + 1]! });
+    for (let i = 0; i < spans.length; i += 2) ranges.push({ start: spans[i]!, end: spans[i + 1]! });
     ranges.sort((a, b) => a.start - b.start || a.end - b.end);
-    const highlights: Highlight[] = [];
+    const merged: Highlight[] = [];
     for (const r of ranges) {
-      const last = highlights[highlights.length - 1];
+      const last = merged[merged.length - 1];
       if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
-      else highlights.push({ ...r });
+      else merged.push({ ...r });
     }
+    // A long sentence is shown where the words searched for are.
+    const { text, highlights } = quoteWindow(ix.texts[p]!, merged, EXCERPT_CHARS + 50);
     return {
       ...excerptSource(ix, ix.passageBriefing[p]!),
       text,

@@ -58,3 +58,19 @@ describe('an answer from a long sentence', () => {
     expect(text).toContain('12 million dollars');
   });
 });
+
+describe('a search result from a long sentence', () => {
+  it('shows the part holding the words searched for, highlighted', async () => {
+    const engine = await engineWithBriefing({
+      file: 'harbour.md',
+      title: 'Harbour works',
+      source: 'Valley Post',
+      text: `Work on the harbour began in April, ${'and the crews of three firms worked through the summer on the old walls and the slipway, '.repeat(6)}until the new lighthouse was finished in October.`,
+    });
+    const result = engine.search('lighthouse');
+    const e = result.excerpts[0]!;
+    expect(e.text.startsWith('…')).toBe(true);
+    expect(e.text.length).toBeLessThanOrEqual(EXCERPT_CHARS + 50);
+    expect(e.highlights.map((h) => e.text.slice(h.start, h.end))).toEqual(['lighthouse']);
+  });
+});
