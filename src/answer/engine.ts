@@ -48,7 +48,7 @@ export interface EngineOptions extends BuildOptions, ExpansionOptions, Retrieval
 export const DEFAULT_OPTIONS: EngineOptions = {
   k1: 0.9,
   b: 0.5,
-  neighbourWeight: 0.25,
+  neighbourWeight: 0.35,
   synonymWeight: 0.5,
   relatedWeight: 0.3,
   spellingWeight: 0.8,
