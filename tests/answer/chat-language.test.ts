@@ -81,6 +81,9 @@ describe('ChatLanguage.normalise', () => {
   it('drops fillers, leaving no double spaces nor a space before punctuation', () => {
     expect(defaults.normalise('lol ok whats up')).toBe('what is up');
     expect(defaults.normalise('what did nk say rn?')).toBe('what did North Korea say?');
+    // Intensifiers and asides say nothing the briefings could lack.
+    expect(defaults.normalise('who tf is vaddi ngl')).toBe('who is vaddi');
+    expect(defaults.normalise('fyi wtf did russia send smh')).toBe('did russia send');
     const fillers = new ChatLanguage({ um: '', like: '' });
     expect(fillers.normalise('um  what  like , happened')).toBe('what, happened');
   });
