@@ -14,6 +14,9 @@ import type { WordNet } from './wordnet.js';
 /** How an index term was reached from a question term. */
 export type MatchKind = 'exact' | 'thesaurus' | 'synonym' | 'related' | 'vector' | 'spelling';
 
+/** A noun made of a verb and a particle written as one word: "meetup", "crackdown", "walkout". */
+const PHRASAL_NOUN = /^(\p{L}{3,}?)(?:back|up|down|off|out|over)$/u;
+
 export interface Alternative {
   id: number;
   weight: number;
@@ -255,6 +258,14 @@ export class QueryExpander {
       for (const w of this.index.thesaurus.get(t.term) ?? []) {
         push(w, options.thesaurusWeight, 'thesaurus');
         for (const form of wordnet?.derivedForms(w) ?? []) push(form, options.thesaurusWeight, 'thesaurus');
+      }
+      // A noun made of a verb and its particle the briefings don't write ("meetup", "crackdown",
+      // "pushback"): the verb and its forms say the same ("meet", "meeting").
+      const phrasal = plain && !termIds.has(t.term) ? PHRASAL_NOUN.exec(t.term) : null;
+      if (phrasal && wordnet?.knows(phrasal[1]!)) {
+        push(phrasal[1]!, options.thesaurusWeight, 'thesaurus');
+        for (const form of wordnet.derivedForms(phrasal[1]!))
+          push(form, options.thesaurusWeight, 'thesaurus');
       }
       // A name's other forms are the same name: "asian" → "asia", "european" → "europe".
       if (plain && wordnet)

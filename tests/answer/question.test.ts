@@ -499,3 +499,21 @@ describe('a framing verb read as a noun ("the talks", "the show")', () => {
     );
   });
 });
+
+describe('a noun made of a verb and its particle ("meetup", "crackdown")', () => {
+  it('meets the verb and its forms when the briefings never write the noun', async () => {
+    const town = await engineWithBriefing({
+      file: 'mayors.md',
+      title: 'Mayors meet',
+      source: 'Valley Post',
+      text:
+        'The two mayors held a meeting at the old mill in Harwick on Friday. ' +
+        'Police cracked down on parking near the market. ' +
+        'The new library opens in May.',
+    });
+    const meetup = town.ask('where was the mayors meetup');
+    expect(meetup.answered).toBe(true);
+    expect(meetup.excerpts[0]?.text).toContain('old mill');
+    expect(town.ask('what was the crackdown about').excerpts[0]?.text).toContain('parking');
+  });
+});
