@@ -81,6 +81,7 @@ describe('ChatLanguage.normalise', () => {
   it('drops fillers, leaving no double spaces nor a space before punctuation', () => {
     expect(defaults.normalise('lol ok whats up')).toBe('what is up');
     expect(defaults.normalise('what did nk say rn?')).toBe('what did North Korea say?');
+    expect(defaults.normalise('whos the asst sec of state')).toBe('who is the assistant Secretary of State');
     // Intensifiers and asides say nothing the briefings could lack.
     expect(defaults.normalise('who tf is vaddi ngl')).toBe('who is vaddi');
     expect(defaults.normalise('fyi wtf did russia send smh')).toBe('did russia send');
