@@ -168,6 +168,8 @@ type Introduction = (typeof Introduction)[keyof typeof Introduction];
 
 /** A sentence opening with a personal pronoun, which stands for a person named just before. */
 const PERSONAL_PRONOUN = /^(?:he|she)\b/i;
+/** "The game…", "The stadium…": a sentence opening on a definite noun. */
+const DEFINITE_OPENING = /^the\s+\p{L}/iu;
 
 /** How much more a defining sentence counts when a "who" question names nothing else. */
 const DEFINITION_BONUS_FACTOR = 3;
@@ -248,6 +250,21 @@ export class Reranker {
     this.reporting = new Set(
       REPORTING.map((w) => this.index.termIds.get(w)).filter((id): id is number => id !== undefined),
     );
+  }
+
+  /**
+   * Whether passage `p` opens with a definite description of what the sentence before it named
+   * ("Super Bowl 50 was an American football *game*… *The game* was played…"): its subject is
+   * that sentence's, as after "He…".
+   */
+  private namesAgain(p: number): boolean {
+    const ix = this.index;
+    if (!DEFINITE_OPENING.test(ix.texts[p]!)) return false;
+    const from = ix.sequenceStart[p]!;
+    if (from === ix.sequenceStart[p + 1]) return false;
+    const head = ix.sequence[from]!;
+    for (let i = ix.sequenceStart[p - 1]!, end = from; i < end; i++) if (ix.sequence[i] === head) return true;
+    return false;
   }
 
   /** Scores the pool's passages and returns them best first. */
@@ -394,9 +411,10 @@ export class Reranker {
       // A heading is no sentence before or after: it counts below, for its whole section.
       if (!isHeading(p - 1)) addContext(p - 1, briefing, true);
       // "He is the Special Assistant…": a sentence opening with a personal pronoun is about the
-      // name the sentence before it gives, as much as if it said the name itself.
+      // name the sentence before it gives, as much as if it said the name itself; so is one
+      // opening on a noun that sentence used ("…an American football game. The game was played…").
       let resolvedMask = 0;
-      if (previousAt >= 0 && PERSONAL_PRONOUN.test(ix.texts[p]!))
+      if (previousAt >= 0 && (PERSONAL_PRONOUN.test(ix.texts[p]!) || this.namesAgain(p)))
         for (let bit = 0; bit < n; bit++)
           if (nameMask & (1 << bit) && slab[previousAt + bit]! > contextScore[bit]!) {
             contextScore[bit] = slab[previousAt + bit]!;
