@@ -14,7 +14,7 @@ import { REFERS_BACK } from './excerpts.js';
 import { spellsOut } from './initialisms.js';
 import { NUMBER_STOP_WORDS } from './nlp.js';
 import type { Pool, Retriever } from './retrieve.js';
-import { Feature } from './terms.js';
+import { Feature, YEAR } from './terms.js';
 import type { TermVectors } from './vectors.js';
 
 export interface RerankOptions {
@@ -151,6 +151,14 @@ const NUMBER_WORDS =
 /** Whether a term writes a number or a date: digits, number words, months and weekdays. */
 const isNumberTerm = (term: string): boolean =>
   /\d/.test(term) || NUMBER_STOP_WORDS.has(term) || NUMBER_WORDS.test(term);
+
+/**
+ * Bonus for a passage writing a figure of the question with the word it measures: asked about "a
+ * 45-yard pass", the sentence with "a 45-yard pass" states that very play, where one with "45
+ * touchdowns" and "passes" does not. Chosen on the tuning parts: Super Bowl hit@1 308 → 311 of 479
+ * from 0.5 up to 2 (0.25: 310), no other answer or decline changed.
+ */
+const FIGURE_BONUS = 0.5;
 
 /** What a passage keeps of its score when it names a speaker asked about without letting them speak. */
 const UNHEARD_FACTOR = 0.5;
@@ -393,6 +401,7 @@ export class Reranker {
           ),
       );
 
+    const figures = this.figurePairs(q, terms);
     const speakerIds = new Set<number>();
     for (const t of terms) if (t.speaker) for (const a of t.alternatives) speakerIds.add(a.id);
     const questionMeaning = this.questionMeaning(terms);
@@ -486,6 +495,8 @@ export class Reranker {
       // Asked only what someone is, the sentence giving their formal title says it best.
       if (introduced === Introduction.Title && definitional) s *= 1 + this.options.typeBonus;
       s *= 1 + this.options.proximityBonus * Math.min(3, this.adjacentPairs(p, generation, directMask));
+      // "a 45-yard pass": the figure with the word it measures, as the question writes them.
+      if (figures.length && this.writesFigure(p, figures)) s *= 1 + FIGURE_BONUS;
       // News writing introduces a person or body by full name; later mentions shorten it.
       if (fullNames.length && matched & nameMask && fullNames.some((re) => re.test(ix.texts[p]!)))
         s *= 1 + this.options.fullNameBonus;
@@ -712,6 +723,41 @@ export class Reranker {
       for (const [term, id] of this.index.termIds) if (isNumberTerm(term)) this.numbers[id] = 1;
     }
     return this.numbers;
+  }
+
+  /**
+   * The figures the question writes with the word they measure ("a *45-yard* pass", "their
+   * *24-yard* line", "a *30-second* ad"): per pair, the index terms of the number and those of the
+   * word (its own forms only).
+   */
+  private figurePairs(q: AnalysedQuestion, terms: QueryTerm[]): Array<[Set<number>, Set<number>]> {
+    const pairs: Array<[Set<number>, Set<number>]> = [];
+    for (let bit = 0; bit + 1 < terms.length; bit++) {
+      const figure = terms[bit]!;
+      const unit = terms[bit + 1]!;
+      if (!figure.own || !unit.own || !/^\d[\d,.]*$/.test(figure.surface) || unit.name) continue;
+      // A year ("the 2015 season") dates rather than measures.
+      if (YEAR.test(figure.surface)) continue;
+      // Not a number ending a name ("Super Bowl 50 halftime show"): one after a lower-case word.
+      const together = new RegExp(
+        `(?:^|[^\\p{L}\\p{N}][\\p{Ll}\\p{N}'’]*\\s+)${escapeRegExp(figure.surface)}[\\s-]+${escapeRegExp(unit.surface)}`,
+        'u',
+      );
+      if (!together.test(q.normalised)) continue;
+      const exact = (t: QueryTerm) => new Set(t.alternatives.filter((a) => a.weight === 1).map((a) => a.id));
+      const units = exact(unit);
+      if (units.size) pairs.push([exact(figure), units]);
+    }
+    return pairs;
+  }
+
+  /** Whether passage `p` writes one of these figures just before the word it measures. */
+  private writesFigure(p: number, figures: Array<[Set<number>, Set<number>]>): boolean {
+    const ix = this.index;
+    for (let i = ix.sequenceStart[p]! + 1, end = ix.sequenceStart[p + 1]!; i < end; i++)
+      for (const [numbers, units] of figures)
+        if (units.has(ix.sequence[i]!) && numbers.has(ix.sequence[i - 1]!)) return true;
+    return false;
   }
 
   /** How many pairs of matched query terms stand within two words of each other in the passage. */

@@ -184,6 +184,29 @@ describe('a sentence opening on a noun the sentence before it used ("The summit 
   });
 });
 
+describe('a figure asked about with the word it measures ("a 45-second burst")', () => {
+  let regatta: Engine;
+  beforeAll(async () => {
+    regatta = await engineWithBriefing({
+      file: 'regatta.md',
+      title: 'Harbour Regatta Results',
+      source: 'Rowing club newsletter',
+      text:
+        'Lena Moss rowed 45 races for the harbour crew this season and, at the end of the year, won the cup by two seconds. ' +
+        'In the final, a 45-second burst from Ida Roth carried the boat past the leaders. ' +
+        'The harbour crew will race again in the spring.',
+    });
+  });
+
+  it('is answered by the sentence writing them together, over one with more of the words apart', () => {
+    // The first sentence has "Lena Moss", "rowed", "45", "end", "year" and "seconds", the second
+    // only "45-second burst": without the figure counted as one, the first was quoted.
+    const a = regatta.ask('Who rowed a 45-second burst for Lena Moss at the end of the year?');
+    expect(a.answered).toBe(true);
+    expect(a.excerpts[0]!.text).toContain('Ida Roth');
+  });
+});
+
 describe('"what year" questions, in a briefing that says "in later years" beside a year', () => {
   let coal: Engine;
   beforeAll(async () => {

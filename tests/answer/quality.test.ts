@@ -36,7 +36,7 @@ const FLOORS: Record<
   // ones, and is no answer either (declining such passages kept 19 more off-topic questions from
   // being answered in the tuning parts, 12 held back).
   adversarial: { hit1: 0.58, wronglyDeclined: 0.17, declined: 0.6, beatsMiniSearch: true },
-  superbowl: { hit1: 0.61, wronglyDeclined: 0.04, declined: 0, beatsMiniSearch: true },
+  superbowl: { hit1: 0.62, wronglyDeclined: 0.04, declined: 0, beatsMiniSearch: true },
 };
 
 const engines = new Map<string, Engine>();
