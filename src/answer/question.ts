@@ -465,7 +465,8 @@ export function analyseQuestion(
       const surface = source.slice(tokens[0]!.start, tokens[tokens.length - 1]!.end);
       // A name: an alias entity, or a capitalised word (the tagger alone also calls a lowercase
       // "new" at the end of a question a proper noun), or a lower-case word that names something
-      // ("vaddi", "china", "nba"); a proper one unless it is also a common word ("new").
+      // ("vaddi", "china", "nba"): one the tagger calls a proper noun only when it is no common
+      // word ("…between Russia and North Korea new?" asks whether it is new, of no name "new").
       const capitalised = /^\p{Lu}/u.test(first.value);
       const single = o.to - o.from === 1;
       const name =
@@ -479,7 +480,7 @@ export function analyseQuestion(
             // Typed in lower case, one or two letters are a fragment or a typo ("th elast"),
             // not a name (chat language spells out those that are: "nk", "un").
             (first.value.length > 2 &&
-              (first.pos === 'PROPN' ||
+              ((first.pos === 'PROPN' && lexicon.nameKind(o.term) !== 'common') ||
                 lexicon.nameKind(o.term) === 'proper' ||
                 // "whats vaddi's title": what has something ('s) and is no word is a name.
                 (POSSESSIVE.test(analysis.tokens[o.to]?.value ?? '') && !lexicon.isWord(first.key))))));

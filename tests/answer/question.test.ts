@@ -187,6 +187,26 @@ describe('question analysis in the engine', () => {
     expect(china.decision).toMatchObject({ answered: false, reason: 'not_covered', notCovered: ['china'] });
   });
 
+  it('takes no common word for a name because the tagger calls it a proper noun ("…North Korea new?")', () => {
+    // After "North Korea", wink tags a lower-case "new" as a proper noun: as a name, every passage
+    // without "new" lacked it, and the sentence saying the cooperation is unprecedented ranked second.
+    for (const q of [
+      'Is the military cooperation between Russia and North Korea new?',
+      'is the partnership between russia and nk new',
+    ]) {
+      const t = engine.trace(q);
+      expect(
+        t.question.terms.find((x) => x.surface === 'new'),
+        q,
+      ).toMatchObject({ name: false, proper: false });
+    }
+    const a = engine.ask('Is the military cooperation between Russia and North Korea new?');
+    expect(a.excerpts[0]!.text).toContain('unprecedented degree of military cooperation');
+    // A lower-case name that is no common word still is one.
+    const vaddi = engine.trace('what did vaddi say about russia');
+    expect(vaddi.question.terms.find((x) => x.surface === 'vaddi')).toMatchObject({ name: true });
+  });
+
   it('keeps a capitalised unknown name, and declines as not covered, naming it', () => {
     const t = engine.trace('What did Zorbakov say about North Korea?');
     expect(t.question.ignored).toEqual([]);
