@@ -31,7 +31,11 @@ Usage: npm run eval [-- options]
   --questions <file>  a question set in the format of tests/dev-questions.json (repeatable;
                       default: the sets ${QUESTION_SETS.join(', ')} in tests/)
   --part <part>       tuning, held-back or both (default both)
-  --verbose           list each miss of this engine
+  --verbose           list each miss of this engine (with --versus, also each question a
+                      peer answers first and this engine does not)
+  --versus            per set and part, the answerable questions this engine gets first and
+                      each peer not, and the other way round (where to look for what a plain
+                      search library does better)
   --json              print the figures as JSON
   --fit               fit the decision's model on the tuning parts and print it (see
                       DEFAULT_MODEL in src/answer/decide.ts); nothing is written
@@ -51,6 +55,7 @@ const { values } = parseArgs({
     questions: { type: 'string', multiple: true },
     part: { type: 'string', default: 'both' },
     verbose: { type: 'boolean', default: false },
+    versus: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     fit: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -166,7 +171,7 @@ for (const { name, knowledge, tuning, heldBack } of sets) {
 if (values.json) {
   console.log(
     JSON.stringify(
-      rows.map((r) => ({ ...r, quality: { ...r.quality, misses: undefined } })),
+      rows.map((r) => ({ ...r, quality: { ...r.quality, misses: undefined, firstHits: undefined } })),
       null,
       2,
     ),
@@ -205,6 +210,31 @@ if (values.verbose) {
     console.log(`\n${r.set}, ${r.part}:`);
     for (const m of r.quality.misses) console.log(`  ${m}`);
   }
+}
+
+if (values.versus) {
+  // Paired, question by question: small parts make hit@1 alone a coarse comparison.
+  const body: string[][] = [];
+  const lost: string[] = [];
+  for (const r of rows.filter((x) => x.system === 'this engine' && x.quality.answerable > 0)) {
+    const mine = new Set(r.quality.firstHits);
+    for (const peer of rows.filter((x) => x.set === r.set && x.part === r.part && x.system !== r.system)) {
+      const theirs = new Set(peer.quality.firstHits);
+      const only = [...theirs].filter((q) => !mine.has(q));
+      body.push([
+        r.set,
+        r.part,
+        peer.system,
+        String([...mine].filter((q) => !theirs.has(q)).length),
+        String(only.length),
+      ]);
+      if (values.verbose && only.length)
+        lost.push(`\n${r.set}, ${r.part}, first for ${peer.system} only:`, ...only.map((q) => `  ${q}`));
+    }
+  }
+  console.log('\nQuestion by question, answerable questions answered first by one system and not the other:');
+  console.log(table(['set', 'part', 'peer', 'this engine only', 'peer only'], body));
+  for (const line of lost) console.log(line);
 }
 
 // The summary the figures are judged by: this engine against the peers, per set, last part shown.

@@ -96,6 +96,8 @@ export interface Quality {
   wronglyDeclined: number;
   answerable: number;
   misses: string[];
+  /** The answerable questions whose first excerpt is a good one. */
+  firstHits: string[];
 }
 
 /**
@@ -108,6 +110,7 @@ export function measure(dev: DevQuestions, answer: (q: string) => string[] | nul
   let rr = 0;
   let wronglyDeclined = 0;
   const misses: string[] = [];
+  const firstHits: string[] = [];
   for (const { q, gold } of dev.answerable) {
     const texts = answer(q);
     if (!texts) {
@@ -116,8 +119,11 @@ export function measure(dev: DevQuestions, answer: (q: string) => string[] | nul
       continue;
     }
     const rank = texts.slice(0, 10).findIndex((t) => isGold(t, gold));
-    if (rank === 0) hit1++;
-    else misses.push(`rank ${rank < 0 ? '>10' : rank + 1}: ${q} → ${texts[0]?.slice(0, 90) ?? '(nothing)'}`);
+    if (rank === 0) {
+      hit1++;
+      firstHits.push(q);
+    } else
+      misses.push(`rank ${rank < 0 ? '>10' : rank + 1}: ${q} → ${texts[0]?.slice(0, 90) ?? '(nothing)'}`);
     if (rank >= 0 && rank < 3) hit3++;
     if (rank >= 0) rr += 1 / (rank + 1);
   }
@@ -137,6 +143,7 @@ export function measure(dev: DevQuestions, answer: (q: string) => string[] | nul
     wronglyDeclined,
     answerable: n,
     misses,
+    firstHits,
   };
 }
 
