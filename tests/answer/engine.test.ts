@@ -207,6 +207,21 @@ describe('a figure asked about with the word it measures ("a 45-second burst")',
   });
 });
 
+describe('question words written close together, each pair counted once', () => {
+  let football: Engine;
+  beforeAll(async () => {
+    football = Engine.build(await loadKnowledge('tests/other-domain/superbowl-knowledge'));
+  });
+
+  it('gives a sentence repeating a name ("Super Bowl … Super Bowl …") no more credit than one naming it once', () => {
+    // "(An earlier version of EyeVision was last used in Super Bowl XXXV; for Super Bowl 50, …)"
+    // wrote the pair "Super Bowl" twice and ranked above the sentence about the pylon cameras.
+    const a = football.ask('What was put on pylons for Super Bowl 50?');
+    expect(a.answered).toBe(true);
+    expect(a.excerpts[0]!.text).toContain('pylon cameras');
+  });
+});
+
 describe('"what year" questions, in a briefing that says "in later years" beside a year', () => {
   let coal: Engine;
   beforeAll(async () => {
