@@ -74,6 +74,8 @@ const SKIP_TYPES = new Set([
   'hashtag',
 ]);
 const CONTENT = /[\p{L}\p{N}]/u;
+/** A capital letter that may end a name ("Super Bowl V"): "I" and "A" are mostly words. */
+const NAME_LETTER = /^[B-HJ-Z]$/;
 
 /** True for tokens that can carry meaning (not punctuation, not a possessive "'s"). */
 function isContent(t: Token): boolean {
@@ -82,12 +84,14 @@ function isContent(t: Token): boolean {
 
 /**
  * The term a plain token contributes, or null (stop word, punctuation, too short). An
- * abbreviation's full stop is no part of it: "Dr." and "Dr" meet.
+ * abbreviation's full stop is no part of it: "Dr." and "Dr" meet. A single letter is too short,
+ * unless it is a capital the tagger reads as part of a name ("Super Bowl V", "Plan B"; not "I",
+ * nor "A").
  */
 export function tokenTerm(t: Token): string | null {
   if (t.stop || !isContent(t)) return null;
   const term = t.lemma.replace(/^['-]+|['.-]+$/g, '');
-  if (term.length < 2 && !/\d/.test(term)) return null;
+  if (term.length < 2 && !/\d/.test(term) && !(t.pos === 'PROPN' && NAME_LETTER.test(t.value))) return null;
   return term;
 }
 

@@ -222,6 +222,23 @@ describe('question words written close together, each pair counted once', () => 
   });
 });
 
+describe('a capital letter ending a name ("Regatta V")', () => {
+  it('is part of the name, so the sentence with that very name answers', async () => {
+    const regattas = await engineWithBriefing({
+      file: 'regattas.md',
+      title: 'Regatta Winners',
+      source: 'Rowing club newsletter',
+      text: 'Lena Moss won Regatta X in 2019, on a calm day. Ida Roth won Regatta V in 2015, in heavy rain. I rowed in both.',
+    });
+    const t = regattas.trace('Who won Regatta V?');
+    expect(t.terms.map((x) => x.surface)).toContain('v');
+    // Without the letter, both sentences matched "won Regatta" alike and the first was quoted.
+    expect(regattas.index.texts[t.ranked[0]!.passage]).toMatch(/^Ida Roth/);
+    // "I" stays a word, not a name: no term.
+    expect(regattas.trace('What did I row in?').terms.map((x) => x.surface)).not.toContain('i');
+  });
+});
+
 describe('"what year" questions, in a briefing that says "in later years" beside a year', () => {
   let coal: Engine;
   beforeAll(async () => {
