@@ -93,16 +93,24 @@ export class ChatLanguage {
   /**
    * Rewrites chat language in a question: each run of words that is an entry is replaced by what
    * it stands for (longest entry first), fillers are removed; everything else is kept as typed.
+   * `name(words, i)` says how many words from the i-th make a name of several words, which is kept
+   * whole ("kim jong un": its "un" is no United Nations).
    */
-  normalise(text: string): string {
+  normalise(text: string, name?: (words: readonly string[], i: number) => number): string {
     const tokens = [...text.matchAll(WORD)].map((m) => ({
       start: m.index,
       end: m.index + m[0].length,
       word: m[0],
     }));
+    const words = name ? tokens.map((t) => t.word) : [];
     let out = '';
     let cursor = 0;
     for (let i = 0; i < tokens.length;) {
+      const named = name ? name(words, i) : 0;
+      if (named > 1) {
+        i += named;
+        continue;
+      }
       let matched = 0;
       let replacement = '';
       for (let n = Math.min(this.longest, tokens.length - i); n >= 1 && !matched; n--) {

@@ -68,6 +68,11 @@ export interface Analysis {
 
 const KEY_STRIP = /[.\u00b7]/g;
 
+/** A word as names are matched: folded, without dots ("U.S." → "us"). */
+export function wordKey(word: string): string {
+  return fold(word).replace(KEY_STRIP, '');
+}
+
 /** The number words wink-nlp's stop list holds ("one"…"hundred"). */
 export const NUMBER_STOP_WORDS: ReadonlySet<string> = new Set([
   'one',
@@ -138,7 +143,7 @@ export function analyse(text: string): Analysis {
     out[i] = {
       value,
       lemma: fold(lemmas[i] ?? value),
-      key: fold(value).replace(KEY_STRIP, ''),
+      key: wordKey(value),
       start,
       end,
       stop:

@@ -1,5 +1,5 @@
 import type { ChatLanguage } from './chat-language.js';
-import { analyse, fold } from './nlp.js';
+import { analyse, fold, wordKey } from './nlp.js';
 import { correctSpelling, type SpellingDictionary } from './spelling.js';
 import { Feature, extractTerms, type AliasMatcher } from './terms.js';
 
@@ -359,10 +359,16 @@ export function normaliseQuestion(
   // "russia/nk": two words joined by a slash are read apart ("w/o", "b/c" stay chat words).
   const parted = text.replace(/(\p{L}{2,})\/(?=\p{L}{2,})/gu, '$1 / ');
   // "what did the wh say", "who won sb50": initials of a name the briefings write, in full.
-  const spelt = lexicon.chat.normalise(parted).replace(INITIALS, (word, letters: string, number: string) => {
-    const name = lexicon.initialism(word);
-    return name === undefined ? word : number ? `${name} ${number}` : name;
-  });
+  // A name of several words the briefings know is kept whole: "kim jong un" is not "kim jong UN".
+  let keys: string[] | undefined;
+  const names = (words: readonly string[], i: number) =>
+    lexicon.aliases.phraseLength?.((keys ??= words.map(wordKey)), i) ?? 0;
+  const spelt = lexicon.chat
+    .normalise(parted, names)
+    .replace(INITIALS, (word, letters: string, number: string) => {
+      const name = lexicon.initialism(word);
+      return name === undefined ? word : number ? `${name} ${number}` : name;
+    });
   const rewritten = spelt.replace(SPELT_WORD, (word) => {
     const lower = fold(word);
     // A word the briefings write with an apostrophe or a hyphen, typed without it ("obrien", "cofounder").

@@ -173,6 +173,20 @@ export class AliasMatcher {
   }
 
   /**
+   * How many words of `keys` (folded, no dots), from `i`, make the longest name of two words or
+   * more ("kim jong un"), or 0.
+   */
+  phraseLength(keys: readonly string[], i: number): number {
+    let node: AliasNode | undefined = this.root;
+    let best = 0;
+    for (let j = i; j < keys.length && node; j++) {
+      node = node.next.get(keys[j]!);
+      if (node?.entity !== undefined && j > i) best = j - i + 1;
+    }
+    return best;
+  }
+
+  /**
    * Longest alias match starting at content token `i` of `content`; returns the entity index and
    * how many content tokens it spans, or null.
    */

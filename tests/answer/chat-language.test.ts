@@ -138,6 +138,24 @@ describe('ChatLanguage.normalise', () => {
     expect(defaults.normalise('the, us')).toBe('the, us');
   });
 
+  it('keeps whole the words of a name of several words that `name` recognises ("kim jong un")', () => {
+    const names = (words: readonly string[], i: number) =>
+      words
+        .slice(i, i + 3)
+        .join(' ')
+        .toLowerCase() === 'kim jong un'
+        ? 3
+        : 0;
+    expect(defaults.normalise('where did kim jong un meet putin', names)).toBe(
+      'where did kim jong un meet putin',
+    );
+    // Without it, "un" is the United Nations; and outside the name it still is.
+    expect(defaults.normalise('where did kim jong un meet putin')).toBe('where did kim jong UN meet putin');
+    expect(defaults.normalise('what did the un say about kim jong un', names)).toBe(
+      'what did the UN say about kim jong un',
+    );
+  });
+
   it('with no entries, only tidies spaces', () => {
     expect(new ChatLanguage().normalise('  what   is  nk ?')).toBe('what is nk?');
   });

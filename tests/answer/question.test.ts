@@ -207,6 +207,13 @@ describe('question analysis in the engine', () => {
     expect(vaddi.question.terms.find((x) => x.surface === 'vaddi')).toMatchObject({ name: true });
   });
 
+  it('rewrites no chat word inside a name of several words the briefings know ("kim jong un")', () => {
+    const t = engine.trace('kim jong un putin meeting location');
+    expect(t.question.normalised).toBe('kim jong un putin meeting location');
+    expect(t.terms.map((x) => x.surface)).not.toContain('un');
+    expect(engine.trace('what did the un ban').question.normalised).toBe('what did the UN ban');
+  });
+
   it('keeps a capitalised unknown name, and declines as not covered, naming it', () => {
     const t = engine.trace('What did Zorbakov say about North Korea?');
     expect(t.question.ignored).toEqual([]);
