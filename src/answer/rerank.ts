@@ -505,7 +505,7 @@ export class Reranker {
         s *= 1 + DEFINITION_BONUS_FACTOR * this.options.typeBonus;
       // Asked only what someone is, the sentence giving their formal title says it best.
       if (introduced === Introduction.Title && definitional) s *= 1 + this.options.typeBonus;
-      s *= 1 + this.options.proximityBonus * this.adjacentPairs(p, generation, directMask, MAX_PAIRS);
+      s *= 1 + this.options.proximityBonus * this.adjacentPairs(p, generation, directMask);
       // "a 45-yard pass": the figure with the word it measures, as the question writes them.
       if (figures.length && this.writesFigure(p, figures)) s *= 1 + FIGURE_BONUS;
       // News writing introduces a person or body by full name; later mentions shorten it.
@@ -773,10 +773,10 @@ export class Reranker {
 
   /**
    * How many different pairs of matched query terms stand within two words of each other in the
-   * passage, up to `limit`: a pair written again counts once ("Super Bowl" three times in a
+   * passage, up to MAX_PAIRS: a pair written again counts once ("Super Bowl" three times in a
    * sentence is one pair, not three).
    */
-  private adjacentPairs(p: number, generation: number, mask: number, limit: number): number {
+  private adjacentPairs(p: number, generation: number, mask: number): number {
     if (popcount(mask) < 2) return 0;
     const ix = this.index;
     const { termStamp, termMask, pairsSeen } = this;
@@ -795,7 +795,7 @@ export class Reranker {
         while (k < pairs && pairsSeen[k] !== pair) k++;
         if (k === pairs) {
           pairsSeen[pairs++] = pair;
-          if (pairs === limit) return pairs;
+          if (pairs === MAX_PAIRS) return pairs;
         }
       }
       lastBit = bit;
