@@ -150,3 +150,27 @@ describe('a name asked in full that the briefings shorten to its initials', () =
     ).toBe(false);
   });
 });
+
+describe('a name the first sentence of a paragraph gives', () => {
+  it('counts for the sentences further on that go on with "the team", as their own name', async () => {
+    const league = await engineWithBriefing({
+      file: 'hawks.md',
+      title: 'Season review',
+      source: 'League Wire',
+      text:
+        "The Hawks' defense allowed the fewest points in the league this season. " +
+        'Coach Emma Lutz praised the secondary after the final game. ' +
+        'Linebacker Tom Brandt led the team in tackles with 120.\n\n' +
+        'The Hawks also hosted a charity dinner in December. ' +
+        "The Owls' linebacker Sam Ortiz led the conference in tackles.",
+    });
+    const t = league.trace('Which linebacker led the Hawks in tackles?');
+    const best = t.ranked[0]!;
+    expect(league.index.texts[best.passage]).toContain('Tom Brandt');
+    expect(best.namesMissing).toBe(0);
+    expect(t.decision.answered).toBe(true);
+    // Two paragraphs on, the name is no sentence's own.
+    const ortiz = t.ranked.find((c) => league.index.texts[c.passage]!.includes('Sam Ortiz'))!;
+    expect(ortiz.namesMissing).toBeGreaterThan(0);
+  });
+});
