@@ -403,6 +403,9 @@ export function normaliseQuestion(
   return { text: rewritten.replace(/\s{2,}/g, ' ').trim(), ignored, corrected };
 }
 
+/** A word written all in capitals, of two letters or more. */
+const CAPITALS = /^\p{Lu}{2,}$/u;
+
 /** Analyses a question (and, weaker, an earlier question it follows up on) into query terms. */
 export function analyseQuestion(
   question: string,
@@ -426,6 +429,10 @@ export function analyseQuestion(
     const speakers = own ? speakerSpan(analysis.tokens) : undefined;
     const { occurrences } = extractTerms(analysis, 0, analysis.tokens.length, lexicon.aliases);
     const runs = own ? capitalisedRuns(analysis.tokens) : new Map<number, number>();
+    // Written in capitals inside a question in ordinary case, a word is initials ("SAP Center",
+    // which the tagger reads as the verb "to sap"); not in a question typed all in capitals.
+    const words = analysis.tokens.filter((t) => t.type === 'word' && /\p{L}/u.test(t.value));
+    const shoutless = words.filter((t) => CAPITALS.test(t.value)).length * 2 < words.length;
     if (own) {
       const spans = new Map<number, [number, number]>();
       for (const [i, run] of runs) {
@@ -475,9 +482,10 @@ export function analyseQuestion(
       // word ("…between Russia and North Korea new?" asks whether it is new, of no name "new").
       const capitalised = /^\p{Lu}/u.test(first.value);
       const single = o.to - o.from === 1;
+      const initials = single && shoutless && CAPITALS.test(first.value);
       const name =
         o.entity ||
-        (capitalised && (o.name || (o.from > 0 && first.pos !== 'VERB'))) ||
+        (capitalised && (o.name || initials || (o.from > 0 && first.pos !== 'VERB'))) ||
         (single &&
           !capitalised &&
           // A common verb's inflected form ("associated") is that verb, whatever name the

@@ -207,6 +207,17 @@ describe('question analysis in the engine', () => {
     expect(vaddi.question.terms.find((x) => x.surface === 'vaddi')).toMatchObject({ name: true });
   });
 
+  it('reads a word in capitals as initials, a name, unless the whole question is in capitals', () => {
+    // wink tags "SAP" as the verb "to sap": as a verb, "SAP Center" was no name, the question
+    // matched the briefings only by near words and was answered with a sentence about Moscow.
+    const sap = engine.trace('In what city is SAP Center located?');
+    expect(sap.question.terms.find((x) => x.surface === 'sap')).toMatchObject({ name: true });
+    expect(sap.decision.answered).toBe(false);
+    // Shouted, capitals say nothing of names.
+    const shouted = engine.trace('WHERE WILL PUTIN AND KIM MEET');
+    expect(shouted.question.terms.find((x) => x.surface === 'meet')).toMatchObject({ name: false });
+  });
+
   it('rewrites no chat word inside a name of several words the briefings know ("kim jong un")', () => {
     const t = engine.trace('kim jong un putin meeting location');
     expect(t.question.normalised).toBe('kim jong un putin meeting location');
