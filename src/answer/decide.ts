@@ -172,15 +172,17 @@ export function decide(
   const features = decisionFeatures(q, terms, ranked);
   if (!features) return { answered: false, reason: 'weak_match', notCovered: unmatched, confidence: 0 };
   const p = confidence(features, model);
-  // Nothing of the question in the passage as written, and a word of it nothing in the briefings
-  // comes near: what it asks about is not there ("a good pizza place around here", "who did the
-  // coin toss", where "coin" meets only "change", a broader word).
+  // Nothing of the question in the passage as written, and a word of it (any word) nothing in the
+  // briefings comes near: what it asks about is not there ("a good pizza place around here", "who
+  // did the coin toss", where "coin" meets only "change", a broader word).
   // Nor when no word of the question is in the passage or beside it as written, in another form,
   // corrected or as a synonym, and no name it asks about: only words near in meaning ("What
   // unprecedented thing is the US observing?" of football briefings: "he insisted he would still
   // find a way to play").
-  const offTopic =
-    features.exactShare === 0 && (unmatched.length > 0 || (!worded && ranked[0]!.namesMatched === 0));
+  // Any word of the question counts for this, not only a noun or a name: the tagger's parts of
+  // speech are least sure in a question ("Manning was the number one pick in which *draft*?").
+  const stray = terms.some((t) => t.own && (!t.covered || onlyRelated(t)));
+  const offTopic = features.exactShare === 0 && (stray || (!worded && ranked[0]!.namesMatched === 0));
   // "What did Japan say…?" answered by a sentence that names Japan only as somewhere to travel.
   const unheard = ranked[0]!.speakerUnheard;
   // "Which specific sanctions…?" answered by a sentence about sanctions in general.

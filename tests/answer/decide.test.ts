@@ -254,6 +254,30 @@ describe('decide', () => {
     expect(decide(q, near, [loose], ALWAYS).answered).toBe(true);
   });
 
+  it('counts any word of the question nowhere near the briefings for that, not only a noun or a name', () => {
+    // "Manning was the number one pick in which draft?": the tagger calls "draft" no noun.
+    const q = question([
+      questionTerm('number'),
+      questionTerm('pick'),
+      questionTerm('draft', { important: false }),
+    ]);
+    const terms = [
+      queryTerm('number', { alternatives: [{ id: 1, weight: 0.5, kind: 'vector' }] }),
+      queryTerm('pick', { alternatives: [{ id: 2, weight: 0.4, kind: 'vector' }] }),
+      queryTerm('draft', {
+        important: false,
+        weight: 0.5,
+        alternatives: [{ id: 3, weight: 0.3, kind: 'related' }],
+      }),
+    ];
+    const d = decide(q, terms, [candidate({ share: 0.4, exactShare: 0 })], ALWAYS);
+    expect(d).toMatchObject({ answered: false, reason: 'weak_match' });
+    // Only the important words are named as what the briefings lack.
+    expect(d.notCovered).toEqual([]);
+    // Matched as written somewhere in the passage: the confidence decides.
+    expect(decide(q, terms, [candidate({ share: 0.4, exactShare: 0.2 })], ALWAYS).answered).toBe(true);
+  });
+
   it('declines a passage holding no word of the question, nor a synonym, nor a name: only words near in meaning', () => {
     const q = question([questionTerm('unprecedented'), questionTerm('observing')]);
     const vector = (id: number) => ({ id, weight: 0.4, kind: 'vector' as const });
