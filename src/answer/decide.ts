@@ -3,8 +3,9 @@
  *
  * - A name or entity asked about that the briefings never mention ("What did China say?", "Who
  *   won the World Cup?" — a name of several words counts when the briefings never write those
- *   words together), or a year they never write ("…in 2022?"): the briefings don't cover the
- *   question, and the answer says which names they never mention.
+ *   words together; a capitalised common word, "the Patriots", when nothing there comes near it),
+ *   or a year they never write ("…in 2022?"): the briefings don't cover the question, and the
+ *   answer says which names they never mention.
  *   An ordinary word the briefings lack is no such evidence: they may say it in other words
  *   ("laborers" → workers), and a word with no near neighbour at all weighs in the confidence.
  *   But when, besides such a word, the best passage matches none of the question's words as
@@ -156,7 +157,12 @@ export function decide(
   const notCovered = [
     ...new Set([
       // A year asked about and never written in the briefings, like a name, says they don't cover it.
-      ...terms.filter((t) => t.own && !t.covered && (t.proper || YEAR.test(t.surface))).map((t) => t.surface),
+      // So does a name that is also a common word ("the Patriots", "the Pentagon") when nothing in
+      // the briefings matches it, in any form, by a synonym or a near word; not initials, which
+      // often stand for common words ("RB", "TDs").
+      ...terms
+        .filter((t) => t.own && !t.covered && (t.proper || (t.name && !t.initials) || YEAR.test(t.surface)))
+        .map((t) => t.surface),
       ...missingNames,
     ]),
   ];

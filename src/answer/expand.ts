@@ -37,6 +37,8 @@ export interface QueryTerm {
   speaker?: boolean;
   /** A name that is no common word: never expanded; missing from the briefings, it declines the question. */
   proper: boolean;
+  /** A name written in capitals ("SAP", "RB"): see QuestionTerm. */
+  initials?: true;
   important: boolean;
   /** Index terms that stand for it, the exact one (if known) first. */
   alternatives: Alternative[];
@@ -314,6 +316,7 @@ export class QueryExpander {
         name: t.name,
         ...(t.speaker ? { speaker: true } : {}),
         proper: t.proper,
+        ...(t.initials ? { initials: true as const } : {}),
         // The tagger guesses on short questions ("…North Korea new?" comes out a noun); a word
         // WordNet has no noun for is not a thing the question is about.
         important: t.important && t.part === 'topic' && (t.name || !wordnet?.knowsOnlyAsNonNoun(t.term)),

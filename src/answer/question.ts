@@ -155,6 +155,8 @@ export interface QuestionTerm {
   proper: boolean;
   /** For a capitalised word, its lemma read in lower case, when that differs ("Media" → "medium"). */
   commonLemma?: string;
+  /** A name written in capitals ("SAP", "RB"): initials, which may stand for common words. */
+  initials?: true;
   /** The word's part of speech as tagged in the question (NOUN, VERB, ADJ, ADV…). */
   pos: string;
   /**
@@ -403,8 +405,8 @@ export function normaliseQuestion(
   return { text: rewritten.replace(/\s{2,}/g, ' ').trim(), ignored, corrected };
 }
 
-/** A word written all in capitals, of two letters or more. */
-const CAPITALS = /^\p{Lu}{2,}$/u;
+/** A word written all in capitals, of two letters or more, or such a word in the plural ("TDs"). */
+const CAPITALS = /^\p{Lu}{2,}s?$/u;
 
 /** Analyses a question (and, weaker, an earlier question it follows up on) into query terms. */
 export function analyseQuestion(
@@ -521,6 +523,7 @@ export function analyseQuestion(
           .trim(),
         name,
         proper,
+        ...(initials && !o.entity ? { initials: true as const } : {}),
         ...(commonLemma && commonLemma !== o.term ? { commonLemma } : {}),
         ...(single && first.pos === 'VERB' && PARTICLES.has(analysis.tokens[o.to]?.key ?? '')
           ? { compound: o.term + analysis.tokens[o.to]!.key }

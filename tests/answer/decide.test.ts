@@ -185,11 +185,28 @@ describe('decide', () => {
       queryTerm('laborers', { covered: false }),
       queryTerm('ukraine', { name: true, proper: true, covered: false, own: false, weight: 0.5 }),
       queryTerm('vaddi', { name: true, proper: true }),
-      // A name that is also a common word ("Media Day") is no proof either.
-      queryTerm('media day', { name: true, proper: false, covered: false }),
+      // Initials may stand for common words ("RB", "TDs"): no proof either.
+      queryTerm('rb', { name: true, proper: false, initials: true, covered: false }),
     ];
     for (const model of [ALWAYS, NEVER, DEFAULT_MODEL])
       expect(decide(q, terms, [candidate()], model).reason).not.toBe('not_covered');
+  });
+
+  it("declines as 'not_covered' for a name that is also a common word when nothing in the briefings comes near it", () => {
+    // "…when the Patriots failed their 2-point conversion?", asked of briefings that never name them.
+    const q = question([questionTerm('patriot', { name: true }), questionTerm('conversion')]);
+    const terms = [
+      queryTerm('patriots', { name: true, proper: false, covered: false }),
+      queryTerm('conversion'),
+    ];
+    expect(decide(q, terms, [candidate()], ALWAYS)).toMatchObject({
+      answered: false,
+      reason: 'not_covered',
+      notCovered: ['patriots'],
+    });
+    // Met by a form or a near word, the evidence decides.
+    const near = [queryTerm('patriots', { name: true, proper: false }), terms[1]!];
+    expect(decide(q, near, [candidate()], ALWAYS).answered).toBe(true);
   });
 
   it('answers when the confidence reaches the threshold, and says how confident', () => {

@@ -211,7 +211,7 @@ describe('question analysis in the engine', () => {
     // wink tags "SAP" as the verb "to sap": as a verb, "SAP Center" was no name, the question
     // matched the briefings only by near words and was answered with a sentence about Moscow.
     const sap = engine.trace('In what city is SAP Center located?');
-    expect(sap.question.terms.find((x) => x.surface === 'sap')).toMatchObject({ name: true });
+    expect(sap.question.terms.find((x) => x.surface === 'sap')).toMatchObject({ name: true, initials: true });
     expect(sap.decision.answered).toBe(false);
     // Shouted, capitals say nothing of names.
     const shouted = engine.trace('WHERE WILL PUTIN AND KIM MEET');
