@@ -718,8 +718,9 @@ export class Reranker {
   /**
    * Whether passage `p` names a speaker asked about (`ids`) without letting them speak: no
    * reporting word within two words before the name ("conveyed by X", "according to X") or five
-   * after it ("X's Ministry of Foreign Affairs countered"), and no pronoun speaking. False when
-   * the passage doesn't name them.
+   * after it ("X's Ministry of Foreign Affairs countered"), and no pronoun speaking. True too when
+   * neither the passage nor the sentence before it names them: "How did North Korea's government
+   * respond to Vaddi's remarks?" is not answered by a sentence about Vaddi alone.
    */
   private unheard(p: number, ids: Set<number>): boolean {
     const ix = this.index;
@@ -732,7 +733,13 @@ export class Reranker {
       for (let j = Math.max(from, i - 2); j < Math.min(to, i + 6); j++)
         if (this.reporting.has(ix.sequence[j]!)) return false;
     }
-    return named && !SPEAKER_PRONOUN.test(ix.texts[p]!);
+    if (!named) {
+      // Named in the sentence before, they may speak here as "he", "officials", "the ministry".
+      if (p > 0 && ix.passageBriefing[p - 1] === ix.passageBriefing[p])
+        for (let i = ix.sequenceStart[p - 1]!; i < from; i++) if (ids.has(ix.sequence[i]!)) return false;
+      return true;
+    }
+    return !SPEAKER_PRONOUN.test(ix.texts[p]!);
   }
 
   /**

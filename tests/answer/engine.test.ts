@@ -158,6 +158,20 @@ describe('who someone is, in briefings that say it in two sentences', () => {
     expect(heard.answered).toBe(true);
     expect(heard.excerpts[0]!.text).toMatch(/^Lindqvist said/);
   });
+
+  it('does not take a sentence that never names the one asked about, nor follows one that does, for what they said', () => {
+    // Denmark is named only in a sentence about shipping: no sentence lets it speak.
+    const t = ports.trace("How did Denmark's government respond to Lindqvist's announcement?");
+    const liaison = t.ranked.find((c) => ports.index.texts[c.passage]!.startsWith('The spokesperson'))!;
+    expect(liaison.speakerUnheard).toBe(true);
+    expect(ports.ask("How did Denmark's government respond to Lindqvist's announcement?")).toMatchObject({
+      answered: false,
+    });
+    // A sentence right after one naming them may report them as "she": not counted unheard.
+    const she = ports.trace('What did Maria Lindqvist say about her job?');
+    const after = she.ranked.find((c) => ports.index.texts[c.passage]!.startsWith('She is'));
+    expect(after?.speakerUnheard).toBe(false);
+  });
 });
 
 describe('a sentence opening on a noun the sentence before it used ("The summit was held…")', () => {
