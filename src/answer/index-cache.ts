@@ -23,7 +23,7 @@ import { AliasMatcher } from './terms.js';
  */
 const MAGIC = 'BRIDX';
 /** Bump when the index's content or layout changes (or the analysis it stores would differ). */
-export const INDEX_FORMAT = 20;
+export const INDEX_FORMAT = 21;
 /** The saved index's file name in the cache folder. */
 export const SAVED_INDEX_FILE = 'index.bin';
 

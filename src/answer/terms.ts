@@ -38,6 +38,50 @@ const CURRENCY_WORDS =
 
 /** A year written in figures ("2006"), as a token's key. */
 export const YEAR = /^(1[89]|20)\d\d$/;
+/**
+ * A number of three or four figures is a year when a word of time stands before it ("in 911",
+ * "since 1066", "by 1204", "between 1000 and 1200"): YEAR alone reads only 1800–2099 as years,
+ * and history asked "when…?" was declined for want of a time.
+ */
+const EARLY_YEAR = /^[1-9]\d{2,3}$/;
+const YEAR_PREPOSITIONS = new Set([
+  'in',
+  'since',
+  'until',
+  'till',
+  'by',
+  'from',
+  'before',
+  'after',
+  'around',
+  'circa',
+  'c.',
+  'between',
+  'during',
+  'year',
+]);
+/** A decade ("1990s", "880s", "the '60s"). */
+const DECADE = /^(?:[1-9]\d{1,2}0s|'\d0s)$/;
+const ORDINAL = /^\d{1,2}(?:st|nd|rd|th)$/;
+const CENTURY = /^(?:century|centuries)$/;
+
+/** Whether the number at token `i` is a year by the word before it ("in 1066", "and 1100" after one). */
+function historicYear(tokens: readonly Token[], i: number, from: number): boolean {
+  if (!EARLY_YEAR.test(tokens[i]!.key)) return false;
+  // "in 300 towns" counts towns.
+  if (tokens[i + 1]?.pos === 'NOUN') return false;
+  const before = tokens[i - 1];
+  if (i - 1 < from || !before) return false;
+  if (YEAR_PREPOSITIONS.has(before.key)) return true;
+  // "between 1000 and 1200", "in 1066 and 1071"
+  return (
+    (before.key === 'and' || before.key === 'to' || before.key === '–' || before.key === '-') &&
+    i - 2 >= from &&
+    EARLY_YEAR.test(tokens[i - 2]!.key) &&
+    historicYear(tokens, i - 2, from)
+  );
+}
+
 /** A time of day as a clock shows it ("4:51", "13:05"), or time left on a game clock. */
 const CLOCK = /^([01]?\d|2[0-3]):[0-5]\d$/;
 
@@ -280,11 +324,15 @@ export function extractTerms(
       if (k >= from && PLACE_PREPOSITIONS.has(tokens[k]!.key)) features |= Feature.Place;
     }
     if (t.type === 'number' || t.pos === 'NUM')
-      features |= YEAR.test(t.key)
-        ? Feature.Time | Feature.Year
-        : CLOCK.test(t.key)
-          ? Feature.Time | Feature.Number
-          : Feature.Number;
+      features |=
+        YEAR.test(t.key) || historicYear(tokens, contentIdx[c]!, from)
+          ? Feature.Time | Feature.Year
+          : CLOCK.test(t.key)
+            ? Feature.Time | Feature.Number
+            : Feature.Number;
+    // "the 10th century", "the 880s": a time, if no year.
+    if (DECADE.test(t.key) || (ORDINAL.test(t.key) && CENTURY.test(tokens[contentIdx[c]! + 1]?.key ?? '')))
+      features |= Feature.Time;
     const term = tokenTerm(t);
     if (term === null) continue;
     // A score or a range, "15-1" or "2019-2021", is its numbers, as "15–1" (with a dash the
