@@ -485,9 +485,19 @@ export function analyseQuestion(
       const capitalised = /^\p{Lu}/u.test(first.value);
       const single = o.to - o.from === 1;
       const initials = single && shoutless && CAPITALS.test(first.value);
+      // The first word's capital says nothing: a common noun there the tagger calls a proper one
+      // ("Difficulty in establishing a framework…", "Time and space are…") is no name, unless
+      // the briefings use it as one.
+      const openingNoun =
+        o.from === 0 &&
+        single &&
+        !o.entity &&
+        !initials &&
+        !lexicon.isBriefingName(first.key) &&
+        lexicon.nameKind(o.term, 'noun') === 'common';
       const name =
         o.entity ||
-        (capitalised && (o.name || initials || (o.from > 0 && first.pos !== 'VERB'))) ||
+        (capitalised && !openingNoun && (o.name || initials || (o.from > 0 && first.pos !== 'VERB'))) ||
         (single &&
           !capitalised &&
           // A common verb's inflected form ("associated") is that verb, whatever name the

@@ -207,6 +207,18 @@ describe('question analysis in the engine', () => {
     expect(vaddi.question.terms.find((x) => x.surface === 'vaddi')).toMatchObject({ name: true });
   });
 
+  it('takes no common noun opening a question for a name, though the tagger calls it one', () => {
+    for (const q of [
+      'Difficulty in reaching a deal can be caused by what?',
+      'Cooperation between Russia and North Korea covers what?',
+    ]) {
+      const first = engine.trace(q).question.terms[0]!;
+      expect(first.name, q).toBe(false);
+    }
+    // A name the briefings use stays one there.
+    expect(engine.trace('Kritenbrink said what?').question.terms[0]).toMatchObject({ name: true });
+  });
+
   it('reads a word in capitals as initials, a name, unless the whole question is in capitals', () => {
     // wink tags "SAP" as the verb "to sap": as a verb, "SAP Center" was no name, the question
     // matched the briefings only by near words and was answered with a sentence about Moscow.
