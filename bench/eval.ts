@@ -26,8 +26,8 @@ import {
 const HELP = `Measure answer quality, per question set, on its tuning and its held-back part.
 
 Usage: npm run eval [-- options]
-  --knowledge <dir>   knowledge folder (default ./knowledge; the superbowl set always asks
-                      about tests/other-domain/superbowl-knowledge)
+  --knowledge <dir>   knowledge folder (default ./knowledge; the superbowl and squad2 sets
+                      always ask about their own folders in tests/other-domain/)
   --questions <file>  a question set in the format of tests/dev-questions.json (repeatable;
                       default: the sets ${QUESTION_SETS.join(', ')} in tests/)
   --part <part>       tuning, held-back or both (default both)

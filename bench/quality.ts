@@ -9,23 +9,36 @@ export interface DevQuestions {
 }
 
 /** The question sets the project has, in `tests/`: the answer-quality figures are given per set. */
-export const QUESTION_SETS = ['dev', 'more', 'casual', 'analyst', 'adversarial', 'superbowl'] as const;
+export const QUESTION_SETS = [
+  'dev',
+  'more',
+  'casual',
+  'analyst',
+  'adversarial',
+  'superbowl',
+  'squad2',
+] as const;
+
+/**
+ * The sets about other folders than the seeds, in `tests/other-domain/`: SQuAD articles as
+ * briefings, so that quality is also measured on briefings the engine was not built around.
+ * `superbowl`: SQuAD 1.1's "Super Bowl 50" article as seven briefings (all answerable);
+ * `squad2`: the first two articles of SQuAD 2.0 (the Normans, computational complexity theory)
+ * as eleven, with SQuAD 2.0's unanswerable questions.
+ */
+const OTHER_DOMAIN: ReadonlySet<string> = new Set(['superbowl', 'squad2']);
 
 /** The file of a set in `tests/` (`dev` → `tests/dev-questions.json`). */
 export function questionSetFile(name: string): URL {
-  return name === 'superbowl'
-    ? new URL('../tests/other-domain/superbowl-questions.json', import.meta.url)
+  return OTHER_DOMAIN.has(name)
+    ? new URL(`../tests/other-domain/${name}-questions.json`, import.meta.url)
     : new URL(`../tests/${name}-questions.json`, import.meta.url);
 }
 
-/**
- * The knowledge folder a set asks about: the seed briefings, except for `superbowl`, whose
- * questions are about another folder (SQuAD 1.1's "Super Bowl 50" article as seven briefings), so
- * that quality is also measured on briefings the engine was not built around.
- */
+/** The knowledge folder a set asks about: the seed briefings, or its own (see OTHER_DOMAIN). */
 export function questionSetKnowledge(name: string, seeds = 'knowledge'): string {
-  return name === 'superbowl'
-    ? fileURLToPath(new URL('../tests/other-domain/superbowl-knowledge', import.meta.url))
+  return OTHER_DOMAIN.has(name)
+    ? fileURLToPath(new URL(`../tests/other-domain/${name}-knowledge`, import.meta.url))
     : seeds;
 }
 
@@ -43,9 +56,10 @@ export function offTopicSet(
   name: (typeof OFF_TOPIC_SETS)[number],
   seeds = 'knowledge',
 ): { knowledge: string; tuning: DevQuestions; heldBack: DevQuestions } {
-  const splits = QUESTION_SETS.filter((set) => (set === 'superbowl') === (name === 'offtopic-seeds')).map(
-    (set) => splitQuestions(readDevQuestions(questionSetFile(set))),
-  );
+  // The Super Bowl questions asked of the seeds, and the seed sets' questions of the Super Bowl.
+  const from =
+    name === 'offtopic-seeds' ? ['superbowl'] : QUESTION_SETS.filter((set) => !OTHER_DOMAIN.has(set));
+  const splits = from.map((set) => splitQuestions(readDevQuestions(questionSetFile(set))));
   const asked = (part: 'tuning' | 'heldBack'): DevQuestions => ({
     answerable: [],
     unanswerable: splits.flatMap(({ [part]: questions }) => [
