@@ -223,9 +223,12 @@ const RECENCY =
 /**
  * Words asking for particular things by name: "which specific sanctions…", "the names of the
  * analysts…", "what is the name of the stadium". A passage that names nothing and gives no figure
- * beyond the question's own words doesn't answer such a question, however well it matches.
+ * beyond the question's own words doesn't answer such a question, however well it matches. Not
+ * "specific" describing something else ("the analysis of a specific algorithm", "what does the
+ * theory most specifically seek"): that asks for no name.
  */
-const SPECIFICS = /\b(specific(?:ally)?|names? of)\b/i;
+const SPECIFICS =
+  /\b(?:(?:which|what)\s+specific|specifically,?\s+(?:who|what|which|where|when)|(?:who|what|which)\s+(?:\w+\s+)?specifically|names? of)\b/i;
 
 /**
  * A question asking what initials stand for: "what does AFC stand for", "what is the NSC short

@@ -129,12 +129,16 @@ describe('question analysis in the engine', () => {
       'what are the names of the officials',
       'What is the name of the cosmodrome?',
       'specifically, who spoke?',
+      'What specific goods were banned?',
+      'who specifically spoke?',
     ])
       expect(analysed(q).specific, q).toBe(true);
     for (const q of [
       'Which sanctions has the US imposed?',
       'who named the official',
       'what exactly did Vaddi say',
+      'What is the analysis of a specific algorithm called?',
+      'What does the State Department most specifically seek?',
     ])
       expect(analysed(q).specific, q).toBeUndefined();
   });
