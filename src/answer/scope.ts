@@ -208,12 +208,15 @@ export class SourceScopes {
       names.filter((name) => this.distinct.get(name) === 'written').flatMap((n) => n.split(' ')),
     );
     const within = (t: QuestionTerm, words: Set<string>) => nameWords(t.surface).every((w) => words.has(w));
+    // Nor is the source a speaker to find in a sentence ("what did TASS report about Kim"): every
+    // sentence of its briefings is what it reports.
     const kept: QuestionTerm[] = [];
     for (const t of terms) {
       if (t.own && within(t, unwritten)) continue;
-      kept.push(
-        t.own && (DOCUMENT_WORDS.has(t.term) || within(t, written)) ? { ...t, part: 'attribution' } : t,
-      );
+      if (t.own && (DOCUMENT_WORDS.has(t.term) || within(t, written))) {
+        const { speaker: _speaker, ...rest } = t;
+        kept.push({ ...rest, part: 'attribution' });
+      } else kept.push(t);
     }
     return {
       names,

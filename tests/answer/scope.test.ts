@@ -87,6 +87,8 @@ describe('a question naming where to look', () => {
     const named = t.question.terms.filter((x) => ['harbour', 'fm', 'harbour fm'].includes(x.surface));
     expect(named.length).toBeGreaterThan(0);
     expect(named.every((x) => x.part === 'attribution')).toBe(true);
+    // Nor is it a speaker to find in a sentence: all its briefings say is what it reports.
+    expect(named.some((x) => x.speaker)).toBe(false);
     expect(port.ask('what did Harbour FM say about the ferries on Sunday').excerpts[0]!.briefing).toBe('fm');
   });
 
