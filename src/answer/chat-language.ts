@@ -83,11 +83,24 @@ const WORD = /[\p{L}\p{N}]+(?:[.'’&;/-][\p{L}\p{N}]+)*(?:\.(?=[\s,?!;:)]|$)|\/
 export class ChatLanguage {
   private readonly words = new Map<string, string>();
   private readonly longest: number;
+  /** The first word of each entry: a word that is none starts no entry. */
+  private readonly starts = new Set<string>();
 
   constructor(...sources: ChatWords[]) {
     for (const source of sources)
       for (const [key, value] of Object.entries(source)) this.words.set(key.toLowerCase(), value);
     this.longest = Math.max(1, ...[...this.words.keys()].map((k) => k.split(' ').length));
+    for (const key of this.words.keys()) this.starts.add(key.split(' ')[0]!);
+  }
+
+  /** Whether an entry may start at `word` (as typed, or with its full stop or possessive off). */
+  private mayStart(word: string): boolean {
+    const key = word.toLowerCase().replace(/’/g, "'");
+    return (
+      this.starts.has(key) ||
+      (key.endsWith('.') && this.starts.has(key.slice(0, -1))) ||
+      (key.endsWith("'s") && this.starts.has(key.slice(0, -2)))
+    );
   }
 
   /**
@@ -109,6 +122,11 @@ export class ChatLanguage {
       const named = name ? name(words, i) : 0;
       if (named > 1) {
         i += named;
+        continue;
+      }
+      // (Most words start no entry: they are kept without building every run from them.)
+      if (!this.mayStart(tokens[i]!.word)) {
+        i++;
         continue;
       }
       let matched = 0;

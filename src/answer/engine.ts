@@ -409,7 +409,7 @@ export class Engine {
   ): Candidate[] & { total: number } {
     const depth = Math.max(want, this.options.rerankDepth);
     const pool = this.retriever.retrieve(terms, depth * 2, only);
-    const ranked = this.reranker.rerank(q, terms, pool).slice(0, depth);
+    const ranked = this.reranker.rerank(q, terms, pool, depth).slice(0, depth);
     return Object.assign(ranked, { total: pool.total });
   }
 }

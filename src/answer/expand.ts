@@ -314,9 +314,10 @@ export class QueryExpander {
               : 1),
         own: t.own,
         name: t.name,
-        ...(t.speaker ? { speaker: true } : {}),
+        // (Always the same fields, set or undefined: one shape of term for the hot loops.)
+        speaker: t.speaker ? true : undefined,
         proper: t.proper,
-        ...(t.initials ? { initials: true as const } : {}),
+        initials: t.initials ? true : undefined,
         // The tagger guesses on short questions ("…North Korea new?" comes out a noun); a word
         // WordNet has no noun for is not a thing the question is about.
         important: t.important && t.part === 'topic' && (t.name || !wordnet?.knowsOnlyAsNonNoun(t.term)),

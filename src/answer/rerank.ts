@@ -217,6 +217,60 @@ const CONTEXT_NAME_SHARE = 0.3;
  */
 const LEAD_NAME_WEIGHT = 0.2;
 
+/** Whether any of `patterns` matches `text` (a loop, not a closure per passage). */
+function anyMatch(patterns: readonly RegExp[], text: string): boolean {
+  for (let i = 0; i < patterns.length; i++) if (patterns[i]!.test(text)) return true;
+  return false;
+}
+
+/** Best first, ties to the earlier passage (a comparison returning a small integer, never a float to box). */
+function byScore(x: Candidate, y: Candidate): number {
+  return y.score > x.score ? 1 : y.score < x.score ? -1 : x.passage - y.passage;
+}
+
+const TYPE_MATCHED = 1;
+const SPEAKER_UNHEARD = 2;
+
+/** A candidate's figures per pooled passage, in columns that grow as pools do. */
+class CandidateTable {
+  passage = new Int32Array(0);
+  score = new Float64Array(0);
+  share = new Float64Array(0);
+  exactShare = new Float64Array(0);
+  missing = new Float64Array(0);
+  namesMissing = new Float64Array(0);
+  missingCount = new Int32Array(0);
+  namesMatched = new Int32Array(0);
+  /** `TYPE_MATCHED`, `SPEAKER_UNHEARD`. */
+  flags = new Uint8Array(0);
+  private rows = new Int32Array(0);
+
+  reserve(n: number): void {
+    if (this.score.length >= n) return;
+    const size = Math.max(n, 2 * this.score.length, 256);
+    this.passage = new Int32Array(size);
+    this.score = new Float64Array(size);
+    this.share = new Float64Array(size);
+    this.exactShare = new Float64Array(size);
+    this.missing = new Float64Array(size);
+    this.namesMissing = new Float64Array(size);
+    this.missingCount = new Int32Array(size);
+    this.namesMatched = new Int32Array(size);
+    this.flags = new Uint8Array(size);
+    this.rows = new Int32Array(size);
+  }
+
+  /** The first `n` rows, best score first, ties to the earlier passage. */
+  order(n: number): Int32Array {
+    const rows = this.rows.subarray(0, n);
+    for (let i = 0; i < n; i++) rows[i] = i;
+    const { score, passage } = this;
+    return rows.sort((a, b) =>
+      score[b]! > score[a]! ? 1 : score[b]! < score[a]! ? -1 : passage[a]! - passage[b]!,
+    );
+  }
+}
+
 /** Numbers of re-ranking scores kept from query to query (1 MB): any /ask, and /search pages. */
 const MAX_KEPT_SLAB = 131_072;
 
@@ -236,6 +290,8 @@ export class Reranker {
   private readonly termLast: Uint32Array;
   /** Per-passage scores, reused from query to query. */
   private slab = new Float64Array(0);
+  /** The pooled passages' candidate figures, reused from query to query. */
+  private readonly table = new CandidateTable();
   /** The pairs `adjacentPairs` has counted in the passage at hand. */
   private readonly pairsSeen = new Int32Array(MAX_PAIRS);
   private generation = 0;
@@ -304,8 +360,11 @@ export class Reranker {
     return false;
   }
 
-  /** Scores the pool's passages and returns them best first. */
-  rerank(q: AnalysedQuestion, terms: QueryTerm[], pool: Pool): Candidate[] {
+  /**
+   * Scores the pool's passages and returns them best first: the `depth` best at least (all of
+   * them when the question asks for the latest, which may lift any of them).
+   */
+  rerank(q: AnalysedQuestion, terms: QueryTerm[], pool: Pool, depth = Infinity): Candidate[] {
     const ix = this.index;
     const { neighbourWeight } = this.options;
     const expander = this.retriever.expander;
@@ -441,7 +500,11 @@ export class Reranker {
     const isHeading = (p: number): boolean =>
       p >= 0 && p < ix.texts.length && (ix.passageFeatures[p]! & Feature.Heading) !== 0;
     const answerable = pool.passages.filter((p) => !isHeading(p));
-    const candidates = answerable.map((p): Candidate => {
+    // Every pooled passage is scored into the table; objects are made for the best only (a
+    // query then leaves little for the collector, whose pauses are the slowest answers).
+    const table = this.table;
+    table.reserve(answerable.length);
+    answerable.forEach((p, row) => {
       const at = termScores(p);
       contextScore.fill(0);
       contextCover.fill(0);
@@ -544,7 +607,7 @@ export class Reranker {
       // "a 45-yard pass": the figure with the word it measures, as the question writes them.
       if (figures.length && this.writesFigure(p, figures)) s *= 1 + FIGURE_BONUS;
       // News writing introduces a person or body by full name; later mentions shorten it.
-      if (fullNames.length && matched & nameMask && fullNames.some((re) => re.test(ix.texts[p]!)))
+      if (fullNames.length && matched & nameMask && anyMatch(fullNames, ix.texts[p]!))
         s *= 1 + this.options.fullNameBonus;
       // Asked what someone said, a passage where they speak is the better answer.
       const speakerUnheard = speakerIds.size > 0 && this.unheard(p, speakerIds);
@@ -574,30 +637,47 @@ export class Reranker {
         missingWeight += t.weight * t.idf;
         if (t.own) missingCount++;
       }
-      return {
-        passage: p,
-        score: s,
-        share: totalWeight ? cover / totalWeight : 0,
-        exactShare: totalWeight ? exactCover / totalWeight : 0,
-        missing: totalWeight ? missingWeight / totalWeight : 1,
-        missingCount,
-        names,
-        namesMatched,
-        namesMissing,
-        typeMatched,
-        meaning: 0,
-        speakerUnheard,
-        ...(q.specific && !this.holdsOther(p, generation, true, true) ? { unspecific: true } : {}),
-      };
+      table.passage[row] = p;
+      table.score[row] = s;
+      table.share[row] = totalWeight ? cover / totalWeight : 0;
+      table.exactShare[row] = totalWeight ? exactCover / totalWeight : 0;
+      table.missing[row] = totalWeight ? missingWeight / totalWeight : 1;
+      table.missingCount[row] = missingCount;
+      table.namesMatched[row] = namesMatched;
+      table.namesMissing[row] = namesMissing;
+      table.flags[row] = (typeMatched ? TYPE_MATCHED : 0) | (speakerUnheard ? SPEAKER_UNHEARD : 0);
     });
-    candidates.sort((x, y) => y.score - x.score || x.passage - y.passage);
+    // The best first; meaning (below) only raises the best few, so the rest can't overtake them.
+    const order = table.order(answerable.length);
+    const kept = q.recent ? order.length : Math.min(order.length, Math.max(depth, MEANING_DEPTH));
+    const candidates: Candidate[] = [];
+    for (let k = 0; k < kept; k++) {
+      const row = order[k]!;
+      const p = table.passage[row]!;
+      const candidate: Candidate = {
+        passage: p,
+        score: table.score[row]!,
+        share: table.share[row]!,
+        exactShare: table.exactShare[row]!,
+        missing: table.missing[row]!,
+        missingCount: table.missingCount[row]!,
+        names,
+        namesMatched: table.namesMatched[row]!,
+        namesMissing: table.namesMissing[row]!,
+        typeMatched: (table.flags[row]! & TYPE_MATCHED) !== 0,
+        meaning: 0,
+        speakerUnheard: (table.flags[row]! & SPEAKER_UNHEARD) !== 0,
+      };
+      if (q.specific && !this.holdsOther(p, generation, true, true)) candidate.unspecific = true;
+      candidates.push(candidate);
+    }
     // Meaning weighs in among the best few only: averaging vectors is the costliest signal.
     if (questionMeaning) {
       for (const c of candidates.slice(0, MEANING_DEPTH)) {
         c.meaning = this.meaning(c.passage, questionMeaning, generation);
         c.score *= 1 + this.options.meaningBonus * Math.max(0, c.meaning);
       }
-      candidates.sort((x, y) => y.score - x.score || x.passage - y.passage);
+      candidates.sort(byScore);
     }
     if (q.recent) this.preferRecent(candidates);
     return candidates;
@@ -622,7 +702,7 @@ export class Reranker {
       const t = times[ix.passageBriefing[c.passage]!]!;
       if (t >= oldest) c.score *= 1 + (RECENCY_BONUS * (t - oldest)) / (newest - oldest);
     }
-    candidates.sort((x, y) => y.score - x.score || x.passage - y.passage);
+    candidates.sort(byScore);
   }
 
   /** The question's meaning: its words' vectors, weighted by idf, summed and scaled to unit length. */
@@ -808,8 +888,8 @@ export class Reranker {
   private writesFigure(p: number, figures: Array<[Set<number>, Set<number>]>): boolean {
     const ix = this.index;
     for (let i = ix.sequenceStart[p]! + 1, end = ix.sequenceStart[p + 1]!; i < end; i++)
-      for (const [numbers, units] of figures)
-        if (units.has(ix.sequence[i]!) && numbers.has(ix.sequence[i - 1]!)) return true;
+      for (let f = 0; f < figures.length; f++)
+        if (figures[f]![1].has(ix.sequence[i]!) && figures[f]![0].has(ix.sequence[i - 1]!)) return true;
     return false;
   }
 

@@ -32,6 +32,8 @@ export class Retriever {
   private readonly termStamp: Uint32Array;
   private readonly queryStamp: Uint32Array;
   private readonly touched: Uint32Array;
+  /** Per passage: the query whose pool holds it. */
+  private readonly pooled: Uint32Array;
   private stamp = 0;
   private generation = 0;
 
@@ -46,6 +48,7 @@ export class Retriever {
     this.termStamp = new Uint32Array(n);
     this.queryStamp = new Uint32Array(n);
     this.touched = new Uint32Array(n);
+    this.pooled = new Uint32Array(n);
   }
 
   /** BM25's term-frequency part for a passage of `length` terms. */
@@ -104,19 +107,26 @@ export class Retriever {
       touchedCount = kept;
     }
     const direct = bestByScore(touched, touchedCount, depth, score);
-    const pool = new Set<number>();
+    // (A stamp per passage rather than a set: retrieval allocates next to nothing.)
+    const { pooled } = this;
+    const passages: number[] = [];
+    const add = (p: number): void => {
+      if (pooled[p] === generation) return;
+      pooled[p] = generation;
+      passages.push(p);
+    };
     for (const p of direct) {
-      pool.add(p);
+      add(p);
       const briefing = ix.passageBriefing[p]!;
-      if (p > 0 && ix.passageBriefing[p - 1] === briefing) pool.add(p - 1);
+      if (p > 0 && ix.passageBriefing[p - 1] === briefing) add(p - 1);
       // A heading brings the first sentences of its section (whose words it adds to theirs).
       const after = ix.passageFeatures[p]! & Feature.Heading ? SECTION_POOLED : 1;
       for (let q = p + 1; q <= p + after && q < ix.texts.length && ix.passageBriefing[q] === briefing; q++) {
         if (q > p + 1 && ix.passageFeatures[q]! & Feature.Heading) break;
-        pool.add(q);
+        add(q);
       }
     }
-    return { passages: [...pool], total: touchedCount };
+    return { passages, total: touchedCount };
   }
 }
 

@@ -136,6 +136,8 @@ export class SourceScopes {
   private readonly written = new Map<string, string>();
   /** Whether a name tells its briefings apart (see the module comment), once worked out. */
   private readonly distinct = new Map<string, Apart>();
+  /** The first word of each source name: a question word that is none starts no name. */
+  private readonly firstWords = new Set<string>();
 
   constructor(private readonly source: ScopeSource) {
     // Many briefings share a source (an outlet's feed): each distinct field is read once.
@@ -150,6 +152,7 @@ export class SourceScopes {
         else if (list[list.length - 1] !== b) list.push(b);
       }
     });
+    for (const name of this.byName.keys()) this.firstWords.add(name.split(' ')[0]!);
   }
 
   /**
@@ -178,7 +181,10 @@ export class SourceScopes {
     let briefings: Uint8Array | undefined;
     for (let n = Math.min(MAX_NAME_WORDS, words.length); n >= 1; n--)
       for (let i = 0; i + n <= words.length; i++) {
-        if (used.subarray(i, i + n).some((u) => u === 1)) continue;
+        // (Most questions name no source: the first-word test spares building every run.)
+        if (!this.firstWords.has(words[i]!)) continue;
+        const taken = used.indexOf(1, i);
+        if (taken >= 0 && taken < i + n) continue;
         const name = words.slice(i, i + n).join(' ');
         const owners = this.byName.get(name);
         if (!owners) continue;

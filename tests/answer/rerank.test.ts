@@ -6,18 +6,24 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/answer/engine.js';
 import { spellsOut } from '../../src/answer/initialisms.js';
-import type { QueryExpander } from '../../src/answer/expand.js';
+import type { QueryExpander, QueryTerm } from '../../src/answer/expand.js';
+import type { AnalysedQuestion } from '../../src/answer/question.js';
+import type { Candidate } from '../../src/answer/rerank.js';
+import type { Pool, Retriever } from '../../src/answer/retrieve.js';
 import type { PassageIndex } from '../../src/answer/passage-index.js';
 import type { TermVectors } from '../../src/answer/vectors.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
+import { readDevQuestions } from '../../bench/quality.js';
 import { engineWithBriefing } from './one-briefing.js';
 
 /** The parts of the engine's private stages this test reads. */
 interface Internals {
   expander: QueryExpander;
+  retriever: Retriever;
   reranker: {
     vectors: TermVectors;
     meaning(p: number, question: Float32Array, generation: number): number;
+    rerank(q: AnalysedQuestion, terms: QueryTerm[], pool: Pool, depth?: number): Candidate[];
   };
 }
 
@@ -77,6 +83,32 @@ describe('Reranker meaning', () => {
       }
       expect(compared).toBeGreaterThan(ix.texts.length / 2);
     }
+  });
+});
+
+describe('Reranker depth', () => {
+  it('gives the same best passages, with the same figures, whether it is asked for a few or for all', () => {
+    const { retriever, reranker } = internals;
+    // Every question of the sets kept here, as people ask them (the latest news among them).
+    const questions = ['dev', 'casual', 'analyst', 'adversarial'].flatMap((set) => {
+      const { answerable, unanswerable } = readDevQuestions(`tests/${set}-questions.json`);
+      return [...answerable.map((a) => a.q), ...unanswerable];
+    });
+    questions.push('latest news on the talks');
+    let compared = 0;
+    for (const text of questions) {
+      const { question, terms } = engine.trace(text);
+      const pool = retriever.retrieve(terms, 40);
+      const all = reranker.rerank(question, terms, pool);
+      if (all.length < 2) continue;
+      for (const depth of [1, 3, 20]) {
+        const few = reranker.rerank(question, terms, pool, depth);
+        expect(few.length).toBeGreaterThanOrEqual(Math.min(depth, all.length));
+        expect(few.slice(0, depth)).toEqual(all.slice(0, depth));
+        compared += Math.min(depth, all.length);
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
   });
 });
 
